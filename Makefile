@@ -1,0 +1,55 @@
+# Knotwork — the README's two commands live here: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test lint format bench demo-code clean-db
+
+$(PY):
+	@base=$$(scripts/find-python) && echo "Creating $(VENV) with $$base" && "$$base" -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+
+# Stamps re-run pip only when pyproject.toml changes.
+$(VENV)/.app-installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.app-installed
+
+var:
+	@mkdir -p var/screenshots
+
+run: $(VENV)/.app-installed | var
+	@DEBUG=1 $(PY) manage.py migrate --noinput
+	@DEBUG=1 $(PY) manage.py load_demo_clinic --if-empty
+	@DEBUG=1 $(PY) manage.py demo_logins
+	@echo "Knotwork is serving on http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
+	@DEBUG=1 $(PY) manage.py runserver --skip-checks 127.0.0.1:$(PORT)
+
+# Browser tests drive Debian's chromium; install it when it is missing (never a browser download).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+test: $(VENV)/.dev-installed chromium | var
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: $(VENV)/.dev-installed
+	$(PY) -m pytest -m bench -p no:randomly --no-header -q -s benchmarks
+
+demo-code: $(VENV)/.app-installed
+	@DEBUG=1 $(PY) manage.py demo_logins --codes

@@ -1,0 +1,16 @@
+"""The JSON API at /api/v1/: one router per app, errors as application/problem+json."""
+
+from ninja import NinjaAPI
+
+from knotwork.core.api import ClinicSessionAuth, install_problem_handlers
+from knotwork.patients.api import router as patients_router
+
+api = NinjaAPI(
+    title="Knotwork API",
+    version="1",
+    description="Clinic-scoped access to Knotwork. Sign in through the web app; the session cookie authenticates.",
+    auth=ClinicSessionAuth(),
+    urls_namespace="api",
+)
+install_problem_handlers(api)
+api.add_router("/", patients_router)

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config.api import api
+from knotwork.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("patients/", include("knotwork.patients.urls")),
+    path("clinic/", include("knotwork.clinics.urls")),
+    path("audit/", include("knotwork.audit.urls")),
+    path("", include("knotwork.accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]

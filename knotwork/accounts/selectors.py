@@ -1,0 +1,20 @@
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from knotwork.accounts.models import Invitation
+from knotwork.core.models import clinic_id_of
+
+
+def list_invitations(user) -> QuerySet[Invitation]:
+    clinic_id = clinic_id_of(user)
+    if clinic_id is None:
+        return Invitation.objects.none()
+    return Invitation.objects.filter(clinic_id=clinic_id, accepted_at=None, revoked_at=None)
+
+
+def get_invitation(user, public_id) -> Invitation:
+    return get_object_or_404(list_invitations(user), public_id=public_id)
+
+
+def get_invitation_by_token(token: str) -> Invitation:
+    return get_object_or_404(Invitation.objects.select_related("clinic"), token=token)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from knotwork.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("staff/", views.staff_list, name="staff"),
+    path("staff/members/<uuid:public_id>/role/", views.member_role, name="member_role"),
+    path("staff/members/<uuid:public_id>/active/", views.member_active, name="member_active"),
+    path("staff/invitations/<uuid:public_id>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("join/<str:token>/", views.accept_invitation, name="accept_invitation"),
+]

@@ -1,0 +1,104 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from knotwork.accounts import selectors, services
+from knotwork.accounts.forms import AcceptInvitationForm, InvitationForm, RoleForm
+from knotwork.clinics import selectors as clinic_selectors
+from knotwork.clinics import services as clinic_services
+from knotwork.clinics.models import Role
+from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.access import ClinicRequest, clinic_member, public
+
+
+@clinic_member(Role.OWNER)
+@require_http_methods(["GET", "POST"])
+def staff_list(request: ClinicRequest):
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invite_staff(clinic=request.clinic, by=request.user, **form.cleaned_data)
+        except (ClinicRuleError, ValidationError) as error:
+            form.add_error("email", error.messages if isinstance(error, ValidationError) else str(error))
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("accounts:staff")
+    context = {
+        "members": clinic_selectors.list_members(request.user),
+        "invitations": selectors.list_invitations(request.user),
+        "form": form,
+        "roles": Role.choices,
+    }
+    return render(request, "accounts/staff_list.html", context)
+
+
+@clinic_member(Role.OWNER)
+@require_POST
+def member_role(request: ClinicRequest, public_id):
+    membership = clinic_selectors.get_member(request.user, public_id)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            clinic_services.change_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
+            messages.success(request, f"{membership.user} is now {Role(form.cleaned_data['role']).label.lower()}.")
+        except ClinicRuleError as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, "Choose a valid role.")
+    return redirect("accounts:staff")
+
+
+@clinic_member(Role.OWNER)
+@require_POST
+def member_active(request: ClinicRequest, public_id):
+    membership = clinic_selectors.get_member(request.user, public_id)
+    try:
+        if request.POST.get("active") == "yes":
+            clinic_services.reactivate_member(membership=membership, by=request.user)
+            messages.success(request, f"{membership.user} can sign in again.")
+        else:
+            clinic_services.deactivate_member(membership=membership, by=request.user)
+            messages.success(request, f"{membership.user} is deactivated and can no longer sign in.")
+    except ClinicRuleError as error:
+        messages.error(request, str(error))
+    return redirect("accounts:staff")
+
+
+@clinic_member(Role.OWNER)
+@require_POST
+def invitation_revoke(request: ClinicRequest, public_id):
+    invitation = selectors.get_invitation(request.user, public_id)
+    services.revoke_invitation(invitation=invitation, by=request.user)
+    messages.success(request, f"The invitation for {invitation.email} is withdrawn.")
+    return redirect("accounts:staff")
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request, token: str):
+    invitation = selectors.get_invitation_by_token(token)
+    if not invitation.is_open:
+        return render(request, "accounts/invitation_closed.html", {"invitation": invitation}, status=410)
+    if request.user.is_authenticated:
+        messages.info(request, "Sign out first to accept an invitation for another account.")
+        return redirect("home")
+    form = AcceptInvitationForm(
+        request.POST or None, initial={"first_name": invitation.first_name, "last_name": invitation.last_name}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.accept_invitation(
+                invitation=invitation,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except ValidationError as error:
+            form.add_error("password1", error)
+        except ClinicRuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Your account is ready. Sign in with your email address and new password.")
+            return redirect("account_login")
+    return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})

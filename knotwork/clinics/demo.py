@@ -1,0 +1,225 @@
+"""The demo installation: two invented clinics with staff and synthetic patients (no real people)."""
+
+import base64
+import datetime
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from knotwork.clinics.models import Clinic, Role
+
+DEMO_PASSWORD = "knotwork-demo"  # noqa: S105 (published demo credential, documented in the README)
+
+
+@dataclass(frozen=True)
+class DemoStaff:
+    email: str
+    first_name: str
+    last_name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class DemoClinic:
+    name: str
+    phone: str
+    email: str
+    address: str
+    staff: tuple[DemoStaff, ...]
+    seed: int
+
+
+DEMO_CLINICS = (
+    DemoClinic(
+        name="Harbourside Myotherapy",
+        phone="+1 303 555 0100",
+        email="hello@harbourside.example.com",
+        address="12 Wharf Street, Denver, CO 80202",
+        seed=11,
+        staff=(
+            DemoStaff("owner@harbourside.example.com", "Maren", "Quist", Role.OWNER),
+            DemoStaff("ines@harbourside.example.com", "Ines", "Calloway", Role.PRACTITIONER),
+            DemoStaff("tomas@harbourside.example.com", "Tomas", "Brightwater", Role.PRACTITIONER),
+            DemoStaff("desk@harbourside.example.com", "Pia", "Lund", Role.FRONT_DESK),
+        ),
+    ),
+    DemoClinic(
+        name="Ridgeview Pain Clinic",
+        phone="+1 720 555 0150",
+        email="hello@ridgeview.example.com",
+        address="400 Summit Road, Boulder, CO 80302",
+        seed=23,
+        staff=(
+            DemoStaff("owner@ridgeview.example.com", "Dalia", "Fenwick", Role.OWNER),
+            DemoStaff("arjun@ridgeview.example.com", "Arjun", "Meadows", Role.PRACTITIONER),
+            DemoStaff("lena@ridgeview.example.com", "Lena", "Okafor-Vine", Role.PRACTITIONER),
+            DemoStaff("desk@ridgeview.example.com", "Ruben", "Hale", Role.FRONT_DESK),
+        ),
+    ),
+)
+
+FIRST_NAMES = [
+    "Avery",
+    "Blake",
+    "Camille",
+    "Dorian",
+    "Elodie",
+    "Fintan",
+    "Greta",
+    "Hollis",
+    "Imogen",
+    "Jasper",
+    "Kaia",
+    "Lionel",
+    "Marisol",
+    "Nikolai",
+    "Odile",
+    "Percy",
+    "Quinn",
+    "Rosalind",
+    "Soren",
+    "Talia",
+    "Ulric",
+    "Vesna",
+    "Wendell",
+    "Xenia",
+    "Yusuf",
+    "Zelda",
+    "Anouk",
+    "Bram",
+    "Cosima",
+    "Dashiell",
+    "Esme",
+    "Florian",
+]
+LAST_NAMES = [
+    "Ashdown",
+    "Birchfield",
+    "Coldwell",
+    "Dunmore",
+    "Elsworth",
+    "Farrow",
+    "Glenholm",
+    "Hartwick",
+    "Ingleby",
+    "Jessop",
+    "Kettering",
+    "Larkspur",
+    "Merriweather",
+    "Northcote",
+    "Oakridge",
+    "Pellham",
+    "Quarry",
+    "Redfern",
+    "Stillwater",
+    "Thistlewood",
+    "Underhill",
+    "Vantongeren",
+    "Whitlock",
+    "Yarrow",
+    "Zennor",
+    "Amberley",
+    "Brackenbury",
+]
+STREETS = ["Aspen Lane", "Cedar Court", "Juniper Way", "Willow Row", "Quarry Hill Road", "Linden Terrace"]
+REFERRERS = (
+    ("Dr. Harriet Vossberg", "General practitioner", "Cherry Creek Family Practice"),
+    ("Dr. Emeka Stroud", "Orthopaedic surgeon", "Front Range Orthopaedics"),
+    ("Dr. Sunniva Page", "Sports physician", "Mile Creek Sports Medicine"),
+)
+
+
+def owner_totp_secret(email: str) -> str:
+    """A fixed, published authenticator secret for a demo owner (demo data, never for real accounts)."""
+    raw = f"demo:{email}".encode().ljust(20, b".")[:20]
+    return base64.b32encode(raw).decode()
+
+
+def database_is_empty() -> bool:
+    return not Clinic.objects.exists()
+
+
+@transaction.atomic
+def load_demo() -> list[Clinic]:
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from knotwork.accounts.models import User
+    from knotwork.clinics.services import add_member, create_clinic
+    from knotwork.patients.models import PatientStatus, Sex
+    from knotwork.patients.services import change_patient_status, register_patient, save_referring_clinician
+
+    clinics = []
+    for spec in DEMO_CLINICS:
+        rng = random.Random(spec.seed)  # noqa: S311 (deterministic synthetic data, not security)
+        clinic = create_clinic(name=spec.name, phone=spec.phone, email=spec.email, address=spec.address)
+        owner = None
+        for person in spec.staff:
+            user = User.objects.create_user(
+                person.email, DEMO_PASSWORD, first_name=person.first_name, last_name=person.last_name
+            )
+            add_member(clinic=clinic, user=user, role=person.role)
+            if person.role == Role.OWNER:
+                owner = user
+                TOTP.activate(user, owner_totp_secret(person.email))
+        referrers = [
+            save_referring_clinician(
+                clinic=clinic,
+                by=owner,
+                data={
+                    "name": name,
+                    "profession": profession,
+                    "practice": practice,
+                    "phone": f"+1303555{170 + i:04d}",
+                    "email": f"referrals{i + 1}@{spec.email.split('@')[1]}",
+                },
+            )
+            for i, (name, profession, practice) in enumerate(REFERRERS)
+        ]
+        first_names = rng.sample(FIRST_NAMES, len(FIRST_NAMES))
+        for n in range(36):
+            first = first_names[n % len(first_names)]
+            last = LAST_NAMES[rng.randrange(len(LAST_NAMES))]
+            born = datetime.date(1948, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 55))
+            patient = register_patient(
+                clinic=clinic,
+                by=owner,
+                data={
+                    "first_name": first,
+                    "last_name": last,
+                    "date_of_birth": born,
+                    "sex": rng.choice([Sex.FEMALE, Sex.MALE, Sex.FEMALE, Sex.MALE, Sex.OTHER]),
+                    "phone": f"+1{rng.choice(['303', '720'])}555{rng.randrange(100, 200):04d}",
+                    "email": f"{first.lower()}.{last.lower()}@example.org",
+                    "address_line1": f"{rng.randrange(1, 999)} {rng.choice(STREETS)}",
+                    "city": rng.choice(["Denver", "Aurora", "Lakewood", "Boulder"]),
+                    "region": "CO",
+                    "postal_code": f"80{rng.randrange(100, 300)}",
+                    "emergency_contact_name": f"{rng.choice(FIRST_NAMES)} {last}",
+                    "emergency_contact_relationship": rng.choice(["Partner", "Parent", "Sibling", "Friend"]),
+                    "emergency_contact_phone": f"+1303555{rng.randrange(100, 200):04d}",
+                    "referring_clinician": rng.choice([*referrers, None]),
+                },
+            )
+            if n % 9 == 4:
+                change_patient_status(
+                    patient=patient,
+                    status=PatientStatus.ON_HOLD,
+                    reason="Red-flag screen positive: referred to the GP for a medical work-up before treatment.",
+                    by=owner,
+                )
+            elif n % 7 == 6:
+                change_patient_status(
+                    patient=patient, status=PatientStatus.DISCHARGED, reason="Course completed.", by=owner
+                )
+        clinics.append(clinic)
+    return clinics
+
+
+def demo_login_lines() -> list[str]:
+    lines = []
+    for spec in DEMO_CLINICS:
+        for person in spec.staff:
+            role = Role(person.role).label.lower()
+            lines.append(f"login: {person.email}  password: {DEMO_PASSWORD}  ({role}, {spec.name})")
+    return lines

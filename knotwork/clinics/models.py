@@ -1,0 +1,115 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from knotwork.clinics import defaults
+
+
+class Clinic(models.Model):
+    """One practice (tenant). Every clinical row points at one."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"  # runs the clinic: staff, settings, audit, everything a practitioner can do
+    PRACTITIONER = "practitioner", "Practitioner"  # examines, treats and writes clinical notes
+    FRONT_DESK = "front_desk", "Front desk"  # patients, appointments, forms and invoices; no clinical notes
+
+
+CLINICAL_ROLES = (Role.OWNER, Role.PRACTITIONER)
+
+
+class Membership(models.Model):
+    """A staff user's place in one clinic. A user belongs to one clinic."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["clinic", "role", "user__email"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.clinic})"
+
+
+def _bounds(default: defaults.Default, low: int, high: int) -> dict:
+    return {
+        "default": default.value,
+        "validators": [MinValueValidator(low), MaxValueValidator(high)],
+        "help_text": f"Default {default.value} {default.unit} — {default.source}.",
+    }
+
+
+class ClinicSettings(models.Model):
+    """The clinic's clinical defaults and policies; each starts at the value in `defaults.py`."""
+
+    clinic = models.OneToOneField(Clinic, on_delete=models.CASCADE, related_name="settings")
+    hold_seconds_min = models.PositiveSmallIntegerField(
+        "shortest pressure hold (s)", **_bounds(defaults.HOLD_SECONDS_MIN, 1, 600)
+    )
+    hold_seconds_max = models.PositiveSmallIntegerField(
+        "longest pressure hold (s)", **_bounds(defaults.HOLD_SECONDS_MAX, 1, 600)
+    )
+    course_window_days_min = models.PositiveSmallIntegerField(
+        "relief expected from (days)", **_bounds(defaults.COURSE_WINDOW_DAYS_MIN, 1, 365)
+    )
+    course_window_days_max = models.PositiveSmallIntegerField(
+        "relief expected by (days)", **_bounds(defaults.COURSE_WINDOW_DAYS_MAX, 1, 365)
+    )
+    course_max_sessions = models.PositiveSmallIntegerField(
+        "sessions per course (at most)", **_bounds(defaults.COURSE_MAX_SESSIONS, 1, 100)
+    )
+    soreness_fade_hours_min = models.PositiveSmallIntegerField(
+        "soreness expected to fade from (h)", **_bounds(defaults.SORENESS_FADE_HOURS_MIN, 1, 240)
+    )
+    soreness_fade_hours_max = models.PositiveSmallIntegerField(
+        "soreness expected to fade by (h)", **_bounds(defaults.SORENESS_FADE_HOURS_MAX, 1, 240)
+    )
+    session_timeout_minutes = models.PositiveSmallIntegerField(
+        "sign out after idle (min)", **_bounds(defaults.SESSION_TIMEOUT_MINUTES, 5, 480)
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "clinic settings"
+        verbose_name_plural = "clinic settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hold_seconds_min__lte=F("hold_seconds_max")),
+                name="hold_range_ordered",
+                violation_error_message="The shortest hold must not be longer than the longest hold.",
+            ),
+            models.CheckConstraint(
+                condition=Q(course_window_days_min__lte=F("course_window_days_max")),
+                name="course_window_ordered",
+                violation_error_message="The start of the relief window must not be after its end.",
+            ),
+            models.CheckConstraint(
+                condition=Q(soreness_fade_hours_min__lte=F("soreness_fade_hours_max")),
+                name="soreness_window_ordered",
+                violation_error_message="The soreness window must start before it ends.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Settings of {self.clinic}"

@@ -1,0 +1,97 @@
+"""The one way to change clinics, their settings and memberships."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from knotwork.clinics.models import Clinic, ClinicSettings, Membership, Role
+
+
+class ClinicRuleError(Exception):
+    """A change the clinic's rules forbid; the message is for the person who asked."""
+
+
+@transaction.atomic
+def create_clinic(*, name: str, phone: str = "", email: str = "", address: str = "") -> Clinic:
+    clinic = Clinic(name=name, phone=phone, email=email, address=address)
+    clinic.full_clean()
+    clinic.save()
+    ClinicSettings.objects.create(clinic=clinic)
+    return clinic
+
+
+@transaction.atomic
+def update_clinic_settings(*, clinic: Clinic, by, values: dict) -> ClinicSettings:
+    clinic_settings = ClinicSettings.objects.select_for_update().get(clinic=clinic)
+    for field, value in values.items():
+        setattr(clinic_settings, field, value)
+    clinic_settings.full_clean()
+    clinic_settings.save()
+    return clinic_settings
+
+
+@transaction.atomic
+def add_member(*, clinic: Clinic, user, role: str) -> Membership:
+    membership = Membership(clinic=clinic, user=user, role=role)
+    membership.full_clean()
+    membership.save()
+    _sync_admin_flag(membership)
+    return membership
+
+
+def _other_active_owners(membership: Membership) -> bool:
+    return (
+        Membership.objects.filter(clinic_id=membership.clinic_id, role=Role.OWNER, is_active=True)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def change_role(*, membership: Membership, role: str, by) -> Membership:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.role == Role.OWNER and role != Role.OWNER and not _other_active_owners(membership):
+        raise ClinicRuleError("A clinic needs at least one active owner: make someone else an owner first.")
+    membership.role = role
+    membership.full_clean()
+    membership.save()
+    _sync_admin_flag(membership)
+    return membership
+
+
+@transaction.atomic
+def deactivate_member(*, membership: Membership, by) -> Membership:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.user_id == by.pk:
+        raise ClinicRuleError("You cannot deactivate your own account.")
+    if membership.role == Role.OWNER and not _other_active_owners(membership):
+        raise ClinicRuleError("A clinic needs at least one active owner.")
+    membership.is_active = False
+    membership.deactivated_at = timezone.now()
+    membership.save()
+    user = membership.user
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    _sync_admin_flag(membership)
+    return membership
+
+
+@transaction.atomic
+def reactivate_member(*, membership: Membership, by) -> Membership:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    membership.is_active = True
+    membership.deactivated_at = None
+    membership.save()
+    user = membership.user
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    _sync_admin_flag(membership)
+    return membership
+
+
+def _sync_admin_flag(membership: Membership) -> None:
+    """Owners, and only active owners, may enter the (clinic-scoped) admin site."""
+    user = membership.user
+    wants_staff = membership.is_active and membership.role == Role.OWNER
+    if user.is_staff != wants_staff and not user.is_superuser:
+        user.is_staff = wants_staff
+        user.save(update_fields=["is_staff"])

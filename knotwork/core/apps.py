@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class CoreConfig(AppConfig):
+    default = True
+    name = "knotwork.core"
+    label = "core"
+
+
+class KnotworkAdminConfig(admin_apps.AdminConfig):
+    default = False
+    """Replace the default admin site with one that clinic owners may enter, scoped to their clinic."""
+
+    default_site = "knotwork.core.admin.KnotworkAdminSite"

@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from knotwork.core.admin import ClinicScopedAdmin
+from knotwork.patients.models import Patient, ReferringClinician
+
+
+@admin.register(Patient)
+class PatientAdmin(ClinicScopedAdmin):
+    list_display = ["chart_number", "last_name", "first_name", "date_of_birth", "status"]
+    list_filter = ["status", "sex"]
+    search_fields = ["chart_number", "last_name", "first_name"]
+    readonly_fields = ["public_id", "created_at", "updated_at"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "referring_clinician":
+            kwargs["queryset"] = ReferringClinician.objects.for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(ReferringClinician)
+class ReferringClinicianAdmin(ClinicScopedAdmin):
+    list_display = ["name", "profession", "practice", "phone"]
+    search_fields = ["name", "practice"]

@@ -1,0 +1,71 @@
+from uuid import UUID
+
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router
+from ninja.errors import HttpError
+from ninja.pagination import PageNumberPagination, paginate
+
+from knotwork.audit.services import record_view
+from knotwork.patients import selectors, services
+from knotwork.patients.schemas import PatientFilter, PatientIn, PatientOut, PatientPatch, StatusChangeIn
+
+router = Router(tags=["patients"])
+
+
+def _clinic(request):
+    return request.auth.membership.clinic
+
+
+def _referrer(request, public_id: UUID | None):
+    if public_id is None:
+        return None
+    return get_object_or_404(selectors.list_referring_clinicians(request.auth), public_id=public_id)
+
+
+@router.get("/patients", response=list[PatientOut], summary="List and search patients")
+@paginate(PageNumberPagination, page_size=25)
+def list_patients(request, filters: Query[PatientFilter]):
+    return selectors.list_patients(request.auth, query=filters.q, status=filters.status or "")
+
+
+@router.post("/patients", response={201: PatientOut}, summary="Register a patient")
+def create_patient(request, payload: PatientIn):
+    data = payload.dict(exclude={"allow_duplicate"})
+    data["referring_clinician"] = _referrer(request, payload.referring_clinician)
+    duplicates = selectors.find_possible_duplicates(
+        request.auth, first_name=payload.first_name, last_name=payload.last_name, date_of_birth=payload.date_of_birth
+    )
+    if duplicates.exists() and not payload.allow_duplicate:
+        raise HttpError(
+            409, "A patient with this name and date of birth exists; send allow_duplicate=true to register anyway."
+        )
+    return 201, services.register_patient(clinic=_clinic(request), by=request.auth, data=data)
+
+
+@router.get("/patients/{uuid:patient_id}", response=PatientOut, summary="One patient")
+def get_patient(request, patient_id: UUID):
+    patient = selectors.get_patient(request.auth, patient_id)
+    record_view(instance=patient, by=request.auth)
+    return patient
+
+
+@router.patch("/patients/{uuid:patient_id}", response=PatientOut, summary="Change a patient's details")
+def update_patient(request, patient_id: UUID, payload: PatientPatch):
+    patient = selectors.get_patient(request.auth, patient_id)
+    data = payload.dict(exclude_unset=True)
+    if "referring_clinician" in data:
+        data["referring_clinician"] = _referrer(request, payload.referring_clinician)
+    for key, value in list(data.items()):
+        if value is None and key != "referring_clinician":
+            raise HttpError(422, f"{key} cannot be null")
+    return services.update_patient(patient=patient, by=request.auth, data=data)
+
+
+@router.post(
+    "/patients/{uuid:patient_id}/actions/change-status", response=PatientOut, summary="Put on hold, discharge or resume"
+)
+def change_status(request, patient_id: UUID, payload: StatusChangeIn):
+    patient = selectors.get_patient(request.auth, patient_id)
+    return services.change_patient_status(
+        patient=patient, status=payload.status, reason=payload.reason, by=request.auth
+    )

@@ -1,0 +1,99 @@
+from django import forms
+from phonenumber_field.formfields import PhoneNumberField
+
+from knotwork.patients.models import Patient, PatientStatus, ReferringClinician
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PatientForm(forms.ModelForm):
+    new_referrer_name = forms.CharField(label="Name", max_length=200, required=False)
+    new_referrer_practice = forms.CharField(label="Practice", max_length=200, required=False)
+    new_referrer_phone = PhoneNumberField(label="Phone", required=False)
+    new_referrer_email = forms.EmailField(label="Email", required=False)
+
+    class Meta:
+        model = Patient
+        fields = [
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "date_of_birth",
+            "sex",
+            "chart_number",
+            "phone",
+            "email",
+            "address_line1",
+            "address_line2",
+            "city",
+            "region",
+            "postal_code",
+            "emergency_contact_name",
+            "emergency_contact_relationship",
+            "emergency_contact_phone",
+            "referring_clinician",
+        ]
+        widgets = {"date_of_birth": DateInput()}
+
+    def __init__(self, *args, referrers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chart_number"].required = False
+        self.fields["referring_clinician"].queryset = (
+            referrers if referrers is not None else ReferringClinician.objects.none()
+        )
+        self.fields["referring_clinician"].empty_label = "— none —"
+        self.fields["phone"].help_text = "Include the country code for numbers outside the clinic's country."
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("referring_clinician") and cleaned.get("new_referrer_name"):
+            self.add_error(
+                "new_referrer_name",
+                "Choose an existing referring clinician or add a new one, not both.",
+            )
+        new_referrer_extra = any(
+            cleaned.get(f) for f in ("new_referrer_practice", "new_referrer_phone", "new_referrer_email")
+        )
+        if new_referrer_extra and not cleaned.get("new_referrer_name"):
+            self.add_error("new_referrer_name", "Give the new referring clinician's name.")
+        return cleaned
+
+    def patient_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+    def new_referrer_data(self) -> dict | None:
+        if not self.cleaned_data.get("new_referrer_name"):
+            return None
+        return {
+            "name": self.cleaned_data["new_referrer_name"],
+            "practice": self.cleaned_data["new_referrer_practice"],
+            "phone": self.cleaned_data["new_referrer_phone"] or "",
+            "email": self.cleaned_data["new_referrer_email"],
+        }
+
+
+class PatientStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=PatientStatus.choices)
+    reason = forms.CharField(max_length=300, required=False, help_text="Required when putting treatment on hold.")
+
+
+class PatientSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search patients",
+        required=False,
+        max_length=100,
+        help_text="Name, date of birth, phone or chart number",
+    )
+    status = forms.ChoiceField(choices=[("", "Any status"), *PatientStatus.choices], required=False)
+
+
+class ReferringClinicianForm(forms.ModelForm):
+    class Meta:
+        model = ReferringClinician
+        fields = ["name", "profession", "practice", "phone", "fax", "email", "npi"]

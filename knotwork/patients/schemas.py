@@ -1,0 +1,98 @@
+import datetime
+from uuid import UUID
+
+from ninja import Field, Schema
+
+from knotwork.patients.models import PatientStatus, Sex
+
+
+class ReferringClinicianOut(Schema):
+    id: UUID = Field(..., alias="public_id")
+    name: str
+    practice: str
+
+
+class PatientOut(Schema):
+    id: UUID = Field(..., alias="public_id")
+    chart_number: str
+    first_name: str
+    last_name: str
+    preferred_name: str
+    date_of_birth: datetime.date
+    sex: Sex
+    phone: str
+    email: str
+    address_line1: str
+    address_line2: str
+    city: str
+    region: str
+    postal_code: str
+    emergency_contact_name: str
+    emergency_contact_relationship: str
+    emergency_contact_phone: str
+    referring_clinician: ReferringClinicianOut | None
+    status: PatientStatus
+    status_reason: str
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+    @staticmethod
+    def resolve_phone(obj) -> str:
+        return obj.phone.as_e164 if obj.phone else ""
+
+    @staticmethod
+    def resolve_emergency_contact_phone(obj) -> str:
+        return obj.emergency_contact_phone.as_e164 if obj.emergency_contact_phone else ""
+
+
+class PatientIn(Schema):
+    first_name: str = Field(..., min_length=1, max_length=100)
+    last_name: str = Field(..., min_length=1, max_length=100)
+    date_of_birth: datetime.date
+    preferred_name: str = Field("", max_length=100)
+    sex: Sex = Sex.UNKNOWN
+    chart_number: str = Field("", max_length=20)
+    phone: str = Field("", max_length=40)
+    email: str = Field("", max_length=254)
+    address_line1: str = Field("", max_length=200)
+    address_line2: str = Field("", max_length=200)
+    city: str = Field("", max_length=100)
+    region: str = Field("", max_length=100)
+    postal_code: str = Field("", max_length=20)
+    emergency_contact_name: str = Field("", max_length=200)
+    emergency_contact_relationship: str = Field("", max_length=100)
+    emergency_contact_phone: str = Field("", max_length=40)
+    referring_clinician: UUID | None = None
+    allow_duplicate: bool = Field(
+        False, description="Register even when a patient with the same name and birth date exists."
+    )
+
+
+class PatientPatch(Schema):
+    first_name: str | None = Field(None, min_length=1, max_length=100)
+    last_name: str | None = Field(None, min_length=1, max_length=100)
+    date_of_birth: datetime.date | None = None
+    preferred_name: str | None = Field(None, max_length=100)
+    sex: Sex | None = None
+    chart_number: str | None = Field(None, max_length=20)
+    phone: str | None = Field(None, max_length=40)
+    email: str | None = Field(None, max_length=254)
+    address_line1: str | None = Field(None, max_length=200)
+    address_line2: str | None = Field(None, max_length=200)
+    city: str | None = Field(None, max_length=100)
+    region: str | None = Field(None, max_length=100)
+    postal_code: str | None = Field(None, max_length=20)
+    emergency_contact_name: str | None = Field(None, max_length=200)
+    emergency_contact_relationship: str | None = Field(None, max_length=100)
+    emergency_contact_phone: str | None = Field(None, max_length=40)
+    referring_clinician: UUID | None = None
+
+
+class PatientFilter(Schema):
+    q: str = Field("", max_length=100, description="Name, date of birth, phone or chart number")
+    status: PatientStatus | None = None
+
+
+class StatusChangeIn(Schema):
+    status: PatientStatus
+    reason: str = Field("", max_length=300)

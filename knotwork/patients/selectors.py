@@ -1,0 +1,75 @@
+"""Scoped reads of patients and referring clinicians; every query starts from the acting user."""
+
+import datetime
+import re
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import formats
+
+from knotwork.patients.models import Patient, ReferringClinician
+
+PHONE_LIKE = re.compile(r"^[\d\s()+\-.]+$")
+
+
+def parse_date_query(text: str) -> datetime.date | None:
+    """Read a typed date of birth in ISO form or the site's date input formats (e.g. 03/14/1980)."""
+    for fmt in ["%Y-%m-%d", *formats.get_format("DATE_INPUT_FORMATS")]:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a calendar date, no time zone)
+        except ValueError:
+            continue
+    return None
+
+
+def search_filter(query: str) -> Q:
+    """Match a search box entry against name, date of birth, phone or chart number."""
+    text = query.strip()
+    if not text:
+        return Q()
+    born = parse_date_query(text)
+    if born is not None:
+        return Q(date_of_birth=born)
+    digits = re.sub(r"\D", "", text)
+    if PHONE_LIKE.match(text) and len(digits) >= 3:
+        return (
+            Q(phone__contains=digits)
+            | Q(chart_number__icontains=text)
+            | Q(chart_number__endswith=digits.lstrip("0") or digits)
+        )
+    condition = Q(chart_number__iexact=text)
+    words = Q()
+    for word in text.split():
+        words &= Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(preferred_name__icontains=word)
+    return condition | words
+
+
+def list_patients(user, *, query: str = "", status: str = "") -> QuerySet[Patient]:
+    patients = Patient.objects.for_user(user).select_related("referring_clinician")
+    if status:
+        patients = patients.filter(status=status)
+    return patients.filter(search_filter(query))
+
+
+def get_patient(user, public_id) -> Patient:
+    return get_object_or_404(Patient.objects.for_user(user).select_related("referring_clinician"), public_id=public_id)
+
+
+def find_possible_duplicates(
+    user, *, first_name: str, last_name: str, date_of_birth: datetime.date, exclude: Patient | None = None
+) -> QuerySet[Patient]:
+    """Patients of the clinic with the same name and date of birth (a likely double registration)."""
+    matches = Patient.objects.for_user(user).filter(
+        first_name__iexact=first_name.strip(), last_name__iexact=last_name.strip(), date_of_birth=date_of_birth
+    )
+    if exclude is not None:
+        matches = matches.exclude(pk=exclude.pk)
+    return matches
+
+
+def list_referring_clinicians(user) -> QuerySet[ReferringClinician]:
+    return ReferringClinician.objects.for_user(user)
+
+
+def get_referring_clinician(user, public_id) -> ReferringClinician:
+    return get_object_or_404(list_referring_clinicians(user), public_id=public_id)

@@ -1,0 +1,140 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from knotwork.audit.services import record_view
+from knotwork.clinics.models import Role
+from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.access import ClinicRequest, clinic_member
+from knotwork.patients import selectors, services
+from knotwork.patients.forms import PatientForm, PatientSearchForm, PatientStatusForm, ReferringClinicianForm
+from knotwork.patients.models import ALLOWED_STATUS_CHANGES, PatientStatus
+
+PAGE_SIZE = 25
+
+STAFF = (Role.OWNER, Role.PRACTITIONER, Role.FRONT_DESK)
+
+
+@clinic_member(*STAFF)
+def patient_list(request: ClinicRequest):
+    search = PatientSearchForm(request.GET)
+    search.is_valid()
+    query = search.cleaned_data.get("q", "")
+    status = search.cleaned_data.get("status", "")
+    patients = selectors.list_patients(request.user, query=query, status=status)
+    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"search": search, "page": page, "query": query, "status": status}
+    template = "patients/patient_list.html"
+    if request.htmx and request.htmx.target == "patient-results":
+        template += "#results"
+    return render(request, template, context)
+
+
+def _save_patient(request: ClinicRequest, form: PatientForm, patient=None):
+    """Validate, warn about a likely duplicate, then call the service; return a redirect or None."""
+    if not form.is_valid():
+        return None
+    data = form.patient_data()
+    duplicates = selectors.find_possible_duplicates(
+        request.user,
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        date_of_birth=data["date_of_birth"],
+        exclude=patient,
+    )
+    if duplicates.exists() and request.POST.get("confirm_not_duplicate") != "yes":
+        form.duplicates = list(duplicates[:5])
+        return None
+    try:
+        if patient is None:
+            patient = services.register_patient(
+                clinic=request.clinic, by=request.user, data=data, new_referrer=form.new_referrer_data()
+            )
+            messages.success(request, f"{patient.display_name} is registered with chart number {patient.chart_number}.")
+        else:
+            patient = services.update_patient(
+                patient=patient, by=request.user, data=data, new_referrer=form.new_referrer_data()
+            )
+            messages.success(request, "The patient's details are saved.")
+    except ValidationError as error:
+        form.add_error(None, error.messages)
+        return None
+    except ClinicRuleError as error:
+        form.add_error(None, str(error))
+        return None
+    return redirect(patient)
+
+
+@clinic_member(*STAFF)
+@require_http_methods(["GET", "POST"])
+def patient_create(request: ClinicRequest):
+    referrers = selectors.list_referring_clinicians(request.user)
+    form = PatientForm(request.POST or None, referrers=referrers)
+    if request.method == "POST" and (response := _save_patient(request, form)):
+        return response
+    return render(request, "patients/patient_form.html", {"form": form, "patient": None})
+
+
+@clinic_member(*STAFF)
+@require_http_methods(["GET", "POST"])
+def patient_edit(request: ClinicRequest, public_id):
+    patient = selectors.get_patient(request.user, public_id)
+    referrers = selectors.list_referring_clinicians(request.user)
+    form = PatientForm(request.POST or None, instance=patient, referrers=referrers)
+    if request.method == "POST" and (response := _save_patient(request, form, patient)):
+        return response
+    return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
+
+
+@clinic_member(*STAFF)
+def patient_detail(request: ClinicRequest, public_id):
+    patient = selectors.get_patient(request.user, public_id)
+    record_view(instance=patient, by=request.user)
+    status_choices = [(s.value, s.label) for s in ALLOWED_STATUS_CHANGES[PatientStatus(patient.status)]]
+    status_form = PatientStatusForm()
+    status_form.fields["status"].choices = status_choices
+    return render(request, "patients/patient_detail.html", {"patient": patient, "status_form": status_form})
+
+
+@clinic_member(*STAFF)
+@require_POST
+def patient_status(request: ClinicRequest, public_id):
+    patient = selectors.get_patient(request.user, public_id)
+    form = PatientStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_patient_status(
+                patient=patient, status=form.cleaned_data["status"], reason=form.cleaned_data["reason"], by=request.user
+            )
+            messages.success(request, f"Status changed to {PatientStatus(form.cleaned_data['status']).label.lower()}.")
+        except ClinicRuleError as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, "Choose a valid status.")
+    return redirect(patient)
+
+
+@clinic_member(*STAFF)
+def referrer_list(request: ClinicRequest):
+    referrers = selectors.list_referring_clinicians(request.user)
+    return render(request, "patients/referringclinician_list.html", {"referrers": referrers})
+
+
+@clinic_member(*STAFF)
+@require_http_methods(["GET", "POST"])
+def referrer_edit(request: ClinicRequest, public_id=None):
+    referrer = selectors.get_referring_clinician(request.user, public_id) if public_id else None
+    form = ReferringClinicianForm(request.POST or None, instance=referrer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_referring_clinician(
+                clinic=request.clinic, by=request.user, data=form.cleaned_data, referrer=referrer
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, "Referring clinician saved.")
+            return redirect("patients:referrer_list")
+    return render(request, "patients/referringclinician_form.html", {"form": form, "referrer": referrer})
