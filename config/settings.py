@@ -217,15 +217,25 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # --- email ----------------------------------------------------------------------------------
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
-)
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# Development prints email to the console; production sends through SMTP (Django 6.1 MAILERS).
+EMAIL_BACKEND_NAME = os.environ.get("EMAIL_BACKEND", "console" if DEBUG else "smtp")
+_MAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+}
+if EMAIL_BACKEND_NAME not in _MAIL_BACKENDS:
+    raise ImproperlyConfigured(f"EMAIL_BACKEND must be one of {sorted(_MAIL_BACKENDS)}, not {EMAIL_BACKEND_NAME!r}")
+MAILERS = {"default": {"BACKEND": _MAIL_BACKENDS[EMAIL_BACKEND_NAME]}}
+if EMAIL_BACKEND_NAME == "smtp":
+    MAILERS["default"]["OPTIONS"] = {
+        "host": os.environ.get("EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("EMAIL_PORT", "587")),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", True),
+        "timeout": 20,
+    }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Knotwork <knotwork@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -272,3 +282,7 @@ KNOTWORK_OWNER_MFA_REQUIRED = env_bool("OWNER_MFA_REQUIRED", True)
 # The address people reach this installation at; used in links sent by email.
 KNOTWORK_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 FORM_RENDERER = "knotwork.core.forms.KnotworkFormRenderer"
+
+# HSTS preload commits the whole domain (and its subdomains) to HTTPS for years; the operator decides
+# (SECURE_HSTS_PRELOAD=1), so the deploy check does not nag about it.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]

@@ -31,13 +31,20 @@ def problem(api: NinjaAPI, request: HttpRequest, status: int, title: str, detail
     return response
 
 
+def _field_name(loc) -> str | None:
+    """Name the field a person sent: drop the location ("body", "query") and the body parameter's name."""
+    parts = [str(part) for part in loc]
+    if parts[:1] == ["body"] and len(parts) > 2:
+        parts = parts[2:]
+    else:
+        parts = parts[1:]
+    return ".".join(parts) or None
+
+
 def install_problem_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def invalid_input(request, exc: NinjaValidationError):
-        errors = [
-            {"field": ".".join(str(part) for part in err.get("loc", [])[1:]) or None, "message": err.get("msg", "")}
-            for err in exc.errors
-        ]
+        errors = [{"field": _field_name(err.get("loc", [])), "message": err.get("msg", "")} for err in exc.errors]
         named = ", ".join(e["field"] for e in errors if e["field"]) or "request"
         return problem(api, request, 422, "Invalid input", f"Check: {named}.", errors=errors)
 

@@ -1,5 +1,6 @@
 """Request-wide rules: every view declares its access rule; idle sessions end; owners use MFA."""
 
+import functools
 import logging
 import time
 
@@ -10,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.views.generic import RedirectView
 
 from knotwork.core.access import access_rule_of
 
@@ -23,7 +25,28 @@ EXEMPT_VIEW_MODULES = (
     "django.contrib.staticfiles.",
     "django.views.static",
     "ninja.",
+    "django.contrib.contenttypes.views",  # the admin's "view on site" redirect
 )
+
+
+def view_module(view) -> str:
+    """The module that defines a view, looking through functools.partial wrappers."""
+    while isinstance(view, functools.partial):
+        view = view.func
+    return getattr(view, "__module__", "") or ""
+
+
+def is_exempt(view) -> bool:
+    """Third-party views with their own access control, and bare redirects (they reveal nothing)."""
+    if getattr(view, "view_class", None) is RedirectView:
+        return True
+    return view_module(view).startswith(EXEMPT_VIEW_MODULES)
+
+
+def view_name(view) -> str:
+    while isinstance(view, functools.partial):
+        view = view.func
+    return getattr(view, "__qualname__", repr(view))
 
 LAST_SEEN_KEY = "knotwork_last_seen"
 
@@ -38,9 +61,9 @@ class AccessRuleMiddleware:
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs) -> HttpResponse | None:
         if access_rule_of(view_func) is not None:
             return None
-        if view_func.__module__.startswith(EXEMPT_VIEW_MODULES):
+        if is_exempt(view_func):
             return None
-        logger.error("Refused view %s.%s: it declares no access rule", view_func.__module__, view_func.__name__)
+        logger.error("Refused view %s.%s: it declares no access rule", view_module(view_func), view_name(view_func))
         return HttpResponseForbidden("This page declares no access rule and is refused.")
 
 

@@ -1,7 +1,7 @@
 from uuid import UUID
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router
+from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -39,7 +39,7 @@ def create_patient(request, payload: PatientIn):
         raise HttpError(
             409, "A patient with this name and date of birth exists; send allow_duplicate=true to register anyway."
         )
-    return 201, services.register_patient(clinic=_clinic(request), by=request.auth, data=data)
+    return Status(201, services.register_patient(clinic=_clinic(request), by=request.auth, data=data))
 
 
 @router.get("/patients/{uuid:patient_id}", response=PatientOut, summary="One patient")

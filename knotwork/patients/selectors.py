@@ -31,12 +31,12 @@ def search_filter(query: str) -> Q:
     if born is not None:
         return Q(date_of_birth=born)
     digits = re.sub(r"\D", "", text)
-    if PHONE_LIKE.match(text) and len(digits) >= 3:
-        return (
-            Q(phone__contains=digits)
-            | Q(chart_number__icontains=text)
-            | Q(chart_number__endswith=digits.lstrip("0") or digits)
-        )
+    if PHONE_LIKE.match(text) and digits:
+        # A number is a phone number (3+ digits) or the numeric part of a chart number ("42" finds P-000042).
+        numeric = Q(chart_number__icontains=text) | Q(chart_number__regex=rf"(^|[^0-9])0*{int(digits)}$")
+        if len(digits) >= 3:
+            numeric |= Q(phone__contains=digits)
+        return numeric
     condition = Q(chart_number__iexact=text)
     words = Q()
     for word in text.split():

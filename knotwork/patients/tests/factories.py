@@ -1,0 +1,27 @@
+import datetime
+
+import factory
+
+from knotwork.patients.models import Patient, ReferringClinician, Sex
+
+
+class ReferringClinicianFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReferringClinician
+
+    name = factory.Sequence(lambda n: f"Dr. Referrer {n}")
+    practice = "Family Practice"
+    email = factory.Sequence(lambda n: f"referrer{n}@practice.example.com")
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Patient
+
+    chart_number = factory.Sequence(lambda n: f"T-{n:05d}")
+    first_name = factory.Sequence(lambda n: f"Pat{n}")
+    last_name = factory.Sequence(lambda n: f"Testperson{n}")
+    date_of_birth = factory.Sequence(lambda n: datetime.date(1970, 1, 1) + datetime.timedelta(days=97 * n))
+    sex = Sex.FEMALE
+    phone = factory.Sequence(lambda n: f"+1303555{100 + n % 100:04d}")
+    email = factory.Sequence(lambda n: f"pat{n}@example.org")

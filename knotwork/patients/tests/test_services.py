@@ -1,0 +1,66 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from knotwork.clinics.services import ClinicRuleError
+from knotwork.patients.models import PatientStatus
+from knotwork.patients.services import change_patient_status, register_patient, update_patient
+from knotwork.patients.tests.factories import PatientFactory, ReferringClinicianFactory
+
+BASE = {"first_name": "Noor", "last_name": "Haddad", "date_of_birth": datetime.date(1990, 5, 5)}
+
+
+def test_registration_numbers_charts_in_sequence_per_clinic(clinic_a, clinic_b, owner):
+    first = register_patient(clinic=clinic_a, by=owner, data=BASE)
+    second = register_patient(clinic=clinic_a, by=owner, data={**BASE, "first_name": "Rami"})
+    other = register_patient(clinic=clinic_b, by=owner, data=BASE)
+    assert (first.chart_number, second.chart_number, other.chart_number) == ("P-000001", "P-000002", "P-000001")
+
+
+def test_a_chart_number_is_unique_within_a_clinic(clinic_a, owner):
+    register_patient(clinic=clinic_a, by=owner, data={**BASE, "chart_number": "X1"})
+    with pytest.raises(ValidationError, match="already has this chart number"):
+        register_patient(clinic=clinic_a, by=owner, data={**BASE, "first_name": "Other", "chart_number": "X1"})
+
+
+def test_a_future_birth_date_is_refused(clinic_a, owner):
+    with pytest.raises(ValidationError, match="future"):
+        register_patient(clinic=clinic_a, by=owner, data={**BASE, "date_of_birth": datetime.date(2999, 1, 1)})
+
+
+def test_a_referrer_of_another_clinic_cannot_be_attached(clinic_a, clinic_b, owner):
+    foreign = ReferringClinicianFactory(clinic=clinic_b)
+    with pytest.raises(ClinicRuleError):
+        register_patient(clinic=clinic_a, by=owner, data={**BASE, "referring_clinician": foreign})
+
+
+def test_a_new_referrer_is_created_with_the_patient(clinic_a, owner):
+    patient = register_patient(clinic=clinic_a, by=owner, data=BASE, new_referrer={"name": "Dr. Ilse Brandt"})
+    assert patient.referring_clinician.name == "Dr. Ilse Brandt"
+    assert patient.referring_clinician.clinic == clinic_a
+
+
+def test_update_changes_only_the_given_fields(clinic_a, owner):
+    patient = PatientFactory(clinic=clinic_a, city="Denver")
+    update_patient(patient=patient, by=owner, data={"city": "Boulder"})
+    patient.refresh_from_db()
+    assert (patient.city, patient.first_name) == ("Boulder", patient.first_name)
+
+
+def test_putting_treatment_on_hold_needs_a_reason(clinic_a, owner):
+    patient = PatientFactory(clinic=clinic_a)
+    with pytest.raises(ClinicRuleError, match="why"):
+        change_patient_status(patient=patient, status=PatientStatus.ON_HOLD, reason=" ", by=owner)
+    change_patient_status(patient=patient, status=PatientStatus.ON_HOLD, reason="Awaiting MRI", by=owner)
+    patient.refresh_from_db()
+    assert (patient.status, patient.status_reason) == (PatientStatus.ON_HOLD, "Awaiting MRI")
+
+
+def test_a_discharged_patient_can_only_become_active_again(clinic_a, owner):
+    patient = PatientFactory(clinic=clinic_a, status=PatientStatus.DISCHARGED)
+    with pytest.raises(ClinicRuleError, match="cannot become on hold"):
+        change_patient_status(patient=patient, status=PatientStatus.ON_HOLD, reason="x", by=owner)
+    change_patient_status(patient=patient, status=PatientStatus.ACTIVE, by=owner)
+    patient.refresh_from_db()
+    assert patient.status == PatientStatus.ACTIVE
