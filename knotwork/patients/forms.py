@@ -12,10 +12,10 @@ class DateInput(forms.DateInput):
 
 
 class PatientForm(forms.ModelForm):
-    new_referrer_name = forms.CharField(label="Name", max_length=200, required=False)
-    new_referrer_practice = forms.CharField(label="Practice", max_length=200, required=False)
-    new_referrer_phone = PhoneNumberField(label="Phone", required=False)
-    new_referrer_email = forms.EmailField(label="Email", required=False)
+    new_referrer_name = forms.CharField(label="Referrer's name", max_length=200, required=False)
+    new_referrer_practice = forms.CharField(label="Referrer's practice", max_length=200, required=False)
+    new_referrer_phone = PhoneNumberField(label="Referrer's phone", required=False)
+    new_referrer_email = forms.EmailField(label="Referrer's email", required=False)
 
     class Meta:
         model = Patient

@@ -1,0 +1,63 @@
+import pytest
+from django.urls import reverse
+
+from knotwork.audit.models import AppendOnlyError, AuditEntry
+from knotwork.patients.tests.factories import PatientFactory
+
+
+def test_opening_a_chart_appends_a_view_entry_with_who_and_where(practitioner_client, practitioner, clinic_a):
+    patient = PatientFactory(clinic=clinic_a)
+    practitioner_client.get(patient.get_absolute_url(), REMOTE_ADDR="10.1.2.3")
+    entry = AuditEntry.objects.filter(action=AuditEntry.Action.ACCESS).get()
+    assert (entry.actor, entry.patient, entry.clinic, entry.remote_addr) == (practitioner, patient, clinic_a, "10.1.2.3")
+
+
+def test_a_forged_forwarded_address_is_ignored_unless_behind_a_proxy(practitioner_client, clinic_a):
+    patient = PatientFactory(clinic=clinic_a)
+    practitioner_client.get(patient.get_absolute_url(), REMOTE_ADDR="10.1.2.3", HTTP_X_FORWARDED_FOR="6.6.6.6")
+    assert AuditEntry.objects.get(action=AuditEntry.Action.ACCESS).remote_addr == "10.1.2.3"
+
+
+def test_editing_a_patient_appends_a_change_entry_naming_the_fields(practitioner_client, practitioner, clinic_a):
+    patient = PatientFactory(clinic=clinic_a, city="Denver")
+    data = {
+        "first_name": patient.first_name,
+        "last_name": patient.last_name,
+        "date_of_birth": patient.date_of_birth.isoformat(),
+        "sex": patient.sex,
+        "chart_number": patient.chart_number,
+        "city": "Golden",
+    }
+    practitioner_client.post(reverse("patients:edit", args=[patient.public_id]), data)
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.UPDATE, patient=patient)
+    assert entry.actor == practitioner
+    assert entry.changes_dict["city"] == ["Denver", "Golden"]
+
+
+def test_entries_cannot_be_changed_or_deleted(clinic_a):
+    PatientFactory(clinic=clinic_a)
+    entry = AuditEntry.objects.first()
+    entry.object_repr = "rewritten"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+
+
+def test_owner_sees_own_clinic_entries_and_filters_them(owner_client, owner, practitioner, clinic_a, clinic_b, client):
+    mine = PatientFactory(clinic=clinic_a, last_name="Auditmine")
+    PatientFactory(clinic=clinic_b, last_name="Audittheirs")
+    page = owner_client.get(reverse("audit:list"))
+    assert "Auditmine" in page.text
+    assert "Audittheirs" not in page.text
+    filtered = owner_client.get(reverse("audit:list"), {"patient": str(mine.public_id), "action": "3"})
+    assert "No entries match." in filtered.text
+    owner_client.get(mine.get_absolute_url())
+    viewed = owner_client.get(reverse("audit:list"), {"patient": str(mine.public_id), "action": "3", "actor": owner.pk})
+    assert "viewed" in viewed.text
+    assert owner.email in viewed.text
+
+
+def test_a_backwards_date_range_is_explained(owner_client):
+    page = owner_client.get(reverse("audit:list"), {"since": "2026-11-20", "until": "2026-11-01"})
+    assert "The end date is before the start date." in page.text

@@ -1,0 +1,47 @@
+import pytest
+from django.urls import reverse
+
+from knotwork.clinics import defaults
+from knotwork.clinics.models import ClinicSettings
+
+
+def test_a_new_clinic_starts_with_the_seed_defaults(clinic_a):
+    s = clinic_a.settings
+    assert (s.hold_seconds_min, s.hold_seconds_max) == (10, 30)
+    assert (s.course_window_days_min, s.course_window_days_max, s.course_max_sessions) == (4, 14, 4)
+    assert (s.soreness_fade_hours_min, s.soreness_fade_hours_max) == (24, 36)
+    assert s.session_timeout_minutes == 30
+
+
+def test_every_default_names_its_source():
+    for name, default in defaults.ALL.items():
+        assert default.source, name
+        assert getattr(ClinicSettings(), name) == default.value
+
+
+def test_owner_changes_a_clinical_default(owner_client, clinic_a):
+    page = owner_client.get(reverse("clinics:settings"))
+    assert "seeds/000" in page.text
+    data = {name: getattr(clinic_a.settings, name) for name in defaults.ALL}
+    owner_client.post(reverse("clinics:settings"), {**data, "hold_seconds_max": 45})
+    clinic_a.settings.refresh_from_db()
+    assert clinic_a.settings.hold_seconds_max == 45
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"hold_seconds_min": 40, "hold_seconds_max": 20}, "shortest hold must not be longer"),
+        ({"course_max_sessions": 0}, "greater than or equal to 1"),
+        ({"session_timeout_minutes": "ten"}, "Enter a whole number"),
+    ],
+)
+def test_bad_settings_are_refused_with_a_message_and_the_typed_values_kept(owner_client, clinic_a, changes, message):
+    data = {name: getattr(clinic_a.settings, name) for name in defaults.ALL}
+    response = owner_client.post(reverse("clinics:settings"), {**data, **changes})
+    assert response.status_code == 200
+    assert message in response.text
+    for value in changes.values():
+        assert f'value="{value}"' in response.text
+    clinic_a.settings.refresh_from_db()
+    assert clinic_a.settings.hold_seconds_max == 30
