@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "django_htmx",
+    "ninja",  # serves the API docs page from local static files instead of a CDN
     "phonenumber_field",
     "allauth",
     "allauth.account",

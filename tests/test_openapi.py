@@ -17,3 +17,10 @@ def test_openapi_document_matches_the_snapshot(db):
     if os.environ.get("UPDATE_SNAPSHOTS") == "1" or not SNAPSHOT.exists():
         SNAPSHOT.write_text(current)
     assert current == SNAPSHOT.read_text(), "The API changed: review it, then run UPDATE_SNAPSHOTS=1 make test"
+
+
+def test_api_docs_page_loads_its_scripts_from_this_server_not_a_cdn(client, db):
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    assert "/static/ninja/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower()

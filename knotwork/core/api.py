@@ -34,10 +34,7 @@ def problem(api: NinjaAPI, request: HttpRequest, status: int, title: str, detail
 def _field_name(loc) -> str | None:
     """Name the field a person sent: drop the location ("body", "query") and the body parameter's name."""
     parts = [str(part) for part in loc]
-    if parts[:1] == ["body"] and len(parts) > 2:
-        parts = parts[2:]
-    else:
-        parts = parts[1:]
+    parts = parts[2:] if parts[:1] == ["body"] and len(parts) > 2 else parts[1:]
     return ".".join(parts) or None
 
 

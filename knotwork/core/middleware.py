@@ -48,6 +48,7 @@ def view_name(view) -> str:
         view = view.func
     return getattr(view, "__qualname__", repr(view))
 
+
 LAST_SEEN_KEY = "knotwork_last_seen"
 
 

@@ -47,7 +47,9 @@ def test_password_reset_emails_a_link_that_sets_a_new_password(client, practitio
     assert len(mail.outbox) == 1
     link = re.search(r"http://testserver(\S+)", mail.outbox[0].body).group(1)
     form_page = client.get(link, follow=True)
-    client.post(form_page.redirect_chain[-1][0], {"password1": "a-brand-new-secret-42", "password2": "a-brand-new-secret-42"})
+    client.post(
+        form_page.redirect_chain[-1][0], {"password1": "a-brand-new-secret-42", "password2": "a-brand-new-secret-42"}
+    )
     assert _login(client, practitioner.email, "a-brand-new-secret-42").status_code == 302
 
 
@@ -88,7 +90,8 @@ def test_owner_invites_a_practitioner_who_joins_and_signs_in(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         owner_client.post(
-            reverse("accounts:staff"), {"email": "New.Person@A.example.com", "first_name": "New", "role": "practitioner"}
+            reverse("accounts:staff"),
+            {"email": "New.Person@A.example.com", "first_name": "New", "role": "practitioner"},
         )
     assert len(mail.outbox) == 1
     link = re.search(r"http://127.0.0.1:8000(\S+)", mail.outbox[0].body).group(1)
@@ -131,7 +134,7 @@ def test_the_last_owner_cannot_step_down(owner_client, owner):
 
 
 @pytest.mark.parametrize("persona", ["practitioner_client", "front_desk_client"])
-def test_only_owners_manage_staff_settings_and_audit(request, persona):
+def test_only_owners_manage_staff_settings_and_audit(db, request, persona):
     client = request.getfixturevalue(persona)
     for name in ("accounts:staff", "clinics:settings", "audit:list"):
         assert client.get(reverse(name)).status_code == 403

@@ -9,7 +9,12 @@ def test_opening_a_chart_appends_a_view_entry_with_who_and_where(practitioner_cl
     patient = PatientFactory(clinic=clinic_a)
     practitioner_client.get(patient.get_absolute_url(), REMOTE_ADDR="10.1.2.3")
     entry = AuditEntry.objects.filter(action=AuditEntry.Action.ACCESS).get()
-    assert (entry.actor, entry.patient, entry.clinic, entry.remote_addr) == (practitioner, patient, clinic_a, "10.1.2.3")
+    assert (entry.actor, entry.patient, entry.clinic, entry.remote_addr) == (
+        practitioner,
+        patient,
+        clinic_a,
+        "10.1.2.3",
+    )
 
 
 def test_a_forged_forwarded_address_is_ignored_unless_behind_a_proxy(practitioner_client, clinic_a):

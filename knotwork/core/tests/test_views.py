@@ -39,14 +39,14 @@ def test_responses_carry_a_strict_content_security_policy(client, db):
     assert "frame-ancestors 'none'" in policy
 
 
-def test_production_settings_pass_the_deploy_check():
+def test_production_settings_pass_the_deploy_check(tmp_path):
     env = {
         "PATH": os.environ["PATH"],
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "SECRET_KEY": "a-long-random-production-secret-" + "k3y" * 12,
         "ALLOWED_HOSTS": "clinic.example.org",
         "DEBUG": "0",
-        "KNOTWORK_VAR_DIR": "/tmp/knotwork-deploy-check",
+        "KNOTWORK_VAR_DIR": str(tmp_path),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -59,8 +59,13 @@ def test_production_settings_pass_the_deploy_check():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "0"}
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "0",
+        "KNOTWORK_VAR_DIR": str(tmp_path),
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )

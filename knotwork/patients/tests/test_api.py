@@ -92,11 +92,17 @@ def test_a_likely_duplicate_is_409_unless_allowed(practitioner_client, clinic_a)
 def test_patch_changes_given_fields_and_status_action_follows_the_rules(practitioner_client, clinic_a):
     patient = PatientFactory(clinic=clinic_a)
     url = f"{API}/{patient.public_id}"
-    assert practitioner_client.patch(url, {"city": "Golden"}, content_type="application/json").json()["city"] == "Golden"
-    hold = practitioner_client.post(f"{url}/actions/change-status", {"status": "on_hold"}, content_type="application/json")
+    assert (
+        practitioner_client.patch(url, {"city": "Golden"}, content_type="application/json").json()["city"] == "Golden"
+    )
+    hold = practitioner_client.post(
+        f"{url}/actions/change-status", {"status": "on_hold"}, content_type="application/json"
+    )
     assert hold.status_code == 409
     assert "why" in hold.json()["detail"]
     ok = practitioner_client.post(
-        f"{url}/actions/change-status", {"status": "on_hold", "reason": "Awaiting imaging"}, content_type="application/json"
+        f"{url}/actions/change-status",
+        {"status": "on_hold", "reason": "Awaiting imaging"},
+        content_type="application/json",
     )
     assert ok.json()["status"] == "on_hold"

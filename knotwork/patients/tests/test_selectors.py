@@ -17,7 +17,9 @@ def patients(clinic_a, clinic_b):
             phone="+13035550142",
             chart_number="P-000042",
         ),
-        "bo": PatientFactory(clinic=clinic_a, first_name="Bo", last_name="Marsh", date_of_birth=datetime.date(1975, 6, 1)),
+        "bo": PatientFactory(
+            clinic=clinic_a, first_name="Bo", last_name="Marsh", date_of_birth=datetime.date(1975, 6, 1)
+        ),
         "other_clinic_ada": PatientFactory(
             clinic=clinic_b, first_name="Ada", last_name="Lindqvist", date_of_birth=datetime.date(1980, 3, 14)
         ),
@@ -26,7 +28,18 @@ def patients(clinic_a, clinic_b):
 
 @pytest.mark.parametrize(
     "query",
-    ["Ada", "lindq", "Ada Lindqvist", "lindqvist ada", "1980-03-14", "03/14/1980", "555-0142", "(303) 555-0142", "P-000042", "42"],
+    [
+        "Ada",
+        "lindq",
+        "Ada Lindqvist",
+        "lindqvist ada",
+        "1980-03-14",
+        "03/14/1980",
+        "555-0142",
+        "(303) 555-0142",
+        "P-000042",
+        "42",
+    ],
 )
 def test_search_finds_the_patient_by_name_birth_date_phone_or_chart(practitioner, patients, query):
     found = list(list_patients(practitioner, query=query))

@@ -30,12 +30,14 @@ def test_list_is_paginated_25_a_page(practitioner_client, clinic_a):
     PatientFactory.create_batch(30, clinic=clinic_a)
     first = practitioner_client.get(reverse("patients:list"))
     second = practitioner_client.get(reverse("patients:list"), {"page": 2})
-    assert first.text.count('<tr>') == 26  # header + 25 rows
+    assert first.text.count("<tr>") == 26  # header + 25 rows
     assert "Page 2 of 2" in second.text
-    assert second.text.count('<tr>') == 6
+    assert second.text.count("<tr>") == 6
 
 
-def test_list_page_query_count_does_not_grow_with_patients(practitioner_client, clinic_a, django_assert_max_num_queries):
+def test_list_page_query_count_does_not_grow_with_patients(
+    practitioner_client, clinic_a, django_assert_max_num_queries
+):
     PatientFactory.create_batch(25, clinic=clinic_a)
     with django_assert_max_num_queries(12):
         practitioner_client.get(reverse("patients:list"))
