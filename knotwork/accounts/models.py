@@ -67,7 +67,7 @@ class Invitation(models.Model):
     last_name = models.CharField(max_length=150, blank=True)
     role = models.CharField(max_length=20, choices=Role.choices)
     token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
-    invited_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    invited_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(default=_expiry)
     accepted_at = models.DateTimeField(null=True, blank=True)

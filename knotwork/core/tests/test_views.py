@@ -71,3 +71,18 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     )
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+
+
+def test_migrations_are_complete_and_apply_to_an_empty_database(tmp_path):
+    # The suite runs without migrations for speed, so this is where a broken migration graph shows.
+    env = {
+        "PATH": os.environ["PATH"],
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "1",
+        "KNOTWORK_VAR_DIR": str(tmp_path),
+    }
+    for command in (["makemigrations", "--check", "--dry-run"], ["migrate", "--noinput"]):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,36 @@
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+
+from knotwork.accounts.models import Invitation
+from knotwork.clinics.models import Clinic, Role
+
+
+def test_create_clinic_invites_its_first_owner(db, capsys, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("create_clinic", "Lakeside Myotherapy", "--owner", "Boss@Lakeside.example.com")
+    clinic = Clinic.objects.get(name="Lakeside Myotherapy")
+    invitation = Invitation.objects.get(clinic=clinic)
+    assert (invitation.email, invitation.role) == ("boss@lakeside.example.com", Role.OWNER)
+    assert invitation.token in capsys.readouterr().out
+    assert mail.outbox[0].to == ["boss@lakeside.example.com"]
+    assert clinic.settings.hold_seconds_max == 30
+
+
+def test_create_clinic_refuses_a_bad_email_and_creates_nothing(db):
+    with pytest.raises(CommandError, match="not an email address"):
+        call_command("create_clinic", "Lakeside", "--owner", "not-an-email")
+    assert not Clinic.objects.exists()
+
+
+def test_demo_loads_only_into_an_empty_database(db, capsys):
+    call_command("load_demo_clinic", "--if-empty")
+    assert Clinic.objects.count() == 2
+    call_command("load_demo_clinic", "--if-empty")
+    assert Clinic.objects.count() == 2
+    with pytest.raises(CommandError, match="already has clinics"):
+        call_command("load_demo_clinic")
+    call_command("demo_logins")
+    out = capsys.readouterr().out
+    assert "login: owner@harbourside.example.com  password: knotwork-demo  (owner, Harbourside Myotherapy)" in out
+    assert out.count("login: ") == 8
