@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "knotwork.accounts",
     "knotwork.audit",
     "knotwork.patients",
+    "knotwork.atlas",
 ]
 
 MIDDLEWARE = [
