@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format demo-code chromium
+.PHONY: run test lint format bench demo-code chromium
 
 $(PY):
 	@base=$$(scripts/find-python) && echo "Creating $(VENV) with $$base" && "$$base" -m venv $(VENV)
@@ -47,6 +47,9 @@ lint: $(VENV)/.dev-installed
 format: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+bench: $(VENV)/.dev-installed
+	$(PY) benchmarks/atlas.py
 
 demo-code: $(VENV)/.app-installed
 	@DEBUG=1 $(PY) manage.py demo_logins --codes

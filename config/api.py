@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from knotwork.atlas.api import router as atlas_router
 from knotwork.core.api import ClinicSessionAuth, install_problem_handlers
 from knotwork.patients.api import router as patients_router
 
@@ -14,3 +15,4 @@ api = NinjaAPI(
 )
 install_problem_handlers(api)
 api.add_router("/", patients_router)
+api.add_router("/", atlas_router)

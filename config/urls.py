@@ -11,6 +11,7 @@ urlpatterns = [
     path("patients/", include("knotwork.patients.urls")),
     path("clinic/", include("knotwork.clinics.urls")),
     path("audit/", include("knotwork.audit.urls")),
+    path("atlas/", include("knotwork.atlas.urls")),
     path("", include("knotwork.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -35,9 +35,22 @@ GROUPS = {
     "leg-and-foot": "Leg and foot",
 }
 MUSCLE_FIELDS = (
-    "id name group action laterality sites referral symptoms activating_factors activators differential "
-    "self_care needling_safety certainty source"
-).split()
+    "id",
+    "name",
+    "group",
+    "action",
+    "laterality",
+    "sites",
+    "referral",
+    "symptoms",
+    "activating_factors",
+    "activators",
+    "differential",
+    "self_care",
+    "needling_safety",
+    "certainty",
+    "source",
+)
 
 
 class AtlasDataError(ValueError):
@@ -229,9 +242,7 @@ def load_muscles(raw: dict, regions: dict[str, Region], areas: dict, shapes) -> 
         _require(bool(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", mid)), f"{where}: id must be a lower-case slug")
         _require(mid not in muscles, f"{where}: the id is used twice")
         _require(entry["group"] in GROUPS, f"{where}: unknown group {entry['group']!r}")
-        _require(
-            entry["laterality"] in ("ipsilateral", "bilateral", "contralateral"), f"{where}: unknown laterality"
-        )
+        _require(entry["laterality"] in ("ipsilateral", "bilateral", "contralateral"), f"{where}: unknown laterality")
         _require(entry["certainty"] in ("checked", "general", "check"), f"{where}: unknown certainty")
         _require(
             entry["certainty"] != "check" or bool(entry.get("certainty_note")),
@@ -250,10 +261,15 @@ def load_muscles(raw: dict, regions: dict[str, Region], areas: dict, shapes) -> 
             side_sites = []
             for site in entry["sites"]:
                 area = areas.get(site["region"])
-                _require(area is not None, f"{where}: site {site.get('label')} is on unknown area {site.get('region')!r}")
+                _require(
+                    area is not None, f"{where}: site {site.get('label')} is on unknown area {site.get('region')!r}"
+                )
                 region_id = _region_ids_for(area, side)
                 shape = shapes.get(site["view"], {}).get(region_id)
-                _require(shape is not None, f"{where}: site {site['label']} region {region_id} is not on the {site['view']} view")
+                _require(
+                    shape is not None,
+                    f"{where}: site {site['label']} region {region_id} is not on the {site['view']} view",
+                )
                 fx, fy = site["pos"]
                 _require(0 <= fx <= 1 and 0 <= fy <= 1, f"{where}: site {site['label']} pos must be within [0, 1]")
                 x, y = _site_position(shape, side, fx, fy, midline=not area["bilateral"])

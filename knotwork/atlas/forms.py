@@ -1,0 +1,30 @@
+from django import forms
+
+from knotwork.atlas.catalog import GROUPS, QUALITIES, get_atlas
+
+
+def region_choices() -> list[tuple[str, str]]:
+    regions = sorted(get_atlas().regions.values(), key=lambda r: (r.name, r.side or ""))
+    return [(r.id, r.label.capitalize()) for r in regions]
+
+
+class MuscleSearchForm(forms.Form):
+    q = forms.CharField(label="Muscle name", required=False, max_length=100)
+    region = forms.ChoiceField(label="Body region", required=False)
+    group = forms.ChoiceField(label="Part of the body", required=False, choices=[("", "Any"), *GROUPS.items()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "Any region"), *region_choices()]
+
+
+class AddRegionForm(forms.Form):
+    """The list alternative to painting: add one region to the drawing by keyboard or screen reader."""
+
+    add = forms.ChoiceField(label="Region")
+    add_intensity = forms.IntegerField(label="Intensity (0 to 10)", min_value=0, max_value=10, initial=5)
+    add_quality = forms.ChoiceField(label="Quality", choices=[(q, q.capitalize()) for q in QUALITIES])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["add"].choices = region_choices()

@@ -1,0 +1,20 @@
+from django import template
+
+from knotwork.atlas.bodymap import body_map_views
+
+register = template.Library()
+
+
+@register.inclusion_tag("atlas/components/body_map.html")
+def body_map(
+    drawing=(), muscle=None, side="right", prefix="bm", caption="", interactive=False, views=("front", "back")
+):
+    """Render the front and back body map with a pain drawing and/or one muscle's sites and zones."""
+    return {
+        "views": body_map_views(drawing=drawing, muscle=muscle, side=side, views=views),
+        "prefix": prefix,
+        "caption": caption,
+        "interactive": interactive,
+        "muscle": muscle,
+        "side": side,
+    }
