@@ -42,6 +42,7 @@ def test_register_search_and_open_a_chart(page, front_desk, clinic_a, screenshot
 
     page.get_by_role("link", name="Patients").first.click()
     page.get_by_label("Search patients").fill("sandq")
+    page.get_by_label("Search patients").press("Enter")  # live search may not be wired yet on a fresh page
     results = page.locator("#patient-results")
     expect(results.get_by_role("link", name="Sandqvist, Elin")).to_be_visible()
     expect(results.get_by_role("row")).to_have_count(2)

@@ -41,3 +41,21 @@ def test_paint_a_drawing_and_open_a_suggested_muscle(page, practitioner, screens
 
     page.reload()  # the drawing lives in the address, so a reload keeps it
     expect(drawing.locator("[data-view=back] [data-region=right-buttock]")).to_have_attribute("data-intensity", "8")
+
+
+def test_the_drawing_can_be_painted_with_the_keyboard(page, practitioner):
+    sign_in(page, practitioner.email)
+    page.goto("/atlas/where-does-it-hurt/")
+    front = page.locator("#drawing-map [data-view=front]")
+    first = front.locator("[data-region][tabindex='0']")
+    first.focus()
+    start = first.get_attribute("data-region")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    focused = page.evaluate("document.activeElement.dataset.region")
+    assert focused != start
+    page.keyboard.press("Enter")
+    expect(front.locator(f"[data-region='{focused}']")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#referral-results .drawn-list")).to_contain_text("5/10")
+    page.keyboard.press("Delete")
+    expect(front.locator(f"[data-region='{focused}']")).to_have_attribute("aria-pressed", "false")
