@@ -28,7 +28,7 @@ run: $(VENV)/.app-installed | var
 	@DEBUG=1 $(PY) manage.py load_demo_clinic --if-empty
 	@DEBUG=1 $(PY) manage.py demo_logins
 	@echo "Knotwork is serving on http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
-	@DEBUG=1 $(PY) manage.py runserver --skip-checks 127.0.0.1:$(PORT)
+	@DEBUG=1 BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver --skip-checks 127.0.0.1:$(PORT)
 
 # Browser tests drive Debian's chromium; install it when it is missing (never a browser download).
 chromium:

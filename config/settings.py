@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "knotwork.audit",
     "knotwork.patients",
     "knotwork.atlas",
+    "knotwork.assessment",
+    "knotwork.portal",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +168,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "knotwork.accounts.adapter.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
@@ -188,6 +191,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The lockout counts failures per client address, which behind a proxy is in X-Forwarded-For.
+    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 # Audit entries take the client address from X-Forwarded-For only behind a trusted proxy.
 KNOTWORK_TRUST_X_FORWARDED_FOR = env_bool("BEHIND_PROXY", False)
 

@@ -12,6 +12,8 @@ urlpatterns = [
     path("clinic/", include("knotwork.clinics.urls")),
     path("audit/", include("knotwork.audit.urls")),
     path("atlas/", include("knotwork.atlas.urls")),
+    path("assessment/", include("knotwork.assessment.urls")),
+    path("", include("knotwork.portal.urls")),
     path("", include("knotwork.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

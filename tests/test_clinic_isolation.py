@@ -35,7 +35,76 @@ def clinic_a_records(clinic, owner) -> list:
         referring_clinician=referrer,
     )
     invitation = invite_staff(clinic=clinic, email=f"{MARKER.lower()}@a.example.com", role=Role.PRACTITIONER, by=owner)
-    return [referrer, patient, invitation]
+    return [referrer, patient, invitation, *assessment_records(patient, owner)]
+
+
+def assessment_records(patient, owner) -> list:
+    from knotwork.assessment import services as assessment
+    from knotwork.assessment.models import ConsentForm, Technique
+    from knotwork.assessment.screening import get_ruleset
+    from knotwork.portal.services import create_patient_link
+
+    ruleset = get_ruleset()
+    red_flag = next(
+        r for r in ruleset.rules if r.kind == "red_flag" and "any" in r.when and isinstance(r.when["any"][0], str)
+    )
+    answers = {q.id: False for q in ruleset.questions.values() if q.type == "yes_no"} | {red_flag.when["any"][0]: True}
+    intake = assessment.start_intake(patient=patient, by=owner)
+    data = {"chief_complaint": f"{MARKER} pain", "complaint_area": "any", "pain_now": 5, "answers": answers}
+    data["complaint_area"] = (
+        next(a for a in red_flag.applies_to if a != "any") if "any" not in red_flag.applies_to else "low_back"
+    )
+    screen = assessment.submit_intake(intake=intake, data=data, by=owner)
+    override = assessment.override_finding(
+        screen=screen, rule_id=red_flag.id, reason=f"{MARKER} cleared by GP", by=owner
+    )
+    assessment.ensure_consent_forms(clinic=patient.clinic)
+    form = ConsentForm.objects.get(clinic=patient.clinic, technique=Technique.TENS)
+    version = form.versions.get()
+    consent = assessment.sign_consent(
+        patient=patient,
+        version=version,
+        signed_name=f"Zyxwarda {MARKER}",
+        signature="M1 1 L2 2",
+        shown_hash=version.body_hash,
+    )
+    examination = assessment.start_examination(patient=patient, by=owner)
+    point = assessment.record_trigger_point(
+        examination=examination,
+        data={
+            "muscle": "soleus",
+            "side": "right",
+            "region": "right-calf",
+            "view": "back",
+            "x": 240,
+            "y": 800,
+            "notes": MARKER,
+        },
+        by=owner,
+    )
+    rom = assessment.record_range_of_motion(
+        examination=examination, data={"movement": f"{MARKER} flexion", "degrees": 40}, by=owner
+    )
+    from knotwork.assessment.coding import get_codes
+
+    diagnosis = assessment.add_diagnosis(
+        examination=examination, code=next(iter(get_codes())), is_primary=True, by=owner
+    )
+    link, _token = create_patient_link(patient=patient, purpose="intake", by=owner, send_email=False)
+    return [
+        intake,
+        screen,
+        override,
+        *screen.referrals.all(),
+        form,
+        version,
+        consent,
+        examination,
+        point,
+        rom,
+        diagnosis,
+        link,
+    ]
 
 
 def _url_templates():

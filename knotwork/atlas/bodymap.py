@@ -18,7 +18,9 @@ def body_map_views(
     muscle: Muscle | None = None,
     side: str = "right",
     views: Iterable[str] = VIEWS,
+    points: Iterable[dict] = (),
 ) -> list[dict]:
+    """Template data per view. `points` are examination findings: dicts with view, x, y, label, active."""
     atlas = get_atlas()
     drawn = {d.region: d for d in drawing}
     essential = muscle.patterns[side].essential if muscle else frozenset()
@@ -49,6 +51,7 @@ def body_map_views(
                 "details": atlas.details[view],
                 "regions": regions,
                 "sites": [s for s in sites if s.view == view],
+                "points": [p for p in points if p["view"] == view],
                 "viewbox": " ".join(str(n) for n in atlas.viewbox),
             }
         )

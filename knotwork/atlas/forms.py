@@ -21,9 +21,19 @@ class MuscleSearchForm(forms.Form):
 class AddRegionForm(forms.Form):
     """The list alternative to painting: add one region to the drawing by keyboard or screen reader."""
 
-    add = forms.ChoiceField(label="Region")
-    add_intensity = forms.IntegerField(label="Intensity (0 to 10)", min_value=0, max_value=10, initial=5)
-    add_quality = forms.ChoiceField(label="Quality", choices=[(q, q.capitalize()) for q in QUALITIES])
+    add = forms.ChoiceField(label="Region", widget=forms.Select(attrs={"form": "drawing-form"}))
+    add_intensity = forms.IntegerField(
+        label="Intensity (0 to 10)",
+        min_value=0,
+        max_value=10,
+        initial=5,
+        widget=forms.NumberInput(attrs={"form": "drawing-form"}),
+    )
+    add_quality = forms.ChoiceField(
+        label="Quality",
+        choices=[(q, q.capitalize()) for q in QUALITIES],
+        widget=forms.Select(attrs={"form": "drawing-form"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,10 +9,13 @@ and spillover zone S (S excludes E):
           - 0.5 * sum(w(r) for r in D - (E | S))             drawn regions it leaves unexplained
           - 0.5 * |E - D| / |E|                              share of its essential zone not drawn
 
+Equal scores are ordered by fewer pattern regions left undrawn (essential and spillover together: the
+tighter fit first), then by more essential matches, then by name, so the order is stable.
+
 Properties (tested with hypothesis): drawing one more region that a pattern explains never lowers its
-score; a drawing equal to a muscle's essential zone puts no muscle above it; only patterns that explain
-at least one drawn region are returned. Ties are broken by more essential matches, then by name, so the
-order is stable.
+score; a drawing equal to a muscle's essential zone ranks that muscle first, or level with muscles that
+share exactly the same essential zone and refer to no more regions; only patterns that explain at least
+one drawn region are returned.
 """
 
 from collections.abc import Iterable, Mapping
@@ -41,6 +44,7 @@ class Referral:
     explained_spillover: tuple[str, ...]
     unexplained: tuple[str, ...]
     essential_not_drawn: tuple[str, ...]
+    spillover_not_drawn: tuple[str, ...] = ()
 
     @property
     def explained(self) -> tuple[str, ...]:
@@ -71,6 +75,7 @@ def score_pattern(drawing: Mapping[str, float], pattern) -> Referral:
         explained_spillover=tuple(sorted(spillover)),
         unexplained=tuple(sorted(unexplained)),
         essential_not_drawn=tuple(sorted(missing)),
+        spillover_not_drawn=tuple(sorted(pattern.spillover - drawn)),
     )
 
 
@@ -87,5 +92,13 @@ def rank(drawing: Mapping[str, float], index: Mapping[str, list], top: int | Non
     """The patterns that explain at least one drawn region, best first."""
     candidates = {id(p): p for region in drawing for p in index.get(region, ())}
     results = [score_pattern(drawing, p) for p in candidates.values()]
-    results.sort(key=lambda r: (-r.score, -len(r.explained_essential), r.muscle_id, r.side))
+    results.sort(
+        key=lambda r: (
+            -r.score,
+            len(r.essential_not_drawn) + len(r.spillover_not_drawn),
+            -len(r.explained_essential),
+            r.muscle_id,
+            r.side,
+        )
+    )
     return results[:top] if top is not None else results

@@ -1,4 +1,8 @@
+from typing import Literal
+
 from ninja import Field, Schema
+
+from knotwork.atlas.catalog import GROUPS
 
 
 class SiteOut(Schema):
@@ -48,7 +52,7 @@ class MuscleOut(MuscleSummaryOut):
 class MuscleFilter(Schema):
     q: str = Field("", max_length=100, description="words of the muscle's name")
     region: str = Field("", max_length=40, description="a region id its trigger points or referral zones touch")
-    group: str = Field("", max_length=40)
+    group: Literal[*GROUPS] | Literal[""] = Field("", description="part of the body")
 
 
 class ReferralQuery(Schema):
@@ -71,3 +75,4 @@ class ReferralOut(Schema):
     explained_spillover: list[str]
     unexplained: list[str] = Field(..., description="drawn regions this pattern does not explain")
     essential_not_drawn: list[str]
+    spillover_not_drawn: list[str]

@@ -16,6 +16,7 @@ def referral_dict(referral: Referral) -> dict:
         "explained_spillover": list(referral.explained_spillover),
         "unexplained": list(referral.unexplained),
         "essential_not_drawn": list(referral.essential_not_drawn),
+        "spillover_not_drawn": list(referral.spillover_not_drawn),
     }
 
 

@@ -74,13 +74,14 @@ def _drawing_query(drawing) -> list[tuple[str, str]]:
 @clinic_member()
 def referral_differential(request: ClinicRequest):
     drawing, problems = _read_drawing(request.GET.getlist("r"))
-    if "add" in request.GET:
+    if "add_region" in request.GET:
         add_form = AddRegionForm(request.GET)
         if add_form.is_valid():
             data = add_form.cleaned_data
             added = selectors.DrawnRegion(data["add"], data["add_intensity"], data["add_quality"])
             drawing = [d for d in drawing if d.region != added.region] + [added]
-            return redirect(f"{reverse('atlas:refer')}?{urlencode(_drawing_query(drawing))}")
+            keep = [(k, request.GET[k]) for k in ("muscle", "side") if request.GET.get(k)]
+            return redirect(f"{reverse('atlas:refer')}?{urlencode([*_drawing_query(drawing), *keep])}")
     else:
         add_form = AddRegionForm()
     results = selectors.rank_referrals({d.region: d.intensity for d in drawing}, top=TOP) if drawing else []

@@ -51,6 +51,7 @@ class ClinicAdmin(OwnClinicAdmin):
 @admin.register(ClinicSettings)
 class ClinicSettingsAdmin(OwnClinicAdmin):
     list_display = ["clinic", "hold_seconds_min", "hold_seconds_max", "course_max_sessions"]
+    readonly_fields = ["clinic"]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -9,7 +9,16 @@ class PatientAdmin(ClinicScopedAdmin):
     list_display = ["chart_number", "last_name", "first_name", "date_of_birth", "status"]
     list_filter = ["status", "sex"]
     search_fields = ["chart_number", "last_name", "first_name"]
-    readonly_fields = ["public_id", "created_at", "updated_at"]
+    # Status changes follow the clinic's rules (a reason for a hold) on the chart; the chart number stays.
+    readonly_fields = ["public_id", "chart_number", "status", "status_reason", "created_at", "updated_at"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from knotwork.audit.services import record_view
+
+        patient = self.get_object(request, object_id)
+        if patient is not None:
+            record_view(instance=patient, by=request.user)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "referring_clinician":

@@ -5,7 +5,7 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
-from knotwork.audit.services import record_view
+from knotwork.audit.services import record_view, record_views
 from knotwork.patients import selectors, services
 from knotwork.patients.schemas import PatientFilter, PatientIn, PatientOut, PatientPatch, StatusChangeIn
 
@@ -22,8 +22,17 @@ def _referrer(request, public_id: UUID | None):
     return get_object_or_404(selectors.list_referring_clinicians(request.auth), public_id=public_id)
 
 
+class AuditedPagination(PageNumberPagination):
+    """Page numbers, and a 'viewed' audit entry for every patient on the page returned."""
+
+    def paginate_queryset(self, queryset, pagination, request, **params):
+        result = super().paginate_queryset(queryset, pagination, request, **params)
+        record_views(instances=result["items"], by=request.auth)
+        return result
+
+
 @router.get("/patients", response=list[PatientOut], summary="List and search patients")
-@paginate(PageNumberPagination, page_size=25)
+@paginate(AuditedPagination, page_size=25)
 def list_patients(request, filters: Query[PatientFilter]):
     return selectors.list_patients(request.auth, query=filters.q, status=filters.status or "")
 

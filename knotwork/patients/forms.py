@@ -42,7 +42,8 @@ class PatientForm(forms.ModelForm):
 
     def __init__(self, *args, referrers=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["chart_number"].required = False
+        # A new patient may be numbered automatically; an existing chart number is never blanked.
+        self.fields["chart_number"].required = bool(self.instance.pk and self.instance.chart_number)
         self.fields["referring_clinician"].queryset = (
             referrers if referrers is not None else ReferringClinician.objects.none()
         )
@@ -79,7 +80,7 @@ class PatientForm(forms.ModelForm):
 
 
 class PatientStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=PatientStatus.choices)
+    status = forms.ChoiceField(choices=PatientStatus.choices, label="Change status to")
     reason = forms.CharField(max_length=300, required=False, help_text="Required when putting treatment on hold.")
 
 

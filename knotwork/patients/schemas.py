@@ -1,7 +1,9 @@
 import datetime
+from typing import Annotated
 from uuid import UUID
 
 from ninja import Field, Schema
+from pydantic import StringConstraints
 
 from knotwork.patients.models import PatientStatus, Sex
 
@@ -45,9 +47,12 @@ class PatientOut(Schema):
         return obj.emergency_contact_phone.as_e164 if obj.emergency_contact_phone else ""
 
 
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
 class PatientIn(Schema):
-    first_name: str = Field(..., min_length=1, max_length=100)
-    last_name: str = Field(..., min_length=1, max_length=100)
+    first_name: Name
+    last_name: Name
     date_of_birth: datetime.date
     preferred_name: str = Field("", max_length=100)
     sex: Sex = Sex.UNKNOWN
@@ -69,8 +74,8 @@ class PatientIn(Schema):
 
 
 class PatientPatch(Schema):
-    first_name: str | None = Field(None, min_length=1, max_length=100)
-    last_name: str | None = Field(None, min_length=1, max_length=100)
+    first_name: Name | None = None
+    last_name: Name | None = None
     date_of_birth: datetime.date | None = None
     preferred_name: str | None = Field(None, max_length=100)
     sex: Sex | None = None

@@ -68,14 +68,14 @@ def register_patient(*, clinic: Clinic, by, data: dict, new_referrer: dict | Non
 @transaction.atomic
 def update_patient(*, patient: Patient, by, data: dict, new_referrer: dict | None = None) -> Patient:
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
+    if "chart_number" in data and not (data["chart_number"] or "").strip():
+        raise ClinicRuleError("A chart number, once given, cannot be removed (it may be on paper records and bills).")
     for field in PATIENT_FIELDS:
         if field in data:
             setattr(patient, field, data[field])
     if new_referrer:
         patient.referring_clinician = save_referring_clinician(clinic=patient.clinic, by=by, data=new_referrer)
     _check_referrer(patient.clinic, patient.referring_clinician)
-    if not patient.chart_number:
-        patient.chart_number = next_chart_number(patient.clinic)
     patient.full_clean()
     patient.save()
     return patient

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from knotwork.audit.services import record_view
+from knotwork.audit.services import record_view, record_views
 from knotwork.clinics.models import Role
 from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.access import ClinicRequest, clinic_member
@@ -25,6 +25,7 @@ def patient_list(request: ClinicRequest):
     status = search.cleaned_data.get("status", "")
     patients = selectors.list_patients(request.user, query=query, status=status)
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_views(instances=page.object_list, by=request.user)
     context = {"search": search, "page": page, "query": query, "status": status}
     template = "patients/patient_list.html"
     if request.htmx and request.htmx.target == "patient-results":
@@ -81,6 +82,8 @@ def patient_create(request: ClinicRequest):
 @require_http_methods(["GET", "POST"])
 def patient_edit(request: ClinicRequest, public_id):
     patient = selectors.get_patient(request.user, public_id)
+    if request.method == "GET":
+        record_view(instance=patient, by=request.user)
     referrers = selectors.list_referring_clinicians(request.user)
     form = PatientForm(request.POST or None, instance=patient, referrers=referrers)
     if request.method == "POST" and (response := _save_patient(request, form, patient)):
@@ -92,10 +95,41 @@ def patient_edit(request: ClinicRequest, public_id):
 def patient_detail(request: ClinicRequest, public_id):
     patient = selectors.get_patient(request.user, public_id)
     record_view(instance=patient, by=request.user)
-    status_choices = [(s.value, s.label) for s in ALLOWED_STATUS_CHANGES[PatientStatus(patient.status)]]
+    status_choices = [("", "Choose…")] + [
+        (s.value, s.label) for s in ALLOWED_STATUS_CHANGES[PatientStatus(patient.status)]
+    ]
     status_form = PatientStatusForm()
     status_form.fields["status"].choices = status_choices
-    return render(request, "patients/patient_detail.html", {"patient": patient, "status_form": status_form})
+    context = {"patient": patient, "status_form": status_form, **chart_assessment_context(patient)}
+    return render(request, "patients/patient_detail.html", context)
+
+
+def chart_assessment_context(patient) -> dict:
+    """The chart's view of the assessment: safety screen, consents per technique, referrals, examinations."""
+    from knotwork.assessment.models import ReferralStatus, Technique
+    from knotwork.assessment.selectors import chart_assessment, technique_status
+
+    assessment = chart_assessment(patient)
+    labels = {
+        "ok": "clear",
+        "hold": "on hold",
+        "contraindicated": "contraindicated",
+        "precaution": "precautions",
+        "unscreened": "not screened",
+    }
+    statuses = []
+    for value, label in Technique.choices:
+        status = technique_status(assessment["screen"], value)
+        statuses.append(
+            {
+                "value": value,
+                "label": label,
+                "status": status,
+                "status_label": labels[status],
+                "consent": assessment["consents"].get(value),
+            }
+        )
+    return {"assessment": assessment, "technique_statuses": statuses, "referral_statuses": ReferralStatus.choices}
 
 
 @clinic_member(*STAFF)

@@ -33,7 +33,7 @@ function nearest(from, candidates, [dx, dy]) {
 }
 
 function setUpEditor(editor) {
-  const form = editor.querySelector("[data-drawing-form]");
+  const form = editor.closest("[data-drawing-form]") ?? editor.querySelector("[data-drawing-form]");
   const inputs = editor.querySelector("[data-drawing-inputs]");
   const controls = editor.querySelector("[data-paint-controls]");
   const intensity = editor.querySelector("[data-paint-intensity]");
@@ -44,6 +44,7 @@ function setUpEditor(editor) {
   let drawing = new Map();
   let painting = false;
   let strokeStart = null;
+  let lastRegion = null;
 
   for (const input of inputs.querySelectorAll("input[name=r]")) {
     const [region, level, kind] = input.value.split(":");
@@ -129,15 +130,25 @@ function setUpEditor(editor) {
   for (const path of regions) {
     path.addEventListener("pointerdown", (event) => {
       event.preventDefault();
+      // Touch pointers are captured by the element they start on; release it so a drag paints across regions.
+      if (path.hasPointerCapture?.(event.pointerId)) path.releasePointerCapture(event.pointerId);
       painting = true;
       strokeStart = new Map(drawing);
-      apply(path.dataset.region);
-    });
-    path.addEventListener("pointerenter", () => {
-      if (painting) apply(path.dataset.region);
+      lastRegion = path.dataset.region;
+      apply(lastRegion);
     });
   }
 
+  document.addEventListener("pointermove", (event) => {
+    if (!painting) return;
+    const under = document.elementFromPoint(event.clientX, event.clientY)?.closest("[data-region]");
+    if (under && under.dataset.region !== lastRegion && regions.includes(under)) {
+      lastRegion = under.dataset.region;
+      apply(lastRegion);
+    }
+  });
+
+  document.addEventListener("pointercancel", () => { painting = false; });
   document.addEventListener("pointerup", () => {
     if (!painting) return;
     painting = false;

@@ -59,3 +59,51 @@ def test_the_drawing_can_be_painted_with_the_keyboard(page, practitioner):
     expect(page.locator("#referral-results .drawn-list")).to_contain_text("5/10")
     page.keyboard.press("Delete")
     expect(front.locator(f"[data-region='{focused}']")).to_have_attribute("aria-pressed", "false")
+
+
+def _centre(locator):
+    box = locator.bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def test_a_drag_paints_every_region_it_crosses_with_mouse_and_touch(browser, live_server, practitioner):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 820, "height": 1180}, has_touch=True)
+    page = context.new_page()
+    sign_in(page, practitioner.email)
+    page.goto("/atlas/where-does-it-hurt/")
+    back = page.locator("#drawing-map [data-view=back]")
+    expect(page.locator("[data-paint-controls]")).to_be_visible()
+    start = _centre(back.locator("[data-region=right-thigh-back]"))
+    end = _centre(back.locator("[data-region=right-calf]"))
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(end[0], end[1], steps=12)
+    page.mouse.up()
+    for region in ("right-thigh-back", "right-knee-back", "right-calf"):
+        expect(back.locator(f"[data-region={region}]")).to_have_attribute("aria-pressed", "true")
+
+    page.get_by_role("button", name="Clear").click()
+    cdp = context.new_cdp_session(page)
+    points = [(start[0], start[1] + (end[1] - start[1]) * i / 12) for i in range(13)]
+    cdp.send(
+        "Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": points[0][0], "y": points[0][1]}]}
+    )
+    for x, y in points[1:]:
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    for region in ("right-thigh-back", "right-knee-back", "right-calf"):
+        expect(back.locator(f"[data-region={region}]")).to_have_attribute("aria-pressed", "true")
+    context.close()
+
+
+def test_adding_from_the_list_keeps_what_was_painted(page, practitioner):
+    sign_in(page, practitioner.email)
+    page.goto("/atlas/where-does-it-hurt/")
+    back = page.locator("#drawing-map [data-view=back]")
+    back.locator("[data-region=right-buttock]").click()
+    expect(page.locator("#referral-results .drawn-list")).to_contain_text("Right buttock")
+    page.get_by_role("combobox", name="Region").select_option("right-calf")
+    page.get_by_role("button", name="Add to drawing").click()
+    drawn = page.locator("#referral-results .drawn-list")
+    expect(drawn).to_contain_text("Right calf")
+    expect(drawn).to_contain_text("Right buttock")

@@ -153,3 +153,10 @@ def test_owner_admin_lists_only_own_clinic_patients(owner_client, clinic_a, clin
 
 def test_practitioners_cannot_enter_the_admin(practitioner_client):
     assert practitioner_client.get("/admin/").status_code == 302
+
+
+def test_one_users_failures_do_not_lock_out_a_colleague_at_the_same_address(client, practitioner, front_desk, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, practitioner.email, "wrong-password-1")
+    assert _login(client, practitioner.email).status_code == 429
+    assert _login(client, front_desk.email).status_code == 302

@@ -7,11 +7,20 @@ register = template.Library()
 
 @register.inclusion_tag("atlas/components/body_map.html")
 def body_map(
-    drawing=(), muscle=None, side="right", prefix="bm", caption="", interactive=False, views=("front", "back")
+    drawing=(),
+    muscle=None,
+    side="right",
+    prefix="bm",
+    caption="",
+    interactive=False,
+    views=("front", "back"),
+    points=(),
+    picker=False,
 ):
     """Render the front and back body map with a pain drawing and/or one muscle's sites and zones."""
     return {
-        "views": body_map_views(drawing=drawing, muscle=muscle, side=side, views=views),
+        "views": body_map_views(drawing=drawing, muscle=muscle, side=side, views=views, points=points),
+        "picker": picker,
         "prefix": prefix,
         "caption": caption,
         "interactive": interactive,

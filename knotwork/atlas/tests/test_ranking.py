@@ -40,12 +40,18 @@ def test_drawing_an_unexplained_region_lowers_a_score(drawing, pattern, data):
 
 @settings(max_examples=150, deadline=None)
 @given(pattern=st.sampled_from(PATTERNS), intensity=st.integers(0, 10))
-def test_a_drawing_equal_to_an_essential_zone_puts_no_muscle_above_that_one(pattern, intensity):
+def test_a_drawing_equal_to_an_essential_zone_ranks_that_muscle_first(pattern, intensity):
     drawing = dict.fromkeys(pattern.essential, intensity)
     results = ranking.rank(drawing, INDEX)
-    mine = next(r for r in results if (r.muscle_id, r.side) == (pattern.muscle_id, pattern.side))
-    assert results[0].score == mine.score
-    assert mine.unexplained == ()
+    position = next(n for n, r in enumerate(results) if (r.muscle_id, r.side) == (pattern.muscle_id, pattern.side))
+    by_key = {(p.muscle_id, p.side): p for p in PATTERNS}
+    for above in results[:position]:
+        # Only a pattern with the very same essential zone and no more regions to draw may stand level or above.
+        other = by_key[(above.muscle_id, above.side)]
+        assert above.score == results[position].score
+        assert other.essential == pattern.essential
+        assert len(other.spillover) <= len(pattern.spillover)
+    assert results[position].unexplained == ()
 
 
 @settings(max_examples=100, deadline=None)

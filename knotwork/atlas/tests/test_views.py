@@ -63,7 +63,7 @@ def test_tingling_in_a_limb_is_flagged_as_possible_nerve_involvement(practitione
 def test_the_list_alternative_adds_a_region(practitioner_client):
     response = practitioner_client.get(
         reverse("atlas:refer"),
-        {"r": "right-calf:5:ache", "add": "right-heel", "add_intensity": 8, "add_quality": "sharp"},
+        {"r": "right-calf:5:ache", "add_region": "1", "add": "right-heel", "add_intensity": 8, "add_quality": "sharp"},
     )
     assert response.status_code == 302
     assert "r=right-calf%3A5%3Aache" in response["Location"]

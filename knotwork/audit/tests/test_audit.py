@@ -66,3 +66,17 @@ def test_owner_sees_own_clinic_entries_and_filters_them(owner_client, owner, pra
 def test_a_backwards_date_range_is_explained(owner_client):
     page = owner_client.get(reverse("audit:list"), {"since": "2026-11-20", "until": "2026-11-01"})
     assert "The end date is before the start date." in page.text
+
+
+def test_patients_shown_in_a_list_or_the_api_are_audited_as_viewed(practitioner_client, practitioner, clinic_a):
+    shown = PatientFactory.create_batch(3, clinic=clinic_a)
+    practitioner_client.get(reverse("patients:list"))
+
+    def viewed():
+        return AuditEntry.objects.filter(action=AuditEntry.Action.ACCESS, actor=practitioner)
+
+    assert {e.patient_id for e in viewed()} == {p.pk for p in shown}
+    assert practitioner_client.get("/api/v1/patients").status_code == 200
+    assert viewed().count() == 6
+    practitioner_client.get(reverse("patients:edit", args=[shown[0].public_id]))
+    assert viewed().count() == 7

@@ -106,3 +106,10 @@ def test_patch_changes_given_fields_and_status_action_follows_the_rules(practiti
         content_type="application/json",
     )
     assert ok.json()["status"] == "on_hold"
+
+
+def test_names_of_only_spaces_are_refused(practitioner_client):
+    payload = {"first_name": "  ", "last_name": "Nordin", "date_of_birth": "1969-07-20"}
+    response = practitioner_client.post(API, payload, content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "first_name"

@@ -64,3 +64,11 @@ def test_a_discharged_patient_can_only_become_active_again(clinic_a, owner):
     change_patient_status(patient=patient, status=PatientStatus.ACTIVE, by=owner)
     patient.refresh_from_db()
     assert patient.status == PatientStatus.ACTIVE
+
+
+def test_a_chart_number_cannot_be_blanked(clinic_a, owner):
+    patient = register_patient(clinic=clinic_a, by=owner, data=BASE)
+    with pytest.raises(ClinicRuleError, match="cannot be removed"):
+        update_patient(patient=patient, by=owner, data={"chart_number": " "})
+    patient.refresh_from_db()
+    assert patient.chart_number == "P-000001"

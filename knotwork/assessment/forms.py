@@ -1,0 +1,269 @@
+from django import forms
+
+from knotwork.assessment import screening
+from knotwork.assessment.models import (
+    ACTIVATING_FACTORS,
+    Intake,
+    PptUnit,
+    RangeOfMotion,
+    ReferralStatus,
+    Side,
+    Technique,
+    TriggerPointFinding,
+)
+from knotwork.atlas.selectors import parse_drawn_region
+from knotwork.patients.forms import DateInput
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class IntakeForm(forms.ModelForm):
+    """The intake, clinician or patient. Everything is optional until it is submitted."""
+
+    activating_factors = forms.MultipleChoiceField(
+        label="What may have set it off or keeps it going?",
+        choices=ACTIVATING_FACTORS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    r = forms.CharField(required=False, widget=forms.MultipleHiddenInput)
+
+    class Meta:
+        model = Intake
+        fields = [
+            "chief_complaint",
+            "complaint_area",
+            "onset_date",
+            "onset_description",
+            "better_with",
+            "worse_with",
+            "pain_now",
+            "pain_best",
+            "pain_worst",
+            "tingling_numbness",
+            "weakness",
+            "activating_factors",
+            "sleep",
+            "goals",
+            "medications",
+        ]
+        labels = {
+            "chief_complaint": "What brings you in?",
+            "complaint_area": "Where is the main problem?",
+            "onset_date": "Since when?",
+            "pain_now": "Pain now (0-10)",
+            "pain_best": "Pain at its best (0-10)",
+            "pain_worst": "Pain at its worst (0-10)",
+            "tingling_numbness": "Tingling or numbness",
+            "weakness": "Weakness",
+            "sleep": "Sleep",
+            "goals": "What would you like to be able to do again?",
+            "medications": "Medicines you take (including blood thinners)",
+        }
+        widgets = {
+            "onset_date": DateInput(),
+            "better_with": forms.Textarea(attrs={"rows": 2}),
+            "worse_with": forms.Textarea(attrs={"rows": 2}),
+            "goals": forms.Textarea(attrs={"rows": 2}),
+            "medications": forms.Textarea(attrs={"rows": 2}),
+            "pain_now": forms.NumberInput(attrs={"min": 0, "max": 10, "inputmode": "numeric"}),
+            "pain_best": forms.NumberInput(attrs={"min": 0, "max": 10, "inputmode": "numeric"}),
+            "pain_worst": forms.NumberInput(attrs={"min": 0, "max": 10, "inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, patient_facing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ruleset = screening.get_ruleset()
+        answers = self.instance.answers or {}
+        self.question_sections: dict[str, list[str]] = {}
+        for question in self.ruleset.questions.values():
+            if question.id == "age":
+                continue  # computed from the date of birth
+            name = f"q_{question.id}"
+            label = question.text if patient_facing else question.clinician_text
+            if question.type == "yes_no":
+                field = forms.ChoiceField(label=label, choices=YES_NO, required=False, widget=forms.RadioSelect)
+                if question.id in answers:
+                    field.initial = "yes" if answers[question.id] else "no"
+            elif question.type == "number":
+                field = forms.IntegerField(
+                    label=label, required=False, min_value=question.minimum, max_value=question.maximum
+                )
+                field.initial = answers.get(question.id)
+            else:
+                field = forms.CharField(label=label, required=False, max_length=300)
+                field.initial = answers.get(question.id, "")
+            self.fields[name] = field
+            self.question_sections.setdefault(question.section, []).append(name)
+        self.fields["r"].initial = [f"{m['region']}:{m['intensity']}:{m['quality']}" for m in self.instance.drawing]
+
+    def clean_r(self):
+        values = self.data.getlist("r") if hasattr(self.data, "getlist") else []
+        drawing = {}
+        for text in values:
+            try:
+                mark = parse_drawn_region(text)
+            except ValueError as error:
+                raise forms.ValidationError(str(error)) from error
+            from knotwork.atlas.catalog import get_atlas
+
+            if mark.region not in get_atlas().regions:
+                raise forms.ValidationError(f"Unknown body region {mark.region!r}.")
+            drawing[mark.region] = {"region": mark.region, "intensity": mark.intensity, "quality": mark.quality}
+        return list(drawing.values())
+
+    def clean(self):
+        cleaned = super().clean()
+        best, worst = cleaned.get("pain_best"), cleaned.get("pain_worst")
+        if best is not None and worst is not None and best > worst:
+            self.add_error("pain_best", "The best pain cannot be higher than the worst pain.")
+        return cleaned
+
+    def intake_data(self) -> dict:
+        """The valid part of what was typed, ready for the intake services."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
+        if "r" in self.cleaned_data:
+            data["drawing"] = self.cleaned_data["r"]
+        answers = dict(self.instance.answers or {})
+        for question in self.ruleset.questions.values():
+            name = f"q_{question.id}"
+            if name not in self.cleaned_data:
+                continue
+            value = self.cleaned_data[name]
+            if question.type == "yes_no":
+                if value in ("yes", "no"):
+                    answers[question.id] = value == "yes"
+            elif value not in (None, ""):
+                answers[question.id] = value
+        data["answers"] = answers
+        return data
+
+    def section_fields(self, section: str):
+        return [self[name] for name in self.question_sections.get(section, [])]
+
+
+class OverrideForm(forms.Form):
+    rule = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Clinical reason for proceeding", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+
+
+class ReferralUpdateForm(forms.Form):
+    status = forms.ChoiceField(choices=ReferralStatus.choices)
+    to_whom = forms.CharField(max_length=200, required=False, label="To whom")
+    result = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Result")
+
+
+class ConsentSignForm(forms.Form):
+    shown_hash = forms.CharField(widget=forms.HiddenInput)
+    signed_name = forms.CharField(label="Type your full name", max_length=200)
+    signature = forms.CharField(widget=forms.HiddenInput, required=False)
+    agree = forms.BooleanField(
+        label="I have read this information, had the chance to ask questions, and agree to this treatment."
+    )
+
+
+class ConsentEditForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 16}))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(max_length=300, required=False, label="Reason (optional)")
+
+
+class TriggerPointForm(forms.ModelForm):
+    muscle = forms.ChoiceField(label="Muscle")
+    region = forms.CharField(widget=forms.HiddenInput, required=False)
+    view = forms.CharField(widget=forms.HiddenInput, required=False)
+    x = forms.FloatField(widget=forms.HiddenInput, required=False)
+    y = forms.FloatField(widget=forms.HiddenInput, required=False)
+    pick_region = forms.ChoiceField(label="Or choose the region from a list", required=False)
+
+    class Meta:
+        model = TriggerPointFinding
+        fields = [
+            "muscle",
+            "side",
+            "region",
+            "view",
+            "x",
+            "y",
+            "taut_band",
+            "spot_tenderness",
+            "referred_pain",
+            "pain_recognised",
+            "twitch_response",
+            "painful_stretch",
+            "weakness",
+            "palpation_pain",
+            "ppt_value",
+            "ppt_unit",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2}), "side": forms.RadioSelect}
+
+    def __init__(self, *args, suggested=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from knotwork.atlas.catalog import get_atlas
+
+        muscles = sorted(get_atlas().muscles.values(), key=lambda m: m.name)
+        suggested_ids = list(dict.fromkeys(suggested))
+        choices = [("", "Choose a muscle")]
+        if suggested_ids:
+            choices.append(("Suggested by the pain drawing", [(m, get_atlas().muscles[m].name) for m in suggested_ids]))
+        choices.append(("All muscles", [(m.id, m.name) for m in muscles]))
+        self.fields["muscle"].choices = choices
+        self.fields["side"].choices = Side.choices
+        self.fields["ppt_unit"].choices = [("", "—"), *PptUnit.choices]
+        from knotwork.atlas.forms import region_choices
+
+        self.fields["pick_region"].choices = [("", "—"), *region_choices()]
+
+    def clean(self):
+        cleaned = super().clean()
+        if (not cleaned.get("region") or cleaned.get("x") is None) and cleaned.get("pick_region"):
+            # Keyboard or screen-reader entry: place the point at the middle of the chosen region.
+            from knotwork.atlas.catalog import get_atlas
+
+            atlas = get_atlas()
+            region = cleaned["pick_region"]
+            view = next(v for v in ("back", "front") if region in atlas.shapes[v])
+            min_x, min_y, max_x, max_y = atlas.shapes[view][region].bbox
+            cleaned.update(region=region, view=view, x=round((min_x + max_x) / 2, 1), y=round((min_y + max_y) / 2, 1))
+        if not cleaned.get("region") or cleaned.get("x") is None:
+            self.add_error(None, "Click the body map where you found the point, or choose the region from the list.")
+        elif (
+            cleaned.get("side")
+            and not cleaned["region"].startswith(cleaned["side"])
+            and "-" in cleaned["region"]
+            and cleaned["region"].split("-")[0] in ("left", "right")
+        ):
+            self.add_error("side", "The side does not match the region marked on the map.")
+        if (cleaned.get("ppt_value") is None) != (not cleaned.get("ppt_unit")):
+            self.add_error("ppt_unit", "Give the pressure pain threshold together with its unit.")
+        return cleaned
+
+
+class RangeOfMotionForm(forms.ModelForm):
+    class Meta:
+        model = RangeOfMotion
+        fields = ["movement", "side", "degrees", "painful"]
+
+
+class DiagnosisForm(forms.Form):
+    code = forms.ChoiceField(label="ICD-10-CM code")
+    is_primary = forms.BooleanField(required=False, label="Primary diagnosis")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from knotwork.assessment.coding import get_codes
+
+        self.fields["code"].choices = [("", "Choose a code")] + [
+            (code, f"{code} — {entry['description']}") for code, entry in sorted(get_codes().items())
+        ]
+
+
+class SignConsentTechniqueForm(forms.Form):
+    technique = forms.ChoiceField(choices=Technique.choices)

@@ -1,0 +1,343 @@
+"""Intake, safety screen, medical referrals, consent and the examination."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from knotwork.core.models import ClinicScoped
+
+PAIN_SCALE = [MinValueValidator(0), MaxValueValidator(10)]
+
+
+class ComplaintArea(models.TextChoices):
+    LOW_BACK = "low_back", "Low back"
+    NECK = "neck", "Neck"
+    THORACIC = "thoracic", "Mid or upper back"
+    HEAD_FACE = "head_face", "Head, face or jaw"
+    SHOULDER_ARM = "shoulder_arm", "Shoulder, arm or hand"
+    HIP_LEG = "hip_leg", "Hip, leg or foot"
+    CHEST_ABDOMEN = "chest_abdomen", "Chest or abdomen"
+    OTHER = "other", "Elsewhere"
+
+
+ACTIVATING_FACTORS = [
+    # The seeds' list (seed 004), then two the issue adds.
+    ("overload", "Muscle overload or overuse"),
+    ("anxiety", "Anxiety"),
+    ("stress", "Stress"),
+    ("depression", "Depression"),
+    ("injury", "Injury"),
+    ("infection", "Infection"),
+    ("posture", "Poor posture"),
+    ("smoking", "Smoking"),
+    ("work_posture", "Work posture (desk, driving, standing)"),
+    ("repetitive_tasks", "Repetitive tasks"),
+]
+
+
+class Sleep(models.TextChoices):
+    GOOD = "good", "Sleeps well"
+    WAKES = "wakes", "Pain wakes me at times"
+    POOR = "poor", "Pain often disturbs sleep"
+
+
+class IntakeStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"  # being filled in; saved as typed
+    SUBMITTED = "submitted", "Submitted"  # complete; the safety screen has run on it
+
+
+class Intake(ClinicScoped):
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="intakes")
+    status = models.CharField(max_length=12, choices=IntakeStatus.choices, default=IntakeStatus.DRAFT)
+    filled_by_patient = models.BooleanField(default=False)
+    chief_complaint = models.CharField(max_length=300, blank=True)
+    complaint_area = models.CharField(max_length=20, choices=ComplaintArea.choices, blank=True)
+    onset_date = models.DateField(null=True, blank=True)
+    onset_description = models.CharField("how it started", max_length=300, blank=True)
+    better_with = models.TextField("what makes it better", blank=True)
+    worse_with = models.TextField("what makes it worse", blank=True)
+    pain_now = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_SCALE)
+    pain_best = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_SCALE)
+    pain_worst = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_SCALE)
+    drawing = models.JSONField(default=list, blank=True, help_text="[{region, intensity, quality}]")
+    tingling_numbness = models.BooleanField(default=False)
+    weakness = models.BooleanField(default=False)
+    activating_factors = models.JSONField(default=list, blank=True)
+    sleep = models.CharField(max_length=10, choices=Sleep.choices, blank=True)
+    goals = models.TextField(blank=True)
+    medications = models.TextField(blank=True)
+    answers = models.JSONField(default=dict, blank=True, help_text="safety screen answers by question id")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Intake of {self.patient.chart_number} ({self.get_status_display().lower()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:intake", args=[self.public_id])
+
+
+class ScreenStatus(models.TextChoices):
+    HOLD = "hold", "Hold"  # a red flag: no treatment until the medical referral answers (or an override)
+    PRECAUTIONS = "precautions", "Precautions"  # contraindications or precautions for some techniques
+    CLEAR = "clear", "Clear"  # nothing fired
+
+
+class SafetyScreen(ClinicScoped):
+    """The result of the screening rules on one submitted intake; a new intake makes a new screen."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="screens")
+    intake = models.OneToOneField(Intake, on_delete=models.PROTECT, related_name="screen")
+    status = models.CharField(max_length=12, choices=ScreenStatus.choices)
+    findings = models.JSONField(default=list)
+    areas = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Safety screen of {self.patient.chart_number}: {self.get_status_display()}"
+
+
+class ScreenOverride(ClinicScoped):
+    """A practitioner's documented decision to proceed despite a finding."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    screen = models.ForeignKey(SafetyScreen, on_delete=models.PROTECT, related_name="overrides")
+    rule_id = models.CharField(max_length=80)
+    reason = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint("screen", "rule_id", name="one_override_per_finding"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Override of {self.rule_id}"
+
+
+class ReferralKind(models.TextChoices):
+    EMERGENCY = "emergency", "Emergency assessment"
+    MEDICAL = "medical", "Medical work-up"
+    IMAGING = "imaging", "Imaging"
+    SPECIALIST = "specialist", "Specialist"
+
+
+class ReferralStatus(models.TextChoices):
+    TO_SEND = "to_send", "To send"  # decided, not yet sent
+    SENT = "sent", "Sent"  # the patient or the clinician has been referred
+    RESULT = "result", "Result received"  # an answer came back; read it before treating
+    CLOSED = "closed", "Closed"  # nothing more to do
+
+
+REFERRAL_TRANSITIONS = {
+    ReferralStatus.TO_SEND: {ReferralStatus.SENT, ReferralStatus.CLOSED},
+    ReferralStatus.SENT: {ReferralStatus.RESULT, ReferralStatus.CLOSED},
+    ReferralStatus.RESULT: {ReferralStatus.CLOSED},
+    ReferralStatus.CLOSED: set(),
+}
+
+
+class MedicalReferral(ClinicScoped):
+    """The seeds' 'rule out serious issues first': an imaging or medical work-up request and its answer."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="medical_referrals")
+    screen = models.ForeignKey(SafetyScreen, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals")
+    kind = models.CharField(max_length=12, choices=ReferralKind.choices)
+    urgency = models.CharField(
+        max_length=12, choices=[("emergency", "Same day"), ("urgent", "Urgent"), ("routine", "Routine")]
+    )
+    what = models.CharField("what is asked", max_length=300)
+    to_whom = models.CharField(max_length=200, blank=True)
+    why = models.TextField()
+    status = models.CharField(max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.TO_SEND)
+    result = models.TextField(blank=True)
+    sent_on = models.DateField(null=True, blank=True)
+    result_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.patient.chart_number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != ReferralStatus.CLOSED
+
+
+class Technique(models.TextChoices):
+    MANUAL_THERAPY = "manual_therapy", "Manual therapy (pressure release, massage)"
+    DRY_NEEDLING = "dry_needling", "Dry needling"
+    TENS = "tens", "TENS"
+    ASSISTED_STRETCHING = "assisted_stretching", "Assisted stretching"
+    HEAT_COLD = "heat_cold", "Heat and cold"
+
+
+class ConsentForm(ClinicScoped):
+    """A clinic's consent form for one technique; its text lives in immutable versions."""
+
+    technique = models.CharField(max_length=30, choices=Technique.choices)
+    title = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["technique"]
+        constraints = [models.UniqueConstraint("clinic", "technique", name="one_consent_form_per_technique")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class ConsentFormVersion(ClinicScoped):
+    form = models.ForeignKey(ConsentForm, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    body = models.TextField()
+    body_hash = models.CharField(max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        ordering = ["form", "-number"]
+        constraints = [models.UniqueConstraint("form", "number", name="consent_version_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.form.title}, version {self.number}"
+
+
+class Consent(ClinicScoped):
+    """A patient's signature on one exact version of a consent form. Never edited; only withdrawn."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="consents")
+    version = models.ForeignKey(ConsentFormVersion, on_delete=models.PROTECT, related_name="consents")
+    technique = models.CharField(max_length=30, choices=Technique.choices)
+    signed_name = models.CharField(max_length=200)
+    signature = models.TextField(help_text="the drawn signature as SVG path data")
+    body_hash = models.CharField(max_length=64, help_text="hash of the exact text signed")
+    signed_via_link = models.BooleanField(default=False)
+    witnessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Consent to {self.get_technique_display().lower()} by {self.patient.chart_number}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class Examination(ClinicScoped):
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="examinations")
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, null=True, blank=True, related_name="examinations")
+    examined_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Examination of {self.patient.chart_number} on {self.created_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("assessment:examination", args=[self.public_id])
+
+
+class Side(models.TextChoices):
+    RIGHT = "right", "Right"
+    LEFT = "left", "Left"
+
+
+class PptUnit(models.TextChoices):
+    KG_CM2 = "kg_cm2", "kg/cm²"
+    KPA = "kpa", "kPa"
+    N_CM2 = "n_cm2", "N/cm²"
+
+
+class TriggerPointFinding(ClinicScoped):
+    """One trigger point found on palpation, with each criterion recorded on its own."""
+
+    examination = models.ForeignKey(Examination, on_delete=models.PROTECT, related_name="trigger_points")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    muscle = models.CharField(max_length=60, help_text="atlas muscle id")
+    side = models.CharField(max_length=5, choices=Side.choices)
+    region = models.CharField(max_length=40)
+    view = models.CharField(max_length=5, choices=[("front", "Front"), ("back", "Back")])
+    x = models.FloatField()
+    y = models.FloatField()
+    taut_band = models.BooleanField(default=False)
+    spot_tenderness = models.BooleanField("hypersensitive spot in the band", default=False)
+    referred_pain = models.BooleanField("referred pain or sensation", default=False)
+    pain_recognised = models.BooleanField("patient recognises the pain", default=False)
+    twitch_response = models.BooleanField("local twitch response", default=False)
+    painful_stretch = models.BooleanField("painful limit to stretch", default=False)
+    weakness = models.BooleanField(default=False)
+    palpation_pain = models.PositiveSmallIntegerField(
+        "pain on palpation (0-10)", null=True, blank=True, validators=PAIN_SCALE
+    )
+    ppt_value = models.DecimalField("pressure pain threshold", max_digits=7, decimal_places=2, null=True, blank=True)
+    ppt_unit = models.CharField(max_length=8, choices=PptUnit.choices, blank=True)
+    ppt_kpa = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True, editable=False)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.muscle} ({self.side})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.pain_recognised
+
+    @property
+    def delphi_count(self) -> int:
+        return sum([self.taut_band, self.spot_tenderness, self.referred_pain])
+
+
+class RangeOfMotion(ClinicScoped):
+    examination = models.ForeignKey(Examination, on_delete=models.PROTECT, related_name="range_of_motion")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    movement = models.CharField(max_length=120)
+    side = models.CharField(max_length=5, choices=[*Side.choices, ("", "Not sided")], blank=True)
+    degrees = models.PositiveSmallIntegerField(validators=[MaxValueValidator(360)])
+    painful = models.BooleanField("pain on movement", default=False)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.movement}: {self.degrees}°"
+
+
+class Diagnosis(ClinicScoped):
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="diagnoses")
+    examination = models.ForeignKey(Examination, on_delete=models.PROTECT, related_name="diagnoses")
+    code = models.CharField(max_length=10)
+    description = models.CharField(max_length=200)
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-is_primary", "code"]
+        verbose_name_plural = "diagnoses"
+        constraints = [models.UniqueConstraint("examination", "code", name="diagnosis_code_once_per_examination")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description}"

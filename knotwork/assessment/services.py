@@ -1,0 +1,374 @@
+"""The one way to change intakes, safety screens, medical referrals, consents and examinations."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from knotwork.assessment import screening
+from knotwork.assessment.models import (
+    REFERRAL_TRANSITIONS,
+    Consent,
+    ConsentForm,
+    ConsentFormVersion,
+    Diagnosis,
+    Examination,
+    Intake,
+    IntakeStatus,
+    MedicalReferral,
+    RangeOfMotion,
+    ReferralKind,
+    ReferralStatus,
+    SafetyScreen,
+    ScreenOverride,
+    TriggerPointFinding,
+    text_hash,
+)
+from knotwork.clinics.models import Clinic
+from knotwork.clinics.services import ClinicRuleError
+from knotwork.patients.models import Patient, PatientStatus
+from knotwork.patients.services import change_patient_status
+
+INTAKE_FIELDS = [
+    "chief_complaint",
+    "complaint_area",
+    "onset_date",
+    "onset_description",
+    "better_with",
+    "worse_with",
+    "pain_now",
+    "pain_best",
+    "pain_worst",
+    "drawing",
+    "tingling_numbness",
+    "weakness",
+    "activating_factors",
+    "sleep",
+    "goals",
+    "medications",
+    "answers",
+]
+
+# Regions of the pain drawing that tell the screen which complaint areas apply.
+AREA_OF_REGION = {
+    "low_back": {"low-back", "sacroiliac", "sacrum", "iliac-crest", "flank", "coccyx", "buttock"},
+    "neck": {"back-neck", "side-neck", "front-neck", "occiput", "mastoid"},
+    "thoracic": {"mid-back", "between-scapulae", "scapula"},
+}
+LIMB_AREAS = {"shoulder_arm", "hip_leg"}
+
+# Conversions to kPa for a 1 cm² algometer tip (shared/clinical-reference.md §1.7).
+KPA_PER_UNIT = {"kpa": Decimal("1"), "kg_cm2": Decimal("98.0665"), "n_cm2": Decimal("10")}
+
+
+# ---- intake ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_intake(*, patient: Patient, by, filled_by_patient: bool = False) -> Intake:
+    """Open a draft intake for the patient, or return the draft already open."""
+    draft = Intake.objects.filter(patient=patient, status=IntakeStatus.DRAFT).first()
+    if draft is not None:
+        return draft
+    return Intake.objects.create(clinic_id=patient.clinic_id, patient=patient, filled_by_patient=filled_by_patient)
+
+
+@transaction.atomic
+def save_intake_draft(*, intake: Intake, data: dict, by=None) -> Intake:
+    """Keep what was typed so far; nothing is required yet."""
+    intake = Intake.objects.select_for_update().get(pk=intake.pk)
+    if intake.status != IntakeStatus.DRAFT:
+        raise ClinicRuleError("This intake has been submitted and can no longer be changed.")
+    for field in INTAKE_FIELDS:
+        if field in data:
+            setattr(intake, field, data[field])
+    intake.full_clean()
+    intake.save()
+    return intake
+
+
+def complaint_areas(intake: Intake) -> set[str]:
+    areas = {intake.complaint_area} if intake.complaint_area else set()
+    drawn_areas = {mark["region"].removeprefix("right-").removeprefix("left-") for mark in intake.drawing}
+    for area, regions in AREA_OF_REGION.items():
+        if drawn_areas & regions:
+            areas.add(area)
+    if areas & LIMB_AREAS:
+        areas.add("limb")
+    return areas
+
+
+def submit_intake(*, intake: Intake, data: dict, by=None) -> SafetyScreen:
+    """Complete the intake, run the safety screen and act on a red flag (hold and refer).
+
+    What was typed is saved as a draft first, in its own transaction, so a refused submission keeps it.
+    """
+    intake = save_intake_draft(intake=intake, data=data, by=by)
+    with transaction.atomic():
+        return _submit(intake, by)
+
+
+def _submit(intake: Intake, by) -> SafetyScreen:
+    missing = [
+        label
+        for field, label in (
+            ("chief_complaint", "the main complaint"),
+            ("complaint_area", "where it is"),
+            ("pain_now", "pain now"),
+        )
+        if getattr(intake, field) in (None, "")
+    ]
+    unanswered = [
+        q.clinician_text
+        for q in screening.get_ruleset().questions.values()
+        if q.type == "yes_no" and q.id not in intake.answers
+    ]
+    if missing:
+        raise ClinicRuleError("Please fill in " + ", ".join(missing) + ".")
+    if unanswered:
+        raise ClinicRuleError(f"Please answer every safety question ({len(unanswered)} not answered).")
+    intake.status = IntakeStatus.SUBMITTED
+    intake.submitted_at = timezone.now()
+    intake.submitted_by = by if by is not None and by.is_authenticated else None
+    intake.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    return run_screen(intake=intake, by=by)
+
+
+def _finding_dict(finding: screening.Finding) -> dict:
+    return {
+        "rule": finding.rule_id,
+        "kind": finding.kind,
+        "technique": finding.technique,
+        "message": finding.message,
+        "action": finding.action,
+        "referral": finding.referral,
+        "because": list(finding.because),
+    }
+
+
+@transaction.atomic
+def run_screen(*, intake: Intake, by=None) -> SafetyScreen:
+    areas = complaint_areas(intake)
+    answers = dict(intake.answers)
+    answers.setdefault("age", intake.patient.age)  # from the date of birth, never asked
+    result = screening.evaluate(answers, areas)
+    screen = SafetyScreen.objects.create(
+        clinic_id=intake.clinic_id,
+        patient=intake.patient,
+        intake=intake,
+        status=result.status,
+        findings=[_finding_dict(f) for f in result.findings],
+        areas=sorted(areas),
+    )
+    if result.red_flags:
+        for finding in result.red_flags:
+            MedicalReferral.objects.create(
+                clinic_id=intake.clinic_id,
+                patient=intake.patient,
+                screen=screen,
+                kind=ReferralKind.EMERGENCY if finding.referral == "emergency" else ReferralKind.MEDICAL,
+                urgency=finding.referral or "urgent",
+                what=finding.action or "Medical assessment",
+                why=f"{finding.message} ({', '.join(finding.because)})",
+            )
+        patient = intake.patient
+        if patient.status != PatientStatus.ON_HOLD and PatientStatus.ON_HOLD in _allowed(patient):
+            change_patient_status(
+                patient=patient,
+                status=PatientStatus.ON_HOLD,
+                reason="Safety screen: " + "; ".join(f.message for f in result.red_flags)[:280],
+                by=by,
+            )
+    return screen
+
+
+def _allowed(patient: Patient):
+    from knotwork.patients.models import ALLOWED_STATUS_CHANGES
+
+    return ALLOWED_STATUS_CHANGES[PatientStatus(patient.status)]
+
+
+@transaction.atomic
+def override_finding(*, screen: SafetyScreen, rule_id: str, reason: str, by) -> ScreenOverride:
+    if rule_id not in {f["rule"] for f in screen.findings}:
+        raise ClinicRuleError("That finding is not part of this safety screen.")
+    if len(reason.strip()) < 10:
+        raise ClinicRuleError("Write the clinical reason for the override (at least a sentence).")
+    if ScreenOverride.objects.filter(screen=screen, rule_id=rule_id).exists():
+        raise ClinicRuleError("This finding already has an override.")
+    return ScreenOverride.objects.create(
+        clinic_id=screen.clinic_id, patient=screen.patient, screen=screen, rule_id=rule_id, reason=reason.strip(), by=by
+    )
+
+
+@transaction.atomic
+def update_referral(
+    *, referral: MedicalReferral, by, status: str, to_whom: str = "", result: str = ""
+) -> MedicalReferral:
+    referral = MedicalReferral.objects.select_for_update().get(pk=referral.pk)
+    wanted = ReferralStatus(status)
+    if wanted != referral.status and wanted not in REFERRAL_TRANSITIONS[ReferralStatus(referral.status)]:
+        raise ClinicRuleError(
+            f"A referral that is {referral.get_status_display().lower()} cannot become {wanted.label.lower()}."
+        )
+    if wanted == ReferralStatus.RESULT and not result.strip():
+        raise ClinicRuleError("Record the result that came back.")
+    referral.status = wanted
+    if to_whom:
+        referral.to_whom = to_whom
+    if result:
+        referral.result = result
+    today = timezone.localdate()
+    if wanted == ReferralStatus.SENT and referral.sent_on is None:
+        referral.sent_on = today
+    if wanted == ReferralStatus.RESULT:
+        referral.result_on = today
+    referral.full_clean()
+    referral.save()
+    return referral
+
+
+# ---- consent --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ensure_consent_forms(*, clinic: Clinic) -> list[ConsentForm]:
+    """Give the clinic the default consent forms (version 1) it does not have yet."""
+    from knotwork.assessment.consent_defaults import default_forms
+
+    forms = []
+    for technique, title, body in default_forms():
+        form, created = ConsentForm.objects.get_or_create(clinic=clinic, technique=technique, defaults={"title": title})
+        if created:
+            ConsentFormVersion.objects.create(clinic=clinic, form=form, number=1, body=body, body_hash=text_hash(body))
+        forms.append(form)
+    return forms
+
+
+@transaction.atomic
+def publish_consent_version(*, form: ConsentForm, title: str, body: str, by) -> ConsentFormVersion:
+    """A changed text becomes a new version; signatures stay with the version they signed."""
+    body = body.strip()
+    if not body:
+        raise ClinicRuleError("The consent text cannot be empty.")
+    latest = form.versions.order_by("-number").first()
+    if title.strip() and title.strip() != form.title:
+        form.title = title.strip()
+        form.save(update_fields=["title", "updated_at"])
+    if latest is not None and latest.body == body:
+        return latest
+    number = latest.number + 1 if latest else 1
+    return ConsentFormVersion.objects.create(
+        clinic_id=form.clinic_id, form=form, number=number, body=body, body_hash=text_hash(body), created_by=by
+    )
+
+
+@transaction.atomic
+def sign_consent(
+    *,
+    patient: Patient,
+    version: ConsentFormVersion,
+    signed_name: str,
+    signature: str,
+    shown_hash: str,
+    via_link: bool = False,
+    by=None,
+) -> Consent:
+    """Record a signature on the exact text the patient was shown; refuse an outdated version."""
+    latest = version.form.versions.order_by("-number").first()
+    if latest.pk != version.pk or shown_hash != version.body_hash:
+        raise ClinicRuleError(
+            "This consent text has been updated since the page was opened. "
+            "Please read the current version and sign again."
+        )
+    if version.clinic_id != patient.clinic_id:
+        raise ClinicRuleError("That consent form belongs to another clinic.")
+    if len(signed_name.strip()) < 2:
+        raise ClinicRuleError("Type your full name to sign.")
+    if not signature.strip().startswith("M") or len(signature) > 100_000:
+        raise ClinicRuleError("Draw your signature in the box.")
+    return Consent.objects.create(
+        clinic_id=patient.clinic_id,
+        patient=patient,
+        version=version,
+        technique=version.form.technique,
+        signed_name=signed_name.strip(),
+        signature=signature.strip(),
+        body_hash=version.body_hash,
+        signed_via_link=via_link,
+        witnessed_by=by if by is not None and getattr(by, "is_authenticated", False) else None,
+    )
+
+
+@transaction.atomic
+def withdraw_consent(*, consent: Consent, reason: str, by=None) -> Consent:
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_at is not None:
+        raise ClinicRuleError("This consent was already withdrawn.")
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_reason = reason.strip()[:300]
+    consent.save(update_fields=["withdrawn_at", "withdrawn_reason", "updated_at"])
+    return consent
+
+
+# ---- examination ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_examination(*, patient: Patient, by) -> Examination:
+    intake = patient.intakes.filter(status=IntakeStatus.SUBMITTED).order_by("-submitted_at").first()
+    return Examination.objects.create(clinic_id=patient.clinic_id, patient=patient, intake=intake, examined_by=by)
+
+
+def to_kpa(value: Decimal, unit: str) -> Decimal:
+    return (Decimal(value) * KPA_PER_UNIT[unit]).quantize(Decimal("0.1"))
+
+
+@transaction.atomic
+def record_trigger_point(*, examination: Examination, data: dict, by) -> TriggerPointFinding:
+    from knotwork.atlas.catalog import get_atlas
+
+    atlas = get_atlas()
+    if data.get("muscle") not in atlas.muscles:
+        raise ClinicRuleError("Choose a muscle from the atlas.")
+    if data.get("region") not in atlas.regions:
+        raise ClinicRuleError("Mark where the point is on the body map.")
+    if (data.get("ppt_value") is None) != (not data.get("ppt_unit")):
+        raise ClinicRuleError("Give the pressure pain threshold together with its unit.")
+    finding = TriggerPointFinding(clinic_id=examination.clinic_id, examination=examination, patient=examination.patient)
+    for field, value in data.items():
+        setattr(finding, field, value)
+    if finding.ppt_value is not None:
+        finding.ppt_kpa = to_kpa(finding.ppt_value, finding.ppt_unit)
+    finding.full_clean()
+    finding.save()
+    return finding
+
+
+@transaction.atomic
+def record_range_of_motion(*, examination: Examination, data: dict, by) -> RangeOfMotion:
+    rom = RangeOfMotion(clinic_id=examination.clinic_id, examination=examination, patient=examination.patient, **data)
+    rom.full_clean()
+    rom.save()
+    return rom
+
+
+@transaction.atomic
+def add_diagnosis(*, examination: Examination, code: str, is_primary: bool, by) -> Diagnosis:
+    from knotwork.assessment.coding import get_codes
+
+    entry = get_codes().get(code)
+    if entry is None:
+        raise ClinicRuleError("Choose a code from the clinic's ICD-10-CM list.")
+    if Diagnosis.objects.filter(examination=examination, code=code).exists():
+        raise ClinicRuleError(f"{code} is already part of this diagnosis.")
+    if is_primary:
+        Diagnosis.objects.filter(examination=examination, is_primary=True).update(is_primary=False)
+    return Diagnosis.objects.create(
+        clinic_id=examination.clinic_id,
+        patient=examination.patient,
+        examination=examination,
+        code=code,
+        description=entry["description"],
+        is_primary=is_primary or not examination.diagnoses.exists(),
+    )

@@ -1,0 +1,328 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from knotwork.assessment import selectors, services
+from knotwork.assessment.forms import (
+    ConsentEditForm,
+    ConsentSignForm,
+    DiagnosisForm,
+    IntakeForm,
+    OverrideForm,
+    RangeOfMotionForm,
+    ReferralUpdateForm,
+    TriggerPointForm,
+    WithdrawForm,
+)
+from knotwork.assessment.models import IntakeStatus, Technique
+from knotwork.atlas.catalog import QUALITIES
+from knotwork.atlas.selectors import DrawnRegion, rank_referrals
+from knotwork.clinics.models import CLINICAL_ROLES, Role
+from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.access import ClinicRequest, clinic_member
+from knotwork.patients.selectors import get_patient
+
+STAFF = (Role.OWNER, Role.PRACTITIONER, Role.FRONT_DESK)
+
+
+# ---- intake ---------------------------------------------------------------------------------------
+
+SECTION_LABELS = {
+    "red_flags": "Important symptoms",
+    "medical_history": "Medical history",
+    "medications": "Medicines",
+    "devices": "Implants and devices",
+    "pregnancy": "Pregnancy",
+    "skin_and_site": "Skin and the painful area",
+}
+
+
+def intake_context(form: IntakeForm, intake, patient, *, portal: bool) -> dict:
+    """Template context of the intake form; the drawing shown is what was typed, even after an error."""
+    marks = (
+        form.cleaned_data.get("r")
+        if form.is_bound and hasattr(form, "cleaned_data") and "r" in form.cleaned_data
+        else intake.drawing
+    )
+    sections = [
+        (SECTION_LABELS.get(name, name.replace("_", " ").capitalize()), form.section_fields(name))
+        for name in form.question_sections
+    ]
+    return {
+        "form": form,
+        "intake": intake,
+        "patient": patient,
+        "portal": portal,
+        "drawing": [DrawnRegion(m["region"], m["intensity"], m["quality"]) for m in marks],
+        "question_sections": [(label, fields) for label, fields in sections if fields],
+        "qualities": QUALITIES,
+    }
+
+
+@clinic_member(*STAFF)
+@require_POST
+def intake_start(request: ClinicRequest, patient_id):
+    patient = get_patient(request.user, patient_id)
+    intake = services.start_intake(patient=patient, by=request.user)
+    return redirect(intake)
+
+
+def handle_intake_post(request, intake, form, *, by, on_submitted):
+    """Shared by the clinician's and the patient's intake: autosave, save, or submit."""
+    action = request.POST.get("action", "save")
+    form.is_valid()  # fills cleaned_data with every valid field; errors stay on the form
+    try:
+        services.save_intake_draft(intake=intake, data=form.intake_data(), by=by)
+    except (ClinicRuleError, ValidationError) as error:
+        form.add_error(None, str(error) if isinstance(error, ClinicRuleError) else error.messages)
+    if action == "autosave":
+        stamp = timezone.localtime().strftime("%H:%M:%S")
+        problems = len(form.errors)
+        text = f"Draft saved at {stamp}" + (f"; {problems} field(s) need attention" if problems else "")
+        return HttpResponse(f'<span id="autosave-status" role="status">{text}</span>')
+    if action == "submit" and form.is_valid():
+        try:
+            screen = services.submit_intake(intake=intake, data=form.intake_data(), by=by)
+        except ClinicRuleError as error:
+            form.add_error(None, str(error))
+        else:
+            return on_submitted(screen)
+    elif action != "submit" and not form.errors:
+        messages.success(request, "Draft saved.")
+    return None
+
+
+@clinic_member(*STAFF)
+@require_http_methods(["GET", "POST"])
+def intake_edit(request: ClinicRequest, public_id):
+    intake = selectors.get_intake(request.user, public_id)
+    if intake.status != IntakeStatus.DRAFT:
+        return render(request, "assessment/intake_detail.html", {"intake": intake, "patient": intake.patient})
+    form = IntakeForm(request.POST or None, instance=intake)
+    if request.method == "POST":
+
+        def done(screen):
+            messages.success(request, f"Intake submitted. Safety screen: {screen.get_status_display().lower()}.")
+            return redirect(intake.patient)
+
+        response = handle_intake_post(request, intake, form, by=request.user, on_submitted=done)
+        if response is not None:
+            return response
+    return render(request, "assessment/intake_form.html", intake_context(form, intake, intake.patient, portal=False))
+
+
+# ---- safety screen and referrals ------------------------------------------------------------------
+
+
+@clinic_member(*CLINICAL_ROLES)
+@require_POST
+def screen_override(request: ClinicRequest, public_id):
+    screen = selectors.get_screen(request.user, public_id)
+    form = OverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.override_finding(
+                screen=screen, rule_id=form.cleaned_data["rule"], reason=form.cleaned_data["reason"], by=request.user
+            )
+            messages.success(request, "Override recorded with your reason.")
+        except ClinicRuleError as error:
+            messages.error(request, str(error))
+    else:
+        messages.error(request, "Write the clinical reason for the override.")
+    return redirect(screen.patient)
+
+
+@clinic_member(*STAFF)
+@require_POST
+def referral_update(request: ClinicRequest, public_id):
+    referral = selectors.get_referral(request.user, public_id)
+    form = ReferralUpdateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_referral(referral=referral, by=request.user, **form.cleaned_data)
+            messages.success(request, f"Referral: {referral.get_kind_display().lower()} updated.")
+        except (ClinicRuleError, ValidationError) as error:
+            messages.error(request, str(error) if isinstance(error, ClinicRuleError) else " ".join(error.messages))
+    else:
+        messages.error(request, "Choose a valid status.")
+    return redirect(referral.patient)
+
+
+# ---- consent --------------------------------------------------------------------------------------
+
+
+@clinic_member(Role.OWNER)
+@require_http_methods(["GET", "POST"])
+def consent_forms(request: ClinicRequest):
+    services.ensure_consent_forms(clinic=request.clinic)
+    forms_ = selectors.list_consent_forms(request.user)
+    editing = None
+    form = None
+    technique = request.GET.get("edit") or request.POST.get("technique")
+    if technique:
+        editing = selectors.get_consent_form(request.user, technique)
+        latest = editing.versions.order_by("-number").first()
+        form = ConsentEditForm(request.POST or None, initial={"title": editing.title, "body": latest.body})
+        if request.method == "POST" and form.is_valid():
+            try:
+                version = services.publish_consent_version(form=editing, by=request.user, **form.cleaned_data)
+            except ClinicRuleError as error:
+                form.add_error("body", str(error))
+            else:
+                messages.success(request, f"{editing.title}: version {version.number} is now the one patients sign.")
+                return redirect("assessment:consent_forms")
+    return render(request, "assessment/consentform_list.html", {"forms": forms_, "editing": editing, "form": form})
+
+
+def consent_page(request, *, patient, technique, via_link: bool, by, on_signed, base_template: str):
+    """Show the current version of a technique's consent and take the signature."""
+    services.ensure_consent_forms(clinic=patient.clinic)
+    consent_form = selectors.consent_form_of(patient, technique)
+    version = consent_form.versions.order_by("-number").first()
+    form = ConsentSignForm(request.POST or None, initial={"shown_hash": version.body_hash})
+    if request.method == "POST" and form.is_valid():
+        try:
+            consent = services.sign_consent(
+                patient=patient,
+                version=version,
+                signed_name=form.cleaned_data["signed_name"],
+                signature=form.cleaned_data["signature"],
+                shown_hash=form.cleaned_data["shown_hash"],
+                via_link=via_link,
+                by=by,
+            )
+        except ClinicRuleError as error:
+            form.add_error(None, str(error))
+        else:
+            return on_signed(consent)
+    context = {
+        "form": form,
+        "version": version,
+        "consent_form": consent_form,
+        "patient": patient,
+        "base_template": base_template,
+    }
+    return render(request, "assessment/consent_sign.html", context)
+
+
+@clinic_member(*STAFF)
+@require_http_methods(["GET", "POST"])
+def consent_sign(request: ClinicRequest, patient_id, technique: str):
+    patient = get_patient(request.user, patient_id)
+    if technique not in Technique.values:
+        messages.error(request, "Unknown technique.")
+        return redirect(patient)
+
+    def done(consent):
+        messages.success(
+            request, f"Consent to {consent.get_technique_display().lower()} signed (version {consent.version.number})."
+        )
+        return redirect(patient)
+
+    return consent_page(
+        request,
+        patient=patient,
+        technique=technique,
+        via_link=False,
+        by=request.user,
+        on_signed=done,
+        base_template="base.html",
+    )
+
+
+@clinic_member(*STAFF)
+@require_POST
+def consent_withdraw(request: ClinicRequest, public_id):
+    consent = selectors.get_consent(request.user, public_id)
+    form = WithdrawForm(request.POST)
+    form.is_valid()
+    try:
+        services.withdraw_consent(consent=consent, reason=form.cleaned_data.get("reason", ""), by=request.user)
+        messages.success(request, f"Consent to {consent.get_technique_display().lower()} withdrawn.")
+    except ClinicRuleError as error:
+        messages.error(request, str(error))
+    return redirect(consent.patient)
+
+
+@clinic_member(*STAFF)
+def consent_detail(request: ClinicRequest, public_id):
+    consent = selectors.get_consent(request.user, public_id)
+    return render(request, "assessment/consent_detail.html", {"consent": consent, "patient": consent.patient})
+
+
+# ---- examination ----------------------------------------------------------------------------------
+
+
+@clinic_member(*CLINICAL_ROLES)
+@require_POST
+def examination_start(request: ClinicRequest, patient_id):
+    patient = get_patient(request.user, patient_id)
+    examination = services.start_examination(patient=patient, by=request.user)
+    return redirect(examination)
+
+
+def _drawing_of(examination) -> list[DrawnRegion]:
+    if examination.intake is None:
+        return []
+    return [DrawnRegion(m["region"], m["intensity"], m["quality"]) for m in examination.intake.drawing]
+
+
+@clinic_member(*CLINICAL_ROLES)
+@require_http_methods(["GET", "POST"])
+def examination_detail(request: ClinicRequest, public_id):
+    examination = selectors.get_examination(request.user, public_id)
+    drawing = _drawing_of(examination)
+    suggestions = rank_referrals({d.region: d.intensity for d in drawing}, top=8) if drawing else []
+    action = request.POST.get("action")
+    point_form = TriggerPointForm(
+        request.POST if action == "point" else None, suggested=[s.muscle_id for s in suggestions]
+    )
+    rom_form = RangeOfMotionForm(request.POST if action == "rom" else None, prefix="rom")
+    diagnosis_form = DiagnosisForm(request.POST if action == "diagnosis" else None, prefix="dx")
+    if request.method == "POST":
+        try:
+            if action == "point" and point_form.is_valid():
+                data = {k: v for k, v in point_form.cleaned_data.items() if k != "pick_region"}
+                services.record_trigger_point(examination=examination, data=data, by=request.user)
+                messages.success(request, "Trigger point recorded.")
+                return redirect(examination)
+            if action == "rom" and rom_form.is_valid():
+                services.record_range_of_motion(examination=examination, data=rom_form.cleaned_data, by=request.user)
+                messages.success(request, "Range of motion recorded.")
+                return redirect(examination)
+            if action == "diagnosis" and diagnosis_form.is_valid():
+                services.add_diagnosis(
+                    examination=examination,
+                    code=diagnosis_form.cleaned_data["code"],
+                    is_primary=diagnosis_form.cleaned_data["is_primary"],
+                    by=request.user,
+                )
+                messages.success(request, "Diagnosis added.")
+                return redirect(examination)
+        except ClinicRuleError as error:
+            {"point": point_form, "rom": rom_form, "diagnosis": diagnosis_form}[action].add_error(None, str(error))
+        except ValidationError as error:
+            {"point": point_form, "rom": rom_form, "diagnosis": diagnosis_form}[action].add_error(None, error.messages)
+    from knotwork.atlas.catalog import get_atlas
+
+    atlas = get_atlas()
+    context = {
+        "examination": examination,
+        "patient": examination.patient,
+        "drawing": drawing,
+        "suggestions": [(s, atlas.muscles[s.muscle_id]) for s in suggestions],
+        "points": [(p, atlas.muscles.get(p.muscle)) for p in examination.trigger_points.all()],
+        "point_marks": [
+            {"view": p.view, "x": p.x, "y": p.y, "active": p.is_active, "label": f"{p.muscle} ({p.side})"}
+            for p in examination.trigger_points.all()
+        ],
+        "rom": examination.range_of_motion.all(),
+        "diagnoses": examination.diagnoses.all(),
+        "point_form": point_form,
+        "rom_form": rom_form,
+        "diagnosis_form": diagnosis_form,
+    }
+    return render(request, "assessment/examination_detail.html", context)

@@ -1,0 +1,74 @@
+"""Private links that let a patient fill a form without an account."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from knotwork.assessment.models import Technique
+from knotwork.assessment.services import start_intake
+from knotwork.clinics.services import ClinicRuleError
+from knotwork.patients.models import Patient
+from knotwork.portal.models import LinkPurpose, PatientLink, hash_token
+from knotwork.portal.tasks import send_patient_link
+
+LINK_VALID_FOR = timedelta(days=7)
+
+
+def link_url(token: str) -> str:
+    return settings.KNOTWORK_BASE_URL + reverse("portal:entry", args=[token])
+
+
+@transaction.atomic
+def create_patient_link(
+    *, patient: Patient, purpose: str, technique: str = "", by, send_email: bool = True
+) -> tuple[PatientLink, str]:
+    """Create a link for one form of one patient; return it with the token (shown once, never stored)."""
+    purpose = LinkPurpose(purpose)
+    if purpose == LinkPurpose.CONSENT and technique not in Technique.values:
+        raise ClinicRuleError("Choose the technique the patient is asked to consent to.")
+    intake = start_intake(patient=patient, by=by, filled_by_patient=True) if purpose == LinkPurpose.INTAKE else None
+    # A new link replaces any open link for the same form.
+    PatientLink.objects.filter(
+        patient=patient, purpose=purpose, technique=technique, used_at=None, revoked_at=None
+    ).update(revoked_at=timezone.now())
+    token = secrets.token_urlsafe(32)
+    link = PatientLink.objects.create(
+        clinic_id=patient.clinic_id,
+        patient=patient,
+        purpose=purpose,
+        technique=technique if purpose == LinkPurpose.CONSENT else "",
+        intake=intake,
+        token_hash=hash_token(token),
+        expires_at=timezone.now() + LINK_VALID_FOR,
+        created_by=by,
+    )
+    if send_email and patient.email:
+        url = link_url(token)
+        transaction.on_commit(lambda: send_patient_link.enqueue(link_id=link.pk, url=url))
+    return link, token
+
+
+def find_link(token: str) -> PatientLink | None:
+    if not token or len(token) > 100:
+        return None
+    return PatientLink.objects.select_related("patient__clinic", "intake").filter(token_hash=hash_token(token)).first()
+
+
+@transaction.atomic
+def mark_link_used(*, link: PatientLink) -> None:
+    link = PatientLink.objects.select_for_update().get(pk=link.pk)
+    if link.used_at is not None:
+        raise ClinicRuleError("This link has already been used.")
+    link.used_at = timezone.now()
+    link.save(update_fields=["used_at", "updated_at"])
+
+
+@transaction.atomic
+def revoke_link(*, link: PatientLink, by) -> None:
+    if link.used_at is None and link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at", "updated_at"])
