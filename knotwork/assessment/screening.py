@@ -22,6 +22,15 @@ import yaml
 DATA = Path(__file__).resolve().parent / "data"
 KINDS = ("red_flag", "contraindication", "precaution")
 TECHNIQUES = ("all", "manual_therapy", "deep_pressure", "dry_needling", "tens", "heat", "cold")
+TECHNIQUE_LABELS = {
+    "all": "all treatment",
+    "manual_therapy": "manual therapy",
+    "deep_pressure": "deep pressure",
+    "dry_needling": "dry needling",
+    "tens": "TENS",
+    "heat": "heat",
+    "cold": "cold",
+}
 QUESTION_TYPES = ("yes_no", "number", "text")
 COMPARISONS = {
     "gte": lambda a, b: a >= b,

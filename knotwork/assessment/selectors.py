@@ -97,7 +97,10 @@ def chart_assessment(patient: Patient) -> dict:
     overrides = {o.rule_id: o for o in screen.overrides.all()} if screen else {}
     return {
         "screen": screen,
-        "findings": [{**f, "override": overrides.get(f["rule"])} for f in (screen.findings if screen else [])],
+        "findings": [
+            {**f, "override": overrides.get(f["rule"]), "technique_label": screening.TECHNIQUE_LABELS[f["technique"]]}
+            for f in (screen.findings if screen else [])
+        ],
         "open_red_flags": [
             f for f in (screen.findings if screen else []) if f["kind"] == "red_flag" and f["rule"] not in overrides
         ],

@@ -1,5 +1,7 @@
 """A practitioner examines a patient and records two trigger points on the body map."""
 
+import datetime
+
 import pytest
 from playwright.sync_api import expect
 
@@ -13,7 +15,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_record_two_trigger_points_and_a_diagnosis(page, clinic_a, practitioner, screenshot, axe_violations):
-    patient = PatientFactory(clinic=clinic_a, first_name="Tove", last_name="Examinee")
+    patient = PatientFactory(
+        clinic=clinic_a, first_name="Tove", last_name="Examinee", date_of_birth=datetime.date(1980, 4, 2)
+    )
     intake = start_intake(patient=patient, by=practitioner)
     answers = {q.id: False for q in get_ruleset().questions.values() if q.type == "yes_no"}
     submit_intake(

@@ -21,7 +21,8 @@ class PatientFactory(factory.django.DjangoModelFactory):
     chart_number = factory.Sequence(lambda n: f"T-{n:05d}")
     first_name = factory.Sequence(lambda n: f"Pat{n}")
     last_name = factory.Sequence(lambda n: f"Testperson{n}")
-    date_of_birth = factory.Sequence(lambda n: datetime.date(1970, 1, 1) + datetime.timedelta(days=97 * n))
+    # Adults born 1950-2004, whatever the sequence number (a child would change the safety screen).
+    date_of_birth = factory.Sequence(lambda n: datetime.date(1950, 1, 1) + datetime.timedelta(days=(97 * n) % 20000))
     sex = Sex.FEMALE
     phone = factory.Sequence(lambda n: f"+1303555{100 + n % 100:04d}")
     email = factory.Sequence(lambda n: f"pat{n}@example.org")
