@@ -154,11 +154,14 @@ def load_demo() -> list[Clinic]:
         rng = random.Random(spec.seed)  # noqa: S311 (deterministic synthetic data, not security)
         clinic = create_clinic(name=spec.name, phone=spec.phone, email=spec.email, address=spec.address)
         owner = None
+        practitioners = []
         for person in spec.staff:
             user = User.objects.create_user(
                 person.email, DEMO_PASSWORD, first_name=person.first_name, last_name=person.last_name
             )
             add_member(clinic=clinic, user=user, role=person.role)
+            if person.role == Role.PRACTITIONER:
+                practitioners.append(user)
             if person.role == Role.OWNER:
                 owner = user
                 TOTP.activate(user, owner_totp_secret(person.email))
@@ -201,7 +204,9 @@ def load_demo() -> list[Clinic]:
                     "referring_clinician": rng.choice([*referrers, None]),
                 },
             )
-            if n % 9 == 4:
+            if n < 3:
+                _demo_first_visit(patient, owner, practitioners, scenario=n)
+            elif n % 9 == 4:
                 change_patient_status(
                     patient=patient,
                     status=PatientStatus.ON_HOLD,
@@ -214,6 +219,97 @@ def load_demo() -> list[Clinic]:
                 )
         clinics.append(clinic)
     return clinics
+
+
+DEMO_VISITS = (
+    # (complaint, area, pain now, drawing, yes-answers, trigger points (muscle, region, view))
+    (
+        "Pain down the outside of the right leg when driving",
+        "hip_leg",
+        6,
+        [("right-buttock", 7, "ache"), ("right-thigh-outer", 6, "ache"), ("right-leg-outer", 4, "ache")],
+        [],
+        [("gluteus-minimus", "right-buttock", "back"), ("piriformis", "right-buttock", "back")],
+    ),
+    (
+        "Headache over the left temple and a stiff neck after long days at the desk",
+        "neck",
+        5,
+        [("left-temple", 6, "ache"), ("left-back-neck", 5, "stiffness"), ("left-side-neck", 4, "ache")],
+        ["anticoagulant"],
+        [("upper-trapezius", "left-shoulder-top", "back")],
+    ),
+    (
+        "Low back pain with numbness between the legs since last week",
+        "low_back",
+        8,
+        [("right-low-back", 8, "ache"), ("left-low-back", 7, "ache")],
+        ["saddle_anaesthesia"],
+        [],
+    ),
+)
+
+
+def _demo_first_visit(patient, owner, practitioners, *, scenario: int) -> None:
+    """An intake, safety screen, consent and examination, so the demo chart is not empty."""
+    from knotwork.assessment import services as assessment
+    from knotwork.assessment.screening import get_ruleset
+
+    complaint, area, pain, drawing, yes, points = DEMO_VISITS[scenario]
+    questions = get_ruleset().questions
+    answers = {q.id: False for q in questions.values() if q.type == "yes_no"}
+    answers.update({q: True for q in yes if q in questions})
+    practitioner = practitioners[scenario % len(practitioners)]
+    intake = assessment.start_intake(patient=patient, by=practitioner)
+    data = {
+        "chief_complaint": complaint,
+        "complaint_area": area,
+        "pain_now": pain,
+        "pain_best": max(pain - 3, 0),
+        "pain_worst": min(pain + 2, 10),
+        "drawing": [{"region": r, "intensity": i, "quality": q} for r, i, q in drawing],
+        "activating_factors": ["posture", "stress"],
+        "answers": answers,
+    }
+    assessment.submit_intake(intake=intake, data=data, by=practitioner)
+    if not points:
+        return
+    assessment.ensure_consent_forms(clinic=patient.clinic)
+    from knotwork.assessment.models import ConsentForm
+
+    form = ConsentForm.objects.get(clinic=patient.clinic, technique="manual_therapy")
+    version = form.versions.order_by("-number").first()
+    assessment.sign_consent(
+        patient=patient,
+        version=version,
+        signed_name=patient.display_name,
+        signature="M20 120 C60 40 90 160 140 90 S220 60 260 110",
+        shown_hash=version.body_hash,
+        by=practitioner,
+    )
+    examination = assessment.start_examination(patient=patient, by=practitioner)
+    from knotwork.atlas.catalog import get_atlas
+
+    atlas = get_atlas()
+    for muscle, region, view in points:
+        min_x, min_y, max_x, max_y = atlas.shapes[view][region].bbox
+        assessment.record_trigger_point(
+            examination=examination,
+            data={
+                "muscle": muscle,
+                "side": region.split("-")[0],
+                "region": region,
+                "view": view,
+                "x": round((min_x + max_x) / 2, 1),
+                "y": round((min_y + max_y) / 2, 1),
+                "taut_band": True,
+                "spot_tenderness": True,
+                "referred_pain": True,
+                "pain_recognised": True,
+                "palpation_pain": 7,
+            },
+            by=practitioner,
+        )
 
 
 def demo_login_lines() -> list[str]:
