@@ -12,6 +12,14 @@ from knotwork.core.models import ClinicScoped
 PAIN_SCALE = [MinValueValidator(0), MaxValueValidator(10)]
 
 
+def validate_not_future(value) -> None:
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    if value > timezone.localdate():
+        raise ValidationError("This date is in the future.")
+
+
 class ComplaintArea(models.TextChoices):
     LOW_BACK = "low_back", "Low back"
     NECK = "neck", "Neck"
@@ -55,7 +63,7 @@ class Intake(ClinicScoped):
     filled_by_patient = models.BooleanField(default=False)
     chief_complaint = models.CharField(max_length=300, blank=True)
     complaint_area = models.CharField(max_length=20, choices=ComplaintArea.choices, blank=True)
-    onset_date = models.DateField(null=True, blank=True)
+    onset_date = models.DateField(null=True, blank=True, validators=[validate_not_future])
     onset_description = models.CharField("how it started", max_length=300, blank=True)
     better_with = models.TextField("what makes it better", blank=True)
     worse_with = models.TextField("what makes it worse", blank=True)

@@ -129,7 +129,25 @@ def chart_assessment_context(patient) -> dict:
                 "consent": assessment["consents"].get(value),
             }
         )
-    return {"assessment": assessment, "technique_statuses": statuses, "referral_statuses": ReferralStatus.choices}
+    from knotwork.atlas.selectors import DrawnRegion
+
+    intake = assessment["intake"]
+    latest_exam = assessment["examinations"][0] if assessment["examinations"] else None
+    body = {
+        "drawing": [DrawnRegion(m["region"], m["intensity"], m["quality"]) for m in intake.drawing] if intake else [],
+        "points": [
+            {"view": p.view, "x": p.x, "y": p.y, "active": p.is_active, "label": f"{p.muscle} ({p.side})"}
+            for p in latest_exam.trigger_points.all()
+        ]
+        if latest_exam
+        else [],
+    }
+    return {
+        "assessment": assessment,
+        "technique_statuses": statuses,
+        "referral_statuses": ReferralStatus.choices,
+        "body": body,
+    }
 
 
 @clinic_member(*STAFF)

@@ -133,3 +133,12 @@ def test_intake_submitted_through_the_page_runs_the_screen(practitioner_client, 
     assert response.status_code == 302
     assert SafetyScreen.objects.get(patient=patient).status == "clear"
     assert Intake.objects.get(pk=intake.pk).status == IntakeStatus.SUBMITTED
+
+
+def test_an_onset_date_in_the_future_is_refused_and_the_rest_kept(practitioner_client, patient, practitioner):
+    intake = start_intake(patient=patient, by=practitioner)
+    url = reverse("assessment:intake", args=[intake.public_id])
+    page = practitioner_client.post(url, {"action": "save", "chief_complaint": "Neck ache", "onset_date": "2999-01-01"})
+    assert "This date is in the future." in page.text
+    intake.refresh_from_db()
+    assert (intake.chief_complaint, intake.onset_date) == ("Neck ache", None)
