@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from knotwork.atlas.api import router as atlas_router
 from knotwork.core.api import ClinicSessionAuth, install_problem_handlers
 from knotwork.patients.api import router as patients_router
+from knotwork.treatment.api import router as treatment_router
 
 api = NinjaAPI(
     title="Knotwork API",
@@ -16,3 +17,4 @@ api = NinjaAPI(
 install_problem_handlers(api)
 api.add_router("/", patients_router)
 api.add_router("/", atlas_router)
+api.add_router("/", treatment_router)

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "knotwork.atlas",
     "knotwork.assessment",
     "knotwork.portal",
+    "knotwork.treatment",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("knotwork.audit.urls")),
     path("atlas/", include("knotwork.atlas.urls")),
     path("assessment/", include("knotwork.assessment.urls")),
+    path("treatment/", include("knotwork.treatment.urls")),
     path("", include("knotwork.portal.urls")),
     path("", include("knotwork.accounts.urls")),
     path("admin/", admin.site.urls),

@@ -35,7 +35,56 @@ def clinic_a_records(clinic, owner) -> list:
         referring_clinician=referrer,
     )
     invitation = invite_staff(clinic=clinic, email=f"{MARKER.lower()}@a.example.com", role=Role.PRACTITIONER, by=owner)
-    return [referrer, patient, invitation, *assessment_records(patient, owner)]
+    return [referrer, patient, invitation, *assessment_records(patient, owner), *treatment_records(patient, owner)]
+
+
+def treatment_records(patient, owner) -> list:
+    import datetime
+
+    from django.utils import timezone
+
+    from knotwork.treatment import services as treatment
+
+    session = treatment.start_session(
+        patient=patient, by=owner, pain_before=6, override_reason=f"{MARKER} reviewed by GP"
+    )
+    for technique in ("manual_therapy", "dry_needling", "tens", "heat_cold"):
+        treatment.override_technique(
+            session=session, technique=technique, reason=f"{MARKER} consented verbally", by=owner
+        )
+    point = session.points.first() or treatment.add_point(session=session, muscle="soleus", side="right", by=owner)
+    now = timezone.now()
+    hold = treatment.record_hold(
+        point=point,
+        by=owner,
+        started_at=now - datetime.timedelta(seconds=20),
+        ended_at=now,
+        level=5,
+        tool="thumb",
+        answer="good_pain",
+    )
+    needle = treatment.record_needling(
+        session=session,
+        data={
+            "muscle": "soleus",
+            "side": "right",
+            "diameter_mm": "0.30",
+            "length_mm": 50,
+            "technique": "pistoning",
+            "depth_mm": 30,
+            "needles_in": 2,
+            "needles_out": 2,
+            "clean_technique": True,
+            "follow_up": MARKER,
+        },
+        by=owner,
+    )
+    technique = treatment.record_technique(
+        session=session, data={"kind": "heat", "minutes": 10, "notes": MARKER}, by=owner
+    )
+    note = treatment.finish_session(session=session, by=owner, pain_after=3)
+    revision = treatment.sign_note(note=note, by=owner, version=note.version)
+    return [session, *session.overrides.all(), point, hold, needle, technique, note, revision]
 
 
 def assessment_records(patient, owner) -> list:

@@ -142,8 +142,11 @@ def chart_assessment_context(patient) -> dict:
         if latest_exam
         else [],
     }
+    from knotwork.treatment.selectors import list_sessions
+
     return {
         "assessment": assessment,
+        "sessions": list_sessions(patient),
         "technique_statuses": statuses,
         "referral_statuses": ReferralStatus.choices,
         "body": body,

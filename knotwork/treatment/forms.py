@@ -1,0 +1,111 @@
+from django import forms
+
+from knotwork.treatment.models import GlobalImpression, NeedleEntry, TechniqueEntry
+
+
+def muscle_choices() -> list[tuple[str, str]]:
+    from knotwork.atlas.catalog import get_atlas
+
+    muscles = sorted(get_atlas().muscles.values(), key=lambda m: m.name)
+    return [("", "Choose a muscle"), *((m.id, m.name) for m in muscles)]
+
+
+class StartSessionForm(forms.Form):
+    pain_before = forms.IntegerField(label="Pain now (0-10)", min_value=0, max_value=10)
+    soreness_since_last = forms.IntegerField(
+        label="Soreness since the last session (0-10)", min_value=0, max_value=10, required=False
+    )
+    adverse_event_since = forms.CharField(
+        label="Any adverse event since the last session?", max_length=500, required=False
+    )
+    override_reason = forms.CharField(
+        label="Override: clinical reason to treat despite the safety screen",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class OverrideForm(forms.Form):
+    technique = forms.CharField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="Clinical reason", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
+
+
+class AddPointForm(forms.Form):
+    muscle = forms.ChoiceField(label="Muscle")
+    side = forms.ChoiceField(choices=[("right", "Right"), ("left", "Left")])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["muscle"].choices = muscle_choices()
+
+
+class NeedleForm(forms.ModelForm):
+    muscle = forms.ChoiceField(label="Muscle")
+
+    class Meta:
+        model = NeedleEntry
+        fields = [
+            "muscle",
+            "side",
+            "diameter_mm",
+            "length_mm",
+            "technique",
+            "depth_mm",
+            "twitch_responses",
+            "dwell_seconds",
+            "guided",
+            "clean_technique",
+            "needles_in",
+            "needles_out",
+            "adverse_event",
+            "adverse_severity",
+            "follow_up",
+        ]
+        widgets = {"side": forms.Select(choices=[("right", "Right"), ("left", "Left")])}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["muscle"].choices = muscle_choices()
+
+    def clean_clean_technique(self):
+        if not self.cleaned_data.get("clean_technique"):
+            raise forms.ValidationError("Confirm the clean technique before recording needling.")
+        return True
+
+
+class TechniqueForm(forms.ModelForm):
+    class Meta:
+        model = TechniqueEntry
+        fields = [
+            "kind",
+            "minutes",
+            "region",
+            "attended",
+            "tens_frequency_hz",
+            "tens_pulse_us",
+            "tens_intensity_ma",
+            "notes",
+        ]
+
+
+class FinishForm(forms.Form):
+    pain_after = forms.IntegerField(label="Pain now, after treatment (0-10)", min_value=0, max_value=10)
+    global_impression = forms.ChoiceField(
+        label="Patient's impression", choices=[("", "—"), *GlobalImpression.choices], required=False
+    )
+
+
+class NoteForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    subjective = forms.CharField(label="S — Subjective", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    objective = forms.CharField(label="O — Objective", widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    assessment = forms.CharField(label="A — Assessment", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    plan = forms.CharField(label="P — Plan", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class AmendForm(forms.Form):
+    subjective = forms.CharField(label="S — Subjective", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    objective = forms.CharField(label="O — Objective", widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    assessment = forms.CharField(label="A — Assessment", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    plan = forms.CharField(label="P — Plan", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    reason = forms.CharField(label="Reason for the amendment", max_length=300)

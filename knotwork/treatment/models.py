@@ -1,0 +1,261 @@
+"""The guided session: points treated, every hold, needling and other techniques, and the signed note."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+
+from knotwork.core.models import ClinicScoped
+
+PAIN_SCALE = [MinValueValidator(0), MaxValueValidator(10)]
+
+
+class SessionStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", "In progress"  # treating; holds and entries are being recorded
+    FINISHED = "finished", "Finished"  # treatment over; the note may still be a draft
+    SIGNED = "signed", "Signed"  # the note is signed; the record is closed (amendments only)
+
+
+class GlobalImpression(models.TextChoices):
+    MUCH_BETTER = "much_better", "Much better"
+    BETTER = "better", "A little better"
+    SAME = "same", "No change"
+    WORSE = "worse", "Worse"
+
+
+class TreatmentSession(ClinicScoped):
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="sessions")
+    practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    examination = models.ForeignKey(
+        "assessment.Examination", on_delete=models.PROTECT, null=True, blank=True, related_name="sessions"
+    )
+    status = models.CharField(max_length=12, choices=SessionStatus.choices, default=SessionStatus.IN_PROGRESS)
+    pain_before = models.PositiveSmallIntegerField(validators=PAIN_SCALE)
+    soreness_since_last = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_SCALE)
+    adverse_event_since = models.CharField("adverse event since the last session", max_length=500, blank=True)
+    pain_after = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_SCALE)
+    global_impression = models.CharField(max_length=12, choices=GlobalImpression.choices, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Session of {self.patient.chart_number} on {self.created_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("treatment:session", args=[self.public_id])
+
+
+class SessionOverride(ClinicScoped):
+    """A documented decision to treat despite a hold, a contraindication or a missing consent."""
+
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="overrides")
+    technique = models.CharField(max_length=30)
+    reason = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [models.UniqueConstraint("session", "technique", name="one_override_per_technique")]
+
+    def __str__(self) -> str:
+        return f"Override for {self.technique}"
+
+
+class Tool(models.TextChoices):
+    THUMB = "thumb", "Thumb"
+    KNUCKLE = "knuckle", "Knuckle"
+    WRIST = "wrist", "Wrist"
+    ELBOW = "elbow", "Elbow"
+    FOOT = "foot", "Foot"
+    INSTRUMENT = "instrument", "Instrument"
+
+
+class Answer(models.TextChoices):
+    TOO_LITTLE = "too_little", "Too little"
+    GOOD_PAIN = "good_pain", "Good pain"
+    TOO_MUCH = "too_much", "Too much"
+    REFERRAL = "referral", "Referral reproduced"
+    BETTER = "better", "Better"
+    STOP = "stop", "Stop"
+
+
+class Release(models.TextChoices):
+    SOFTENED = "softened", "Softened"
+    PAIN_DOWN = "pain_down", "Pain down"
+    PATIENT_STOP = "patient_stop", "Patient said stop"
+
+
+class SessionPoint(ClinicScoped):
+    """A trigger point treated in the session (from the examination, or added on the map now)."""
+
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="points")
+    finding = models.ForeignKey(
+        "assessment.TriggerPointFinding", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    muscle = models.CharField(max_length=60)
+    side = models.CharField(max_length=5)
+    region = models.CharField(max_length=40)
+    released = models.CharField(max_length=15, choices=Release.choices, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.muscle} ({self.side})"
+
+
+class Hold(ClinicScoped):
+    """One sustained-pressure hold and the patient's answer to it, saved as it happens."""
+
+    point = models.ForeignKey(SessionPoint, on_delete=models.PROTECT, related_name="holds")
+    number = models.PositiveSmallIntegerField()
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField()
+    level = models.DecimalField(max_digits=4, decimal_places=1, help_text="0-10 scale, or kg/cm² when measured")
+    measured = models.BooleanField(default=False, help_text="level is an algometer reading in kg/cm²")
+    tool = models.CharField(max_length=12, choices=Tool.choices)
+    answer = models.CharField(max_length=12, choices=Answer.choices)
+    suggested_level = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    followed_suggestion = models.BooleanField(
+        null=True, blank=True, help_text="the level matched the previous suggestion"
+    )
+
+    class Meta:
+        ordering = ["point", "number"]
+        constraints = [
+            models.UniqueConstraint("point", "number", name="hold_number_unique_per_point"),
+            models.CheckConstraint(
+                condition=models.Q(ended_at__gte=models.F("started_at")), name="hold_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Hold {self.number} on {self.point}"
+
+    @property
+    def seconds(self) -> int:
+        return round((self.ended_at - self.started_at).total_seconds())
+
+
+class NeedleTechnique(models.TextChoices):
+    FAST_IN_OUT = "fast_in_out", "Fast-in fast-out"
+    PISTONING = "pistoning", "Pistoning"
+    STATIC = "static", "Static (dwell)"
+
+
+class AdverseEvent(models.TextChoices):
+    NONE = "", "None"
+    BLEEDING = "bleeding", "Bleeding"
+    BRUISING = "bruising", "Bruising"
+    FAINTING = "fainting", "Fainting"
+    SHARP_PAIN = "sharp_pain", "Sharp pain"
+    PNEUMOTHORAX = "pneumothorax", "Suspected pneumothorax"
+
+
+class NeedleEntry(ClinicScoped):
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="needling")
+    muscle = models.CharField(max_length=60)
+    side = models.CharField(max_length=5)
+    diameter_mm = models.DecimalField(
+        max_digits=3, decimal_places=2, validators=[MinValueValidator(0.1), MaxValueValidator(0.5)]
+    )
+    length_mm = models.PositiveSmallIntegerField(validators=[MinValueValidator(10), MaxValueValidator(125)])
+    technique = models.CharField(max_length=12, choices=NeedleTechnique.choices)
+    depth_mm = models.PositiveSmallIntegerField(validators=[MaxValueValidator(125)])
+    twitch_responses = models.PositiveSmallIntegerField("local twitch responses", default=0)
+    dwell_seconds = models.PositiveIntegerField(default=0)
+    guided = models.BooleanField("ultrasound guided", default=False)
+    clean_technique = models.BooleanField("clean technique confirmed", default=False)
+    needles_in = models.PositiveSmallIntegerField()
+    needles_out = models.PositiveSmallIntegerField()
+    adverse_event = models.CharField(max_length=15, choices=AdverseEvent.choices, blank=True)
+    adverse_severity = models.CharField(
+        max_length=10, choices=[("", "—"), ("mild", "Mild"), ("moderate", "Moderate"), ("severe", "Severe")], blank=True
+    )
+    follow_up = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name_plural = "needle entries"
+
+    def __str__(self) -> str:
+        return f"Dry needling of {self.muscle} ({self.side})"
+
+
+class TechniqueKind(models.TextChoices):
+    PRESSURE = "pressure", "Trigger point pressure release"
+    MASSAGE = "massage", "Massage / myotherapy"
+    STRETCHING = "stretching", "Assisted stretching"
+    VIBRATION = "vibration", "Vibration"
+    TENS = "tens", "TENS"
+    HEAT = "heat", "Heat"
+    COLD = "cold", "Cold"
+    EXERCISE = "exercise", "Therapeutic exercise"
+
+
+class TechniqueEntry(ClinicScoped):
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="techniques")
+    kind = models.CharField(max_length=12, choices=TechniqueKind.choices)
+    minutes = models.PositiveSmallIntegerField(validators=[MaxValueValidator(240)])
+    region = models.CharField(max_length=200, blank=True)
+    tens_frequency_hz = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(250)])
+    tens_pulse_us = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(500)])
+    tens_intensity_ma = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(100)])
+    attended = models.BooleanField(default=True, help_text="one-on-one the whole time (timed codes)")
+    notes = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}, {self.minutes} min"
+
+
+class NoteStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"  # editable; saves check the version so two editors cannot overwrite each other
+    SIGNED = "signed", "Signed"  # locked; only amendments (with a reason) follow
+
+
+class ClinicalNote(ClinicScoped):
+    session = models.OneToOneField(TreatmentSession, on_delete=models.PROTECT, related_name="note")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="notes")
+    status = models.CharField(max_length=8, choices=NoteStatus.choices, default=NoteStatus.DRAFT)
+    subjective = models.TextField(blank=True)
+    objective = models.TextField(blank=True)
+    assessment = models.TextField(blank=True)
+    plan = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Note of {self.session}"
+
+
+class NoteRevision(ClinicScoped):
+    """A kept version of the note: the signed text, then each amendment. Never changed."""
+
+    note = models.ForeignKey(ClinicalNote, on_delete=models.PROTECT, related_name="revisions")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=[("signed", "Signed"), ("amendment", "Amendment")])
+    subjective = models.TextField(blank=True)
+    objective = models.TextField(blank=True)
+    assessment = models.TextField(blank=True)
+    plan = models.TextField(blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["note", "number"]
+        constraints = [models.UniqueConstraint("note", "number", name="note_revision_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number} of {self.note}"
+
+    def text(self) -> str:
+        return f"S: {self.subjective}\n\nO: {self.objective}\n\nA: {self.assessment}\n\nP: {self.plan}"

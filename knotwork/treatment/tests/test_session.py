@@ -1,0 +1,206 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from knotwork.assessment import services as assessment
+from knotwork.assessment.models import ConsentForm
+from knotwork.assessment.screening import get_ruleset
+from knotwork.clinics.services import ClinicRuleError
+from knotwork.patients.tests.factories import PatientFactory
+from knotwork.treatment import services
+from knotwork.treatment.models import Hold, NoteRevision, SessionStatus
+
+NOW = timezone.now()
+
+
+def screened(clinic, by, *, yes=(), consents=("manual_therapy",)):
+    patient = PatientFactory(clinic=clinic, date_of_birth=datetime.date(1980, 1, 1))
+    answers = {q.id: False for q in get_ruleset().questions.values() if q.type == "yes_no"} | dict.fromkeys(yes, True)
+    intake = assessment.start_intake(patient=patient, by=by)
+    assessment.submit_intake(
+        intake=intake,
+        data={"chief_complaint": "Neck pain", "complaint_area": "neck", "pain_now": 6, "answers": answers},
+        by=by,
+    )
+    assessment.ensure_consent_forms(clinic=clinic)
+    for technique in consents:
+        version = ConsentForm.objects.get(clinic=clinic, technique=technique).versions.get()
+        assessment.sign_consent(
+            patient=patient, version=version, signed_name="Pat", signature="M1 1 L2 2", shown_hash=version.body_hash
+        )
+    return patient
+
+
+def hold(point, by, level, answer, seconds=20):
+    return services.record_hold(
+        point=point,
+        by=by,
+        started_at=NOW,
+        ended_at=NOW + datetime.timedelta(seconds=seconds),
+        level=level,
+        tool="thumb",
+        answer=answer,
+    )
+
+
+def test_a_session_cannot_start_on_an_open_red_flag_without_a_documented_override(clinic_a, practitioner):
+    red = next(r for r in get_ruleset().rules if r.kind == "red_flag" and "any" in r.applies_to and "any" in r.when)
+    patient = screened(clinic_a, practitioner, yes=[red.when["any"][0]])
+    with pytest.raises(services.GuardError, match="open red flag"):
+        services.start_session(patient=patient, by=practitioner, pain_before=6)
+    session = services.start_session(
+        patient=patient,
+        by=practitioner,
+        pain_before=6,
+        override_reason="Seen by the GP today; cleared for soft tissue work.",
+    )
+    assert session.overrides.get().technique == "all"
+
+
+def test_holds_follow_the_suggestion_rule_and_release_the_point(clinic_a, practitioner):
+    patient = screened(clinic_a, practitioner)
+    session = services.start_session(patient=patient, by=practitioner, pain_before=6)
+    point = services.add_point(session=session, muscle="upper-trapezius", side="right", by=practitioner)
+    first = hold(point, practitioner, 5, "too_little")
+    second = hold(point, practitioner, 6, "too_much")
+    third = hold(point, practitioner, 5, "better")
+    assert (first.suggested_level, second.suggested_level, third.suggested_level) == (6, 4, None)
+    assert (first.followed_suggestion, second.followed_suggestion, third.followed_suggestion) == (None, True, False)
+    point.refresh_from_db()
+    assert point.released == "softened"
+    with pytest.raises(ClinicRuleError, match="already released"):
+        hold(point, practitioner, 5, "good_pain")
+
+
+def test_a_technique_without_consent_needs_an_override(clinic_a, practitioner):
+    patient = screened(clinic_a, practitioner, consents=())
+    session = services.start_session(patient=patient, by=practitioner, pain_before=6)
+    point = services.add_point(session=session, muscle="upper-trapezius", side="right", by=practitioner)
+    with pytest.raises(services.GuardError, match="no signed consent to manual therapy"):
+        hold(point, practitioner, 5, "good_pain")
+    assert not Hold.objects.exists()
+    services.override_technique(
+        session=session, technique="manual_therapy", reason="Verbal consent recorded; form to follow.", by=practitioner
+    )
+    hold(point, practitioner, 5, "good_pain")
+
+
+def test_a_contraindicated_technique_is_refused(clinic_a, practitioner):
+    rule = next(
+        r
+        for r in get_ruleset().rules
+        if r.kind == "contraindication"
+        and r.technique == "dry_needling"
+        and "any" in r.applies_to
+        and isinstance(r.when, dict)
+        and "any" in r.when
+    )
+    patient = screened(clinic_a, practitioner, yes=[rule.when["any"][0]], consents=("dry_needling",))
+    session = services.start_session(patient=patient, by=practitioner, pain_before=6)
+    data = {
+        "muscle": "soleus",
+        "side": "right",
+        "diameter_mm": "0.30",
+        "length_mm": 50,
+        "technique": "pistoning",
+        "depth_mm": 30,
+        "needles_in": 2,
+        "needles_out": 2,
+        "clean_technique": True,
+    }
+    with pytest.raises(services.GuardError, match="contraindication to dry needling"):
+        services.record_needling(session=session, data=data, by=practitioner)
+
+
+def test_needles_must_be_counted_in_and_out(clinic_a, practitioner):
+    patient = screened(clinic_a, practitioner, consents=("dry_needling",))
+    session = services.start_session(patient=patient, by=practitioner, pain_before=6)
+    data = {
+        "muscle": "soleus",
+        "side": "right",
+        "diameter_mm": "0.30",
+        "length_mm": 50,
+        "technique": "pistoning",
+        "depth_mm": 30,
+        "needles_in": 3,
+        "needles_out": 2,
+        "clean_technique": True,
+    }
+    with pytest.raises(ClinicRuleError, match="Needles out must equal needles in"):
+        services.record_needling(session=session, data=data, by=practitioner)
+
+
+def test_the_note_is_drafted_signed_then_only_amended(clinic_a, practitioner, owner):
+    patient = screened(clinic_a, practitioner)
+    session = services.start_session(patient=patient, by=practitioner, pain_before=7)
+    point = services.add_point(session=session, muscle="upper-trapezius", side="right", by=practitioner)
+    hold(point, practitioner, 5, "good_pain", seconds=25)
+    note = services.finish_session(session=session, by=practitioner, pain_after=4)
+    assert "Upper trapezius (right): 1 hold(s), 25 s" in note.objective
+    assert "Pain 7/10 before, 4/10 after." in note.assessment
+    saved = services.save_note_draft(note=note, data={"plan": "Review in 3 days."}, version=1, by=practitioner)
+    with pytest.raises(services.NoteConflict):
+        services.save_note_draft(note=note, data={"plan": "Older screen"}, version=1, by=owner)
+    services.sign_note(note=saved, by=practitioner, version=saved.version)
+    session.refresh_from_db()
+    assert session.status == SessionStatus.SIGNED
+    with pytest.raises(ClinicRuleError, match="signed note cannot be edited"):
+        services.save_note_draft(note=saved, data={"plan": "x"}, version=saved.version, by=practitioner)
+    with pytest.raises(ClinicRuleError, match="changes nothing"):
+        services.amend_note(note=saved, data={}, reason="no change at all", by=practitioner)
+    services.amend_note(note=saved, data={"plan": "Review in 4 days."}, reason="Rebooked", by=practitioner)
+    revisions = list(NoteRevision.objects.filter(note=saved).order_by("number"))
+    assert [r.plan for r in revisions] == ["Review in 3 days.", "Review in 4 days."]
+
+
+def test_billing_lines_follow_what_was_recorded(clinic_a, practitioner):
+    patient = screened(clinic_a, practitioner, consents=("manual_therapy", "dry_needling", "heat_cold"))
+    session = services.start_session(patient=patient, by=practitioner, pain_before=6)
+    for muscle in ("soleus", "gastrocnemius", "upper-trapezius"):
+        services.record_needling(
+            session=session,
+            data={
+                "muscle": muscle,
+                "side": "right",
+                "diameter_mm": "0.25",
+                "length_mm": 40,
+                "technique": "static",
+                "depth_mm": 20,
+                "needles_in": 1,
+                "needles_out": 1,
+                "clean_technique": True,
+            },
+            by=practitioner,
+        )
+    services.record_technique(session=session, data={"kind": "pressure", "minutes": 23}, by=practitioner)
+    services.record_technique(session=session, data={"kind": "heat", "minutes": 10}, by=practitioner)
+    lines = [(line.code, line.units) for line in services.billing_lines(session)]
+    assert lines == [("20561", 1), ("97140", 2), ("97010", 1)]
+
+
+def test_the_hold_api_saves_each_hold_and_answers_the_suggestion(practitioner_client, clinic_a, practitioner):
+    patient = screened(clinic_a, practitioner)
+    session = services.start_session(patient=patient, by=practitioner, pain_before=6)
+    point = services.add_point(session=session, muscle="upper-trapezius", side="right", by=practitioner)
+    url = f"/api/v1/treatment/points/{point.public_id}/holds"
+    body = {
+        "started_at": NOW.isoformat(),
+        "ended_at": (NOW + datetime.timedelta(seconds=18)).isoformat(),
+        "level": 5,
+        "tool": "thumb",
+        "answer": "too_little",
+    }
+    response = practitioner_client.post(url, body, content_type="application/json")
+    assert response.status_code == 201
+    assert response.json()["holds"][0]["suggested_level"] == "6.0"
+    bad = practitioner_client.post(url, {**body, "answer": "meh"}, content_type="application/json")
+    assert bad.status_code == 422
+    assert Hold.objects.count() == 1
+
+
+def test_front_desk_cannot_record_treatment(front_desk_client, clinic_a, practitioner):
+    patient = screened(clinic_a, practitioner)
+    session = services.start_session(patient=patient, by=practitioner, pain_before=6)
+    assert front_desk_client.get(reverse("treatment:session", args=[session.public_id])).status_code == 403

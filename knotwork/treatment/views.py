@@ -1,0 +1,198 @@
+import difflib
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from knotwork.atlas.catalog import get_atlas
+from knotwork.clinics.models import CLINICAL_ROLES
+from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.access import ClinicRequest, clinic_member
+from knotwork.patients.selectors import get_patient
+from knotwork.treatment import selectors, services
+from knotwork.treatment.forms import (
+    AddPointForm,
+    AmendForm,
+    FinishForm,
+    NeedleForm,
+    NoteForm,
+    OverrideForm,
+    StartSessionForm,
+    TechniqueForm,
+)
+from knotwork.treatment.models import NoteStatus, SessionStatus, Tool
+from knotwork.treatment.pressure import ANSWERS
+
+ANSWER_LABELS = dict(zip(ANSWERS, ("Too little", "Good pain", "Too much", "Referral", "Better", "Stop"), strict=True))
+GUARDED = ("manual_therapy", "dry_needling", "tens", "assisted_stretching", "heat_cold")
+
+
+@clinic_member(*CLINICAL_ROLES)
+@require_http_methods(["GET", "POST"])
+def session_start(request: ClinicRequest, patient_id):
+    patient = get_patient(request.user, patient_id)
+    form = StartSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.start_session(patient=patient, by=request.user, **form.cleaned_data)
+        except services.GuardError as error:
+            form.add_error("override_reason", str(error))
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            return redirect(session)
+    from knotwork.patients.views import chart_assessment_context
+
+    context = {"form": form, "patient": patient, **chart_assessment_context(patient)}
+    return render(request, "treatment/session_start.html", context)
+
+
+def _point_view(point, atlas):
+    holds = list(point.holds.all())
+    last = holds[-1] if holds else None
+    muscle = atlas.muscles.get(point.muscle)
+    return {
+        "point": point,
+        "name": muscle.name if muscle else point.muscle,
+        "holds": holds,
+        "suggested": last.suggested_level if last and last.suggested_level is not None else 5,
+        "safety": muscle.needling_safety if muscle else "",
+    }
+
+
+@clinic_member(*CLINICAL_ROLES)
+@require_http_methods(["GET", "POST"])
+def session_detail(request: ClinicRequest, public_id):
+    session = selectors.get_session(request.user, public_id)
+    if session.status != SessionStatus.IN_PROGRESS:
+        return redirect("treatment:note", public_id=session.public_id)
+    action = request.POST.get("action")
+    forms = {
+        "point": AddPointForm(request.POST if action == "point" else None, prefix="pt"),
+        "needle": NeedleForm(request.POST if action == "needle" else None, prefix="dn"),
+        "technique": TechniqueForm(request.POST if action == "technique" else None, prefix="tx"),
+        "override": OverrideForm(request.POST if action == "override" else None, prefix="ov"),
+        "finish": FinishForm(request.POST if action == "finish" else None, prefix="end"),
+    }
+    if request.method == "POST" and action in forms and forms[action].is_valid():
+        data = forms[action].cleaned_data
+        try:
+            if action == "point":
+                services.add_point(session=session, by=request.user, **data)
+            elif action == "needle":
+                services.record_needling(session=session, data=data, by=request.user)
+            elif action == "technique":
+                services.record_technique(session=session, data=data, by=request.user)
+            elif action == "override":
+                services.override_technique(session=session, by=request.user, **data)
+            elif action == "finish":
+                services.finish_session(session=session, by=request.user, **data)
+                messages.success(request, "Session finished. Review the note drafted from the record, then sign it.")
+                return redirect("treatment:note", public_id=session.public_id)
+        except services.GuardError as error:
+            forms[action].add_error(None, str(error))
+            forms["override"] = OverrideForm(initial={"technique": error.technique}, prefix="ov")
+        except (ClinicRuleError, ValidationError) as error:
+            forms[action].add_error(None, str(error) if isinstance(error, ClinicRuleError) else error.messages)
+        else:
+            messages.success(request, "Saved.")
+            return redirect(session)
+    atlas = get_atlas()
+    points = [_point_view(p, atlas) for p in session.points.all()]
+    current = next((p for p in points if not p["point"].released), None)
+    settings_ = session.patient.clinic.settings
+    guards = [(t, services.guard_problems(session.patient, t)) for t in GUARDED]
+    overridden = {o.technique for o in session.overrides.all()}
+    context = {
+        "session": session,
+        "patient": session.patient,
+        "points": points,
+        "current": current,
+        "tools": Tool.choices,
+        "answers": ANSWER_LABELS.items(),
+        "hold_min": settings_.hold_seconds_min,
+        "hold_max": settings_.hold_seconds_max,
+        "guards": [(t, problems, t in overridden or "all" in overridden) for t, problems in guards],
+        "forms": forms,
+        "needling": session.needling.all(),
+        "techniques": session.techniques.all(),
+    }
+    return render(request, "treatment/session_detail.html", context)
+
+
+def _diff(old: str, new: str) -> list[tuple[str, str]]:
+    rows = []
+    for line in difflib.ndiff(old.splitlines(), new.splitlines()):
+        if line.startswith("? "):
+            continue
+        rows.append(({"+ ": "added", "- ": "removed"}.get(line[:2], "same"), line[2:]))
+    return rows
+
+
+@clinic_member(*CLINICAL_ROLES)
+@require_http_methods(["GET", "POST"])
+def note_detail(request: ClinicRequest, public_id):
+    session = selectors.get_session(request.user, public_id)
+    if session.status == SessionStatus.IN_PROGRESS:
+        return redirect(session)
+    note = selectors.get_note(request.user, session)
+    action = request.POST.get("action")
+    conflict = None
+    note_form = NoteForm(
+        request.POST if action in ("save", "sign") else None,
+        initial={"version": note.version, **{f: getattr(note, f) for f in services.SOAP}},
+    )
+    amend_form = AmendForm(request.POST if action == "amend" else None)
+    if request.method == "POST":
+        try:
+            if action in ("save", "sign") and note_form.is_valid():
+                data = note_form.cleaned_data
+                note = services.save_note_draft(note=note, data=data, version=data["version"], by=request.user)
+                if action == "sign":
+                    services.sign_note(note=note, by=request.user, version=note.version)
+                    messages.success(request, "Note signed. From now on it can only be amended.")
+                else:
+                    messages.success(request, "Draft saved.")
+                return redirect("treatment:note", public_id=session.public_id)
+            if action == "amend" and amend_form.is_valid():
+                data = dict(amend_form.cleaned_data)
+                reason = data.pop("reason")
+                services.amend_note(note=note, data=data, reason=reason, by=request.user)
+                messages.success(request, "Amendment added; the signed text and every version are kept.")
+                return redirect("treatment:note", public_id=session.public_id)
+        except services.NoteConflict as error:
+            conflict = error.current
+            note_form.add_error(None, str(error))
+        except ClinicRuleError as error:
+            (amend_form if action == "amend" else note_form).add_error(None, str(error))
+    revisions = list(note.revisions.select_related("by").order_by("number"))
+    diffs = [(rev, _diff(revisions[i - 1].text(), rev.text()) if i else None) for i, rev in enumerate(revisions)]
+    latest = revisions[-1] if revisions else None
+    if latest and not amend_form.is_bound:
+        amend_form = AmendForm(initial={f: getattr(latest, f) for f in services.SOAP})
+    context = {
+        "session": session,
+        "patient": session.patient,
+        "note": note,
+        "signed": note.status == NoteStatus.SIGNED,
+        "note_form": note_form,
+        "amend_form": amend_form,
+        "conflict": conflict,
+        "revisions": diffs,
+        "latest": latest,
+        "billing": services.billing_lines(session),
+        "diagnoses": session.examination.diagnoses.all() if session.examination else [],
+    }
+    return render(request, "treatment/note_detail.html", context)
+
+
+@clinic_member(*CLINICAL_ROLES)
+@require_POST
+def point_release(request: ClinicRequest, public_id):
+    point = selectors.get_point(request.user, public_id)
+    try:
+        services.release_point(point=point, reason=request.POST.get("reason", "softened"), by=request.user)
+    except (ClinicRuleError, ValidationError):
+        messages.error(request, "Choose why the point is released.")
+    return redirect(point.session)
