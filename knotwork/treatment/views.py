@@ -26,6 +26,13 @@ from knotwork.treatment.pressure import ANSWERS
 
 ANSWER_LABELS = dict(zip(ANSWERS, ("Too little", "Good pain", "Too much", "Referral", "Better", "Stop"), strict=True))
 GUARDED = ("manual_therapy", "dry_needling", "tens", "assisted_stretching", "heat_cold")
+TECHNIQUE_LABELS = {
+    "manual_therapy": "Manual therapy",
+    "dry_needling": "Dry needling",
+    "tens": "TENS",
+    "assisted_stretching": "Assisted stretching",
+    "heat_cold": "Heat and cold",
+}
 
 
 @clinic_member(*CLINICAL_ROLES)
@@ -56,7 +63,7 @@ def _point_view(point, atlas):
         "point": point,
         "name": muscle.name if muscle else point.muscle,
         "holds": holds,
-        "suggested": last.suggested_level if last and last.suggested_level is not None else 5,
+        "suggested": int(last.suggested_level) if last and last.suggested_level is not None else 5,
         "safety": muscle.needling_safety if muscle else "",
     }
 
@@ -113,7 +120,9 @@ def session_detail(request: ClinicRequest, public_id):
         "answers": ANSWER_LABELS.items(),
         "hold_min": settings_.hold_seconds_min,
         "hold_max": settings_.hold_seconds_max,
-        "guards": [(t, problems, t in overridden or "all" in overridden) for t, problems in guards],
+        "guards": [
+            (t, TECHNIQUE_LABELS[t], problems, t in overridden or "all" in overridden) for t, problems in guards
+        ],
         "forms": forms,
         "needling": session.needling.all(),
         "techniques": session.techniques.all(),
