@@ -205,3 +205,26 @@ def point_release(request: ClinicRequest, public_id):
     except (ClinicRuleError, ValidationError):
         messages.error(request, "Choose why the point is released.")
     return redirect(point.session)
+
+
+@clinic_member(*CLINICAL_ROLES)
+def aftercare(request: ClinicRequest, public_id):
+    """The patient's aftercare sheet for a finished session (screen and print)."""
+    session = selectors.get_session(request.user, public_id)
+    atlas = get_atlas()
+    treated = {}
+    for point in session.points.all():
+        if point.holds.exists() and point.muscle in atlas.muscles:
+            treated[point.muscle] = atlas.muscles[point.muscle]
+    for entry in session.needling.all():
+        if entry.muscle in atlas.muscles:
+            treated[entry.muscle] = atlas.muscles[entry.muscle]
+    context = {
+        "session": session,
+        "patient": session.patient,
+        "settings": session.patient.clinic.settings,
+        "treated": list(treated.values()),
+        "needled": session.needling.exists(),
+        "techniques": session.techniques.all(),
+    }
+    return render(request, "treatment/aftercare.html", context)

@@ -204,3 +204,21 @@ def test_front_desk_cannot_record_treatment(front_desk_client, clinic_a, practit
     patient = screened(clinic_a, practitioner)
     session = services.start_session(patient=patient, by=practitioner, pain_before=6)
     assert front_desk_client.get(reverse("treatment:session", args=[session.public_id])).status_code == 403
+
+
+def test_the_aftercare_sheet_names_the_treated_muscles_their_stretch_and_the_clinic_window(
+    practitioner_client, clinic_a, practitioner
+):
+    from knotwork.atlas.catalog import get_atlas
+
+    clinic_a.settings.soreness_fade_hours_max = 48
+    clinic_a.settings.save()
+    patient = screened(clinic_a, practitioner)
+    session = services.start_session(patient=patient, by=practitioner, pain_before=6)
+    point = services.add_point(session=session, muscle="upper-trapezius", side="right", by=practitioner)
+    hold(point, practitioner, 5, "better")
+    services.finish_session(session=session, by=practitioner, pain_after=3)
+    page = practitioner_client.get(reverse("treatment:aftercare", args=[session.public_id]))
+    assert "Upper trapezius" in page.text
+    assert get_atlas().muscles["upper-trapezius"].self_care[:40] in page.text
+    assert "still strong after 48 hours" in page.text
