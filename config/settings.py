@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "knotwork.assessment",
     "knotwork.portal",
     "knotwork.treatment",
+    "knotwork.reports",
 ]
 
 MIDDLEWARE = [
@@ -279,7 +280,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

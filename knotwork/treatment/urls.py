@@ -9,4 +9,5 @@ urlpatterns = [
     path("sessions/<uuid:public_id>/note/", views.note_detail, name="note"),
     path("points/<uuid:public_id>/release/", views.point_release, name="release"),
     path("sessions/<uuid:public_id>/aftercare/", views.aftercare, name="aftercare"),
+    path("sessions/<uuid:public_id>/aftercare.pdf", views.aftercare_pdf, name="aftercare_pdf"),
 ]

@@ -2,6 +2,7 @@ import difflib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -207,19 +208,23 @@ def point_release(request: ClinicRequest, public_id):
     return redirect(point.session)
 
 
-@clinic_member(*CLINICAL_ROLES)
-def aftercare(request: ClinicRequest, public_id):
-    """The patient's aftercare sheet for a finished session (screen and print)."""
-    session = selectors.get_session(request.user, public_id)
+def _aftercare_context(session) -> dict:
+    """One context for the aftercare page and its PDF."""
     atlas = get_atlas()
-    treated = {}
+    treated: dict[str, dict] = {}
+
+    def mark(muscle_id: str, method: str) -> None:
+        if muscle_id in atlas.muscles:
+            entry = treated.setdefault(muscle_id, {"muscle": atlas.muscles[muscle_id], "methods": []})
+            if method not in entry["methods"]:
+                entry["methods"].append(method)
+
     for point in session.points.all():
-        if point.holds.exists() and point.muscle in atlas.muscles:
-            treated[point.muscle] = atlas.muscles[point.muscle]
+        if point.holds.exists():
+            mark(point.muscle, "pressure release")
     for entry in session.needling.all():
-        if entry.muscle in atlas.muscles:
-            treated[entry.muscle] = atlas.muscles[entry.muscle]
-    context = {
+        mark(entry.muscle, "dry needling")
+    return {
         "session": session,
         "patient": session.patient,
         "settings": session.patient.clinic.settings,
@@ -227,4 +232,30 @@ def aftercare(request: ClinicRequest, public_id):
         "needled": session.needling.exists(),
         "techniques": session.techniques.all(),
     }
-    return render(request, "treatment/aftercare.html", context)
+
+
+@clinic_member(*CLINICAL_ROLES)
+def aftercare(request: ClinicRequest, public_id):
+    """The patient's aftercare sheet for a session (screen and print)."""
+    session = selectors.get_session(request.user, public_id)
+    return render(request, "treatment/aftercare.html", _aftercare_context(session))
+
+
+@clinic_member(*CLINICAL_ROLES)
+def aftercare_pdf(request: ClinicRequest, public_id):
+    """The same aftercare sheet as a PDF, to email or hand over."""
+    from knotwork.reports.services import PdfUnavailable, render_pdf
+
+    session = selectors.get_session(request.user, public_id)
+    try:
+        pdf = render_pdf(
+            "treatment/aftercare_pdf.html", _aftercare_context(session), base_url=request.build_absolute_uri("/")
+        )
+    except PdfUnavailable as error:
+        messages.error(request, str(error))
+        return redirect("treatment:aftercare", public_id=session.public_id)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="aftercare-{session.patient.chart_number}-{session.created_at:%Y%m%d}.pdf"'
+    )
+    return response

@@ -222,3 +222,15 @@ def test_the_aftercare_sheet_names_the_treated_muscles_their_stretch_and_the_cli
     assert "Upper trapezius" in page.text
     assert get_atlas().muscles["upper-trapezius"].self_care[:40] in page.text
     assert "still strong after 48 hours" in page.text
+
+
+def test_the_aftercare_sheet_downloads_as_a_pdf(practitioner_client, clinic_a, practitioner):
+    patient = screened(clinic_a, practitioner)
+    session = services.start_session(patient=patient, by=practitioner, pain_before=6)
+    point = services.add_point(session=session, muscle="soleus", side="left", by=practitioner)
+    hold(point, practitioner, 5, "better")
+    response = practitioner_client.get(reverse("treatment:aftercare_pdf", args=[session.public_id]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert len(response.content) > 5000
