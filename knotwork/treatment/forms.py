@@ -93,6 +93,34 @@ class FinishForm(forms.Form):
     global_impression = forms.ChoiceField(
         label="Patient's impression", choices=[("", "—"), *GlobalImpression.choices], required=False
     )
+    rom_movement = forms.CharField(label="Range of motion measured (movement)", max_length=120, required=False)
+    rom_side = forms.ChoiceField(
+        label="Side", choices=[("", "Not sided"), ("right", "Right"), ("left", "Left")], required=False
+    )
+    rom_degrees = forms.IntegerField(label="Degrees", min_value=0, max_value=360, required=False)
+    rom_painful = forms.BooleanField(label="Pain on movement", required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("rom_movement")) != (cleaned.get("rom_degrees") is not None):
+            self.add_error("rom_degrees", "Give the movement and its degrees together.")
+        return cleaned
+
+    def finish_data(self) -> dict:
+        data = {
+            "pain_after": self.cleaned_data["pain_after"],
+            "global_impression": self.cleaned_data["global_impression"],
+        }
+        if self.cleaned_data.get("rom_movement"):
+            data["range_of_motion"] = [
+                {
+                    "movement": self.cleaned_data["rom_movement"],
+                    "side": self.cleaned_data["rom_side"],
+                    "degrees": self.cleaned_data["rom_degrees"],
+                    "painful": self.cleaned_data["rom_painful"],
+                }
+            ]
+        return data
 
 
 class NoteForm(forms.Form):

@@ -35,6 +35,7 @@ class TreatmentSession(ClinicScoped):
     adverse_event_since = models.CharField("adverse event since the last session", max_length=500, blank=True)
     pain_after = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_SCALE)
     global_impression = models.CharField(max_length=12, choices=GlobalImpression.choices, blank=True)
+    range_of_motion_after = models.JSONField(default=list, blank=True, help_text="[{movement, side, degrees, painful}]")
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -212,6 +212,15 @@ def release_point(*, point: SessionPoint, reason: str, by) -> SessionPoint:
     return point
 
 
+HIGH_RISK_WORDS = ("pneumothorax", "lung", "pleura")
+
+
+def is_high_risk(muscle) -> bool:
+    """Muscles whose atlas safety note names a risk to the lung (the thorax): shown before needling."""
+    note = muscle.needling_safety.lower()
+    return any(word in note for word in HIGH_RISK_WORDS)
+
+
 @transaction.atomic
 def record_needling(*, session: TreatmentSession, data: dict, by) -> NeedleEntry:
     _open(session)
@@ -300,6 +309,10 @@ def draft_soap(session: TreatmentSession) -> dict:
         objective.append(
             f"{entry.get_kind_display()}: {entry.minutes} min{(' (' + entry.region + ')') if entry.region else ''}."
         )
+    for rom in session.range_of_motion_after:
+        side = f" ({rom['side']})" if rom.get("side") else ""
+        painful = ", painful" if rom.get("painful") else ""
+        objective.append(f"Range of motion after: {rom['movement']}{side} {rom['degrees']}°{painful}.")
     assessment_text = []
     if session.pain_after is not None:
         assessment_text.append(f"Pain {session.pain_before}/10 before, {session.pain_after}/10 after.")
@@ -318,10 +331,13 @@ def draft_soap(session: TreatmentSession) -> dict:
 
 
 @transaction.atomic
-def finish_session(*, session: TreatmentSession, by, pain_after: int, global_impression: str = "") -> ClinicalNote:
+def finish_session(
+    *, session: TreatmentSession, by, pain_after: int, global_impression: str = "", range_of_motion: list | None = None
+) -> ClinicalNote:
     session = TreatmentSession.objects.select_for_update().get(pk=session.pk)
     _open(session)
     session.pain_after = pain_after
+    session.range_of_motion_after = range_of_motion or []
     session.global_impression = global_impression
     session.status = SessionStatus.FINISHED
     session.ended_at = timezone.now()

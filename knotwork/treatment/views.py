@@ -56,6 +56,11 @@ def session_start(request: ClinicRequest, patient_id):
     return render(request, "treatment/session_start.html", context)
 
 
+def _level_text(hold) -> str:
+    """The next suggested level as the panel shows it: whole steps on the 0-10 scale, kg/cm² to 0.1."""
+    return f"{hold.suggested_level:.1f}" if hold.measured else str(int(hold.suggested_level))
+
+
 def _point_view(point, atlas):
     holds = list(point.holds.all())
     last = holds[-1] if holds else None
@@ -64,7 +69,8 @@ def _point_view(point, atlas):
         "point": point,
         "name": muscle.name if muscle else point.muscle,
         "holds": holds,
-        "suggested": int(last.suggested_level) if last and last.suggested_level is not None else 5,
+        "suggested": _level_text(last) if last and last.suggested_level is not None else 5,
+        "measured": bool(last and last.measured),
         "safety": muscle.needling_safety if muscle else "",
     }
 
@@ -90,12 +96,15 @@ def session_detail(request: ClinicRequest, public_id):
                 services.add_point(session=session, by=request.user, **data)
             elif action == "needle":
                 services.record_needling(session=session, data=data, by=request.user)
+                muscle = get_atlas().muscles.get(data["muscle"])
+                if muscle and services.is_high_risk(muscle):
+                    messages.warning(request, f"{muscle.name}: {muscle.needling_safety}")
             elif action == "technique":
                 services.record_technique(session=session, data=data, by=request.user)
             elif action == "override":
                 services.override_technique(session=session, by=request.user, **data)
             elif action == "finish":
-                services.finish_session(session=session, by=request.user, **data)
+                services.finish_session(session=session, by=request.user, **forms["finish"].finish_data())
                 messages.success(request, "Session finished. Review the note drafted from the record, then sign it.")
                 return redirect("treatment:note", public_id=session.public_id)
         except services.GuardError as error:
@@ -126,6 +135,7 @@ def session_detail(request: ClinicRequest, public_id):
         ],
         "forms": forms,
         "needling": session.needling.all(),
+        "needle_safety": {m.id: m.needling_safety for m in atlas.muscles.values()},
         "techniques": session.techniques.all(),
     }
     return render(request, "treatment/session_detail.html", context)

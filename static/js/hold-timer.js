@@ -25,6 +25,21 @@ if (panel) {
   const status = panel.querySelector("[data-status]");
   const count = panel.querySelector("[data-hold-count]");
   const answers = [...panel.querySelectorAll("[data-answer]")];
+  const measured = panel.querySelector("[data-measured]");
+  const unit = panel.querySelector("[data-level-unit]");
+
+  // With an algometer the level is a reading in kg/cm² (0.1 steps); otherwise the 0-10 scale.
+  measured.addEventListener("change", () => {
+    if (measured.checked) {
+      Object.assign(level, { type: "number", min: "0", max: "20", step: "0.1" });
+      unit.textContent = "kg/cm²";
+    } else {
+      Object.assign(level, { type: "range", min: "0", max: "10", step: "1" });
+      level.value = String(Math.min(10, Math.round(Number(level.value))));
+      unit.textContent = "/10";
+    }
+    levelValue.textContent = level.value;
+  });
   let state = JSON.parse(localStorage.getItem(key) || "null") || { startedAt: null, endedAt: null };
   let ticker = null;
 
@@ -77,6 +92,7 @@ if (panel) {
         started_at: state.startedAt,
         ended_at: state.endedAt,
         level: Number(level.value),
+        measured: measured.checked,
         tool,
         answer: button.dataset.answer,
       };
@@ -107,7 +123,7 @@ if (panel) {
         status.textContent = `Hold ${last.number} saved. The point is released (${result.released.replace("_", " ")}).`;
         setTimeout(() => window.location.reload(), 900);
       } else {
-        level.value = String(Math.round(Number(last.suggested_level)));
+        level.value = measured.checked ? Number(last.suggested_level).toFixed(1) : String(Math.round(Number(last.suggested_level)));
         levelValue.textContent = level.value;
         status.textContent = `Hold ${last.number} saved: ${last.seconds} s at ${last.level}. Suggested next: ${level.value}.`;
       }

@@ -234,3 +234,59 @@ def test_the_aftercare_sheet_downloads_as_a_pdf(practitioner_client, clinic_a, p
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert len(response.content) > 5000
+
+
+def test_needling_a_muscle_over_the_lung_shows_its_safety_note(practitioner_client, clinic_a, practitioner):
+    from knotwork.atlas.catalog import get_atlas
+
+    assert services.is_high_risk(get_atlas().muscles["upper-trapezius"])
+    assert not services.is_high_risk(get_atlas().muscles["soleus"])
+    patient = screened(clinic_a, practitioner, consents=("dry_needling",))
+    session = services.start_session(patient=patient, by=practitioner, pain_before=6)
+    url = reverse("treatment:session", args=[session.public_id])
+    data = {
+        "action": "needle",
+        "dn-muscle": "upper-trapezius",
+        "dn-side": "right",
+        "dn-diameter_mm": "0.25",
+        "dn-length_mm": 30,
+        "dn-technique": "pistoning",
+        "dn-depth_mm": 15,
+        "dn-twitch_responses": 2,
+        "dn-dwell_seconds": 0,
+        "dn-clean_technique": "on",
+        "dn-needles_in": 1,
+        "dn-needles_out": 1,
+    }
+    page = practitioner_client.post(url, data, follow=True)
+    assert "pneumothorax" in page.text.lower()
+    assert session.needling.count() == 1
+
+
+def test_an_algometer_hold_suggests_in_kg_and_rom_after_reaches_the_note(practitioner_client, clinic_a, practitioner):
+    patient = screened(clinic_a, practitioner)
+    session = services.start_session(patient=patient, by=practitioner, pain_before=6)
+    point = services.add_point(session=session, muscle="infraspinatus", side="left", by=practitioner)
+    url = f"/api/v1/treatment/points/{point.public_id}/holds"
+    body = {
+        "started_at": NOW.isoformat(),
+        "ended_at": (NOW + datetime.timedelta(seconds=25)).isoformat(),
+        "level": 3.2,
+        "measured": True,
+        "tool": "instrument",
+        "answer": "too_little",
+    }
+    held = practitioner_client.post(url, body, content_type="application/json").json()
+    assert held["holds"][0]["suggested_level"] == "3.7"
+    page = practitioner_client.get(reverse("treatment:session", args=[session.public_id]))
+    assert 'value="3.7"' in page.text
+    finish = {
+        "action": "finish",
+        "end-pain_after": 3,
+        "end-rom_movement": "Shoulder external rotation",
+        "end-rom_side": "left",
+        "end-rom_degrees": 70,
+    }
+    practitioner_client.post(reverse("treatment:session", args=[session.public_id]), finish)
+    session.refresh_from_db()
+    assert "Range of motion after: Shoulder external rotation (left) 70°." in session.note.objective
