@@ -11,6 +11,7 @@ from knotwork.assessment.models import (
     Technique,
     TriggerPointFinding,
 )
+from knotwork.assessment.services import INTAKE_FIELDS
 from knotwork.atlas.selectors import parse_drawn_region
 from knotwork.patients.forms import DateInput
 
@@ -30,23 +31,8 @@ class IntakeForm(forms.ModelForm):
 
     class Meta:
         model = Intake
-        fields = [
-            "chief_complaint",
-            "complaint_area",
-            "onset_date",
-            "onset_description",
-            "better_with",
-            "worse_with",
-            "pain_now",
-            "pain_best",
-            "pain_worst",
-            "tingling_numbness",
-            "weakness",
-            "activating_factors",
-            "sleep",
-            "goals",
-            "medications",
-        ]
+        # The intake services' fields, less the two this form fills from its own widgets.
+        fields = [f for f in INTAKE_FIELDS if f not in ("drawing", "answers")]
         labels = {
             "chief_complaint": "What brings you in?",
             "complaint_area": "Where is the main problem?",
