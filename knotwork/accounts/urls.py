@@ -7,6 +7,7 @@ urlpatterns = [
     path("staff/", views.staff_list, name="staff"),
     path("staff/members/<uuid:public_id>/role/", views.member_role, name="member_role"),
     path("staff/members/<uuid:public_id>/active/", views.member_active, name="member_active"),
+    path("staff/members/<uuid:public_id>/physician/", views.member_physician, name="member_physician"),
     path("staff/invitations/<uuid:public_id>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("join/<str:token>/", views.accept_invitation, name="accept_invitation"),
 ]

@@ -102,3 +102,20 @@ def accept_invitation(request, token: str):
             messages.success(request, "Your account is ready. Sign in with your email address and new password.")
             return redirect("account_login")
     return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+@clinic_member(Role.OWNER)
+@require_POST
+def member_physician(request: ClinicRequest, public_id):
+    membership = clinic_selectors.get_member(request.user, public_id)
+    try:
+        clinic_services.set_physician(
+            membership=membership, is_physician=request.POST.get("physician") == "yes", by=request.user
+        )
+        messages.success(
+            request,
+            f"{membership.user}: {'physician' if request.POST.get('physician') == 'yes' else 'not a physician'}.",
+        )
+    except ClinicRuleError as error:
+        messages.error(request, str(error))
+    return redirect("accounts:staff")

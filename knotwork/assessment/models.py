@@ -190,6 +190,7 @@ class Technique(models.TextChoices):
     TENS = "tens", "TENS"
     ASSISTED_STRETCHING = "assisted_stretching", "Assisted stretching"
     HEAT_COLD = "heat_cold", "Heat and cold"
+    INJECTION = "injection", "Trigger point injection"  # no default text: the clinic writes it
 
 
 class ConsentForm(ClinicScoped):

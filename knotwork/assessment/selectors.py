@@ -75,6 +75,8 @@ SCREENED_AS = {
     "tens": ("tens",),
     "assisted_stretching": ("manual_therapy",),
     "heat_cold": ("heat", "cold"),
+    # A needle through the skin: the dry needling contraindications (bleeding, infection, needle phobia) apply.
+    "injection": ("dry_needling",),
 }
 
 

@@ -235,11 +235,15 @@ def update_referral(
 def ensure_consent_forms(*, clinic: Clinic) -> list[ConsentForm]:
     """Give the clinic the default consent forms (version 1) it does not have yet."""
     from knotwork.assessment.consent_defaults import default_forms
+    from knotwork.assessment.models import Technique
 
+    defaults = {technique: (title, body) for technique, title, body in default_forms()}
     forms = []
-    for technique, title, body in default_forms():
+    for technique, label in Technique.choices:
+        title, body = defaults.get(technique, (f"Consent to {label.lower()}", ""))
         form, created = ConsentForm.objects.get_or_create(clinic=clinic, technique=technique, defaults={"title": title})
-        if created:
+        if created and body:
+            # A technique without a default text (injection) has no version until the clinic writes one.
             ConsentFormVersion.objects.create(clinic=clinic, form=form, number=1, body=body, body_hash=text_hash(body))
         forms.append(form)
     return forms
@@ -276,7 +280,7 @@ def sign_consent(
 ) -> Consent:
     """Record a signature on the exact text the patient was shown; refuse an outdated version."""
     latest = version.form.versions.order_by("-number").first()
-    if latest.pk != version.pk or shown_hash != version.body_hash:
+    if latest is None or latest.pk != version.pk or shown_hash != version.body_hash:
         raise ClinicRuleError(
             "This consent text has been updated since the page was opened. "
             "Please read the current version and sign again."

@@ -165,7 +165,9 @@ def consent_forms(request: ClinicRequest):
     if technique:
         editing = selectors.get_consent_form(request.user, technique)
         latest = editing.versions.order_by("-number").first()
-        form = ConsentEditForm(request.POST or None, initial={"title": editing.title, "body": latest.body})
+        form = ConsentEditForm(
+            request.POST or None, initial={"title": editing.title, "body": latest.body if latest else ""}
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 version = services.publish_consent_version(form=editing, by=request.user, **form.cleaned_data)
@@ -182,6 +184,12 @@ def consent_page(request, *, patient, technique, via_link: bool, by, on_signed, 
     services.ensure_consent_forms(clinic=patient.clinic)
     consent_form = selectors.consent_form_of(patient, technique)
     version = consent_form.versions.order_by("-number").first()
+    if version is None:
+        return render(
+            request,
+            "assessment/consent_unwritten.html",
+            {"consent_form": consent_form, "patient": patient, "base_template": base_template},
+        )
     form = ConsentSignForm(request.POST or None, initial={"shown_hash": version.body_hash})
     if request.method == "POST" and form.is_valid():
         try:

@@ -95,3 +95,14 @@ def _sync_admin_flag(membership: Membership) -> None:
     if user.is_staff != wants_staff and not user.is_superuser:
         user.is_staff = wants_staff
         user.save(update_fields=["is_staff"])
+
+
+@transaction.atomic
+def set_physician(*, membership: Membership, is_physician: bool, by) -> Membership:
+    """Mark a practitioner or owner as a physician, who alone may record injections."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if is_physician and membership.role == Role.FRONT_DESK:
+        raise ClinicRuleError("Front-desk staff cannot record injections.")
+    membership.is_physician = is_physician
+    membership.save(update_fields=["is_physician"])
+    return membership

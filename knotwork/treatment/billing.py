@@ -21,6 +21,8 @@ TIMED = {"97140", "97124", "97110", "97032"}
 DESCRIPTORS = {
     "20560": "Needle insertion(s) without injection(s); 1 or 2 muscle(s)",
     "20561": "Needle insertion(s) without injection(s); 3 or more muscles",
+    "20552": "Injection(s); single or multiple trigger point(s), 1 or 2 muscle(s)",
+    "20553": "Injection(s); single or multiple trigger point(s), 3 or more muscles",
     "97140": "Manual therapy techniques, each 15 minutes",
     "97124": "Massage, each 15 minutes",
     "97110": "Therapeutic exercise, each 15 minutes",
@@ -73,9 +75,17 @@ def needling_code(muscles_needled: int) -> str | None:
     return "20560" if muscles_needled <= 2 else "20561"
 
 
+def injection_code(muscles_injected: int) -> str | None:
+    """20552 for trigger point injections in one or two muscles, 20553 for three or more."""
+    if muscles_injected <= 0:
+        return None
+    return "20552" if muscles_injected <= 2 else "20553"
+
+
 def suggest(
     *,
     muscles_needled: int = 0,
+    muscles_injected: int = 0,
     timed_minutes: dict[str, int] | None = None,
     unattended_estim: bool = False,
     hot_cold: bool = False,
@@ -84,9 +94,9 @@ def suggest(
 ) -> list[Line]:
     """The CPT lines a session supports."""
     lines = []
-    code = needling_code(muscles_needled)
-    if code:
-        lines.append(Line(code, 1))
+    for code in (needling_code(muscles_needled), injection_code(muscles_injected)):
+        if code:
+            lines.append(Line(code, 1))
     minutes = {c: m for c, m in (timed_minutes or {}).items() if c in TIMED and m > 0}
     units = timed_units_cms(minutes) if method == "cms" else timed_units_ama(minutes)
     lines.extend(Line(c, u, minutes[c]) for c, u in units.items())

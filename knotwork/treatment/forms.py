@@ -74,6 +74,12 @@ class NeedleForm(forms.ModelForm):
 
 
 class TechniqueForm(forms.ModelForm):
+    muscle = forms.ChoiceField(label="Muscle (injections)", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["muscle"].choices = muscle_choices()
+
     class Meta:
         model = TechniqueEntry
         fields = [

@@ -194,6 +194,7 @@ class TechniqueKind(models.TextChoices):
     HEAT = "heat", "Heat"
     COLD = "cold", "Cold"
     EXERCISE = "exercise", "Therapeutic exercise"
+    INJECTION = "injection", "Trigger point injection (physician)"
 
 
 class TechniqueEntry(ClinicScoped):
@@ -205,6 +206,9 @@ class TechniqueEntry(ClinicScoped):
     tens_pulse_us = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(500)])
     tens_intensity_ma = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(100)])
     attended = models.BooleanField(default=True, help_text="one-on-one the whole time (timed codes)")
+    muscle = models.CharField(max_length=60, blank=True, help_text="atlas muscle id (injections)")
+    substance = models.CharField(max_length=120, blank=True, help_text="injections: what was injected")
+    dose = models.CharField(max_length=60, blank=True, help_text="injections: amount and concentration")
     notes = models.CharField(max_length=300, blank=True)
 
     class Meta:

@@ -34,6 +34,7 @@ CONSENT_FOR = {
     "tens": "tens",
     "heat": "heat_cold",
     "cold": "heat_cold",
+    "injection": "injection",
 }
 TIMED_CODE_FOR = {
     "pressure": "97140",
@@ -238,6 +239,14 @@ def record_needling(*, session: TreatmentSession, data: dict, by) -> NeedleEntry
 @transaction.atomic
 def record_technique(*, session: TreatmentSession, data: dict, by) -> TechniqueEntry:
     _open(session)
+    if data["kind"] == "injection":
+        membership = getattr(by, "membership", None)
+        if membership is None or not membership.is_physician:
+            raise ClinicRuleError(
+                "Only a physician may record an injection (the owner marks physicians on the Staff page)."
+            )
+        if not data.get("muscle") or not data.get("substance"):
+            raise ClinicRuleError("Name the muscle injected and the substance.")
     _check(session, data["kind"])
     entry = TechniqueEntry(clinic_id=session.clinic_id, session=session, **data)
     entry.full_clean()
@@ -265,6 +274,7 @@ def billing_lines(session: TreatmentSession, *, method: str = "cms", medicare: b
             minutes["97032"] = minutes.get("97032", 0) + entry.minutes
     return billing.suggest(
         muscles_needled=len({(n.muscle, n.side) for n in session.needling.all()}),
+        muscles_injected=len({t.muscle for t in session.techniques.filter(kind="injection")}),
         timed_minutes=minutes,
         unattended_estim=any(not t.attended for t in tens),
         hot_cold=session.techniques.filter(kind__in=("heat", "cold")).exists(),

@@ -290,3 +290,36 @@ def test_an_algometer_hold_suggests_in_kg_and_rom_after_reaches_the_note(practit
     practitioner_client.post(reverse("treatment:session", args=[session.public_id]), finish)
     session.refresh_from_db()
     assert "Range of motion after: Shoulder external rotation (left) 70°." in session.note.objective
+
+
+def test_only_a_physician_records_an_injection_and_it_bills_as_a_trigger_point_injection(
+    clinic_a, practitioner, owner_client, owner
+):
+    from knotwork.clinics.services import set_physician
+
+    patient = screened(clinic_a, practitioner)
+    session = services.start_session(patient=patient, by=practitioner, pain_before=6)
+    services.override_technique(
+        session=session, technique="injection", reason="Consent for injection signed on paper today.", by=practitioner
+    )
+    data = {"kind": "injection", "minutes": 5, "muscle": "upper-trapezius", "substance": "Lidocaine 1%", "dose": "1 mL"}
+    with pytest.raises(ClinicRuleError, match="Only a physician"):
+        services.record_technique(session=session, data=data, by=practitioner)
+    owner_client.post(
+        reverse("accounts:member_physician", args=[practitioner.membership.public_id]), {"physician": "yes"}
+    )
+    practitioner.membership.refresh_from_db()
+    services.record_technique(session=session, data=data, by=practitioner)
+    assert ("20552", 1) in [(line.code, line.units) for line in services.billing_lines(session)]
+    from knotwork.accounts.tests.factories import UserFactory
+    from knotwork.clinics.services import add_member
+
+    desk = add_member(clinic=clinic_a, user=UserFactory(), role="front_desk")
+    with pytest.raises(ClinicRuleError, match="Front-desk"):
+        set_physician(membership=desk, is_physician=True, by=owner)
+
+
+def test_an_injection_consent_cannot_be_signed_until_the_clinic_writes_it(practitioner_client, clinic_a, practitioner):
+    patient = screened(clinic_a, practitioner, consents=())
+    page = practitioner_client.get(reverse("assessment:consent_sign", args=[patient.public_id, "injection"]))
+    assert "has not written this consent text yet" in page.text
