@@ -33,6 +33,10 @@ class OverrideForm(forms.Form):
 class AddPointForm(forms.Form):
     muscle = forms.ChoiceField(label="Muscle")
     side = forms.ChoiceField(choices=[("right", "Right"), ("left", "Left")])
+    region = forms.CharField(widget=forms.HiddenInput, required=False)
+    view = forms.CharField(widget=forms.HiddenInput, required=False)
+    x = forms.FloatField(widget=forms.HiddenInput, required=False)
+    y = forms.FloatField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,6 +79,29 @@ class NeedleForm(forms.ModelForm):
 
 class TechniqueForm(forms.ModelForm):
     muscle = forms.ChoiceField(label="Muscle (injections)", required=False)
+    electrodes = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_electrodes(self):
+        import json
+
+        from knotwork.atlas.catalog import get_atlas
+
+        raw = self.cleaned_data.get("electrodes") or "[]"
+        try:
+            marks = json.loads(raw)
+        except ValueError as error:
+            raise forms.ValidationError("The electrode positions could not be read; place them again.") from error
+        regions = get_atlas().regions
+        clean = []
+        for mark in marks if isinstance(marks, list) else []:
+            if (
+                not isinstance(mark, dict)
+                or mark.get("region") not in regions
+                or mark.get("view") not in ("front", "back")
+            ):
+                raise forms.ValidationError("An electrode is off the body map; place them again.")
+            clean.append({"region": mark["region"], "view": mark["view"], "x": float(mark["x"]), "y": float(mark["y"])})
+        return clean
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -98,6 +98,9 @@ class SessionPoint(ClinicScoped):
     muscle = models.CharField(max_length=60)
     side = models.CharField(max_length=5)
     region = models.CharField(max_length=40)
+    view = models.CharField(max_length=5, blank=True)
+    x = models.FloatField(null=True, blank=True)
+    y = models.FloatField(null=True, blank=True)
     released = models.CharField(max_length=15, choices=Release.choices, blank=True)
 
     class Meta:
@@ -207,6 +210,7 @@ class TechniqueEntry(ClinicScoped):
     tens_intensity_ma = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(100)])
     attended = models.BooleanField(default=True, help_text="one-on-one the whole time (timed codes)")
     muscle = models.CharField(max_length=60, blank=True, help_text="atlas muscle id (injections)")
+    electrodes = models.JSONField(default=list, blank=True, help_text="TENS: [{region, view, x, y}] on the body map")
     substance = models.CharField(max_length=120, blank=True, help_text="injections: what was injected")
     dose = models.CharField(max_length=60, blank=True, help_text="injections: amount and concentration")
     notes = models.CharField(max_length=300, blank=True)

@@ -143,16 +143,32 @@ def _open(session: TreatmentSession) -> None:
 
 
 @transaction.atomic
-def add_point(*, session: TreatmentSession, muscle: str, side: str, by) -> SessionPoint:
+def add_point(
+    *,
+    session: TreatmentSession,
+    muscle: str,
+    side: str,
+    by,
+    region: str = "",
+    view: str = "",
+    x: float | None = None,
+    y: float | None = None,
+) -> SessionPoint:
+    """Add a point to treat: where it was marked on the body map, or the muscle's first atlas site."""
     from knotwork.atlas.catalog import get_atlas
 
     _open(session)
-    atlas_muscle = get_atlas().muscles.get(muscle)
+    atlas = get_atlas()
+    atlas_muscle = atlas.muscles.get(muscle)
     if atlas_muscle is None or side not in ("right", "left"):
         raise ClinicRuleError("Choose a muscle from the atlas and a side.")
-    region = atlas_muscle.sites[side][0].region
+    if region and (region not in atlas.regions or view not in ("front", "back") or x is None or y is None):
+        raise ClinicRuleError("Mark the point on the body map again.")
+    if not region:
+        site = atlas_muscle.sites[side][0]
+        region, view, x, y = site.region, site.view, site.x, site.y
     return SessionPoint.objects.create(
-        clinic_id=session.clinic_id, session=session, muscle=muscle, side=side, region=region
+        clinic_id=session.clinic_id, session=session, muscle=muscle, side=side, region=region, view=view, x=x, y=y
     )
 
 

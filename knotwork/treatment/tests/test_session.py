@@ -323,3 +323,49 @@ def test_an_injection_consent_cannot_be_signed_until_the_clinic_writes_it(practi
     patient = screened(clinic_a, practitioner, consents=())
     page = practitioner_client.get(reverse("assessment:consent_sign", args=[patient.public_id, "injection"]))
     assert "has not written this consent text yet" in page.text
+
+
+def test_points_and_tens_electrodes_are_placed_on_the_body_map(practitioner_client, clinic_a, practitioner):
+    import json
+
+    patient = screened(clinic_a, practitioner, consents=("manual_therapy", "tens"))
+    session = services.start_session(patient=patient, by=practitioner, pain_before=6)
+    url = reverse("treatment:session", args=[session.public_id])
+    practitioner_client.post(
+        url,
+        {
+            "action": "point",
+            "pt-muscle": "soleus",
+            "pt-side": "left",
+            "pt-region": "left-calf",
+            "pt-view": "back",
+            "pt-x": 160.5,
+            "pt-y": 820.0,
+        },
+    )
+    point = session.points.get()
+    assert (point.region, point.x, point.y) == ("left-calf", 160.5, 820.0)
+    electrodes = [
+        {"region": "left-calf", "view": "back", "x": 160, "y": 800},
+        {"region": "left-calf", "view": "back", "x": 162, "y": 850},
+    ]
+    tens = {
+        "action": "technique",
+        "tx-kind": "tens",
+        "tx-minutes": 20,
+        "tx-attended": "",
+        "tx-tens_frequency_hz": 100,
+        "tx-tens_pulse_us": 150,
+        "tx-tens_intensity_ma": 20,
+        "tx-electrodes": json.dumps(electrodes),
+    }
+    practitioner_client.post(url, tens)
+    entry = session.techniques.get()
+    assert len(entry.electrodes) == 2
+    bad = practitioner_client.post(
+        url, {**tens, "tx-electrodes": json.dumps([{"region": "moon", "view": "back", "x": 1, "y": 1}])}
+    )
+    assert "off the body map" in bad.text
+    assert session.techniques.count() == 1
+    assert ("G0283", 1) not in [(line.code, line.units) for line in services.billing_lines(session)]
+    assert ("97014", 1) in [(line.code, line.units) for line in services.billing_lines(session)]
