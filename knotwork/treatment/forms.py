@@ -45,12 +45,20 @@ class AddPointForm(forms.Form):
 
 class NeedleForm(forms.ModelForm):
     muscle = forms.ChoiceField(label="Muscle")
+    region = forms.CharField(widget=forms.HiddenInput, required=False)
+    view = forms.CharField(widget=forms.HiddenInput, required=False)
+    x = forms.FloatField(widget=forms.HiddenInput, required=False)
+    y = forms.FloatField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = NeedleEntry
         fields = [
             "muscle",
             "side",
+            "region",
+            "view",
+            "x",
+            "y",
             "diameter_mm",
             "length_mm",
             "technique",

@@ -162,6 +162,10 @@ class NeedleEntry(ClinicScoped):
     session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="needling")
     muscle = models.CharField(max_length=60)
     side = models.CharField(max_length=5)
+    region = models.CharField("site (body-map region)", max_length=40, blank=True)
+    view = models.CharField(max_length=5, blank=True)
+    x = models.FloatField(null=True, blank=True)
+    y = models.FloatField(null=True, blank=True)
     diameter_mm = models.DecimalField(
         max_digits=3, decimal_places=2, validators=[MinValueValidator(0.1), MaxValueValidator(0.5)]
     )

@@ -246,6 +246,11 @@ def record_needling(*, session: TreatmentSession, data: dict, by) -> NeedleEntry
         raise ClinicRuleError("Needles out must equal needles in: count them again before saving.")
     if data.get("adverse_event") and not data.get("adverse_severity"):
         raise ClinicRuleError("Give the adverse event's severity.")
+    if data.get("region"):
+        from knotwork.atlas.catalog import get_atlas
+
+        if data["region"] not in get_atlas().regions or data.get("view") not in ("front", "back"):
+            raise ClinicRuleError("Mark the needling site on the body map again.")
     entry = NeedleEntry(clinic_id=session.clinic_id, session=session, **data)
     entry.full_clean()
     entry.save()
