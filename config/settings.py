@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "knotwork.portal",
     "knotwork.treatment",
     "knotwork.reports",
+    "knotwork.outcomes",
 ]
 
 MIDDLEWARE = [
