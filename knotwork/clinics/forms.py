@@ -15,4 +15,6 @@ class ClinicSettingsForm(forms.ModelForm):
             "soreness_fade_hours_min",
             "soreness_fade_hours_max",
             "session_timeout_minutes",
+            "billing_method",
+            "medicare_codes",
         ]

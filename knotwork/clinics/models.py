@@ -88,6 +88,16 @@ class ClinicSettings(models.Model):
     soreness_fade_hours_max = models.PositiveSmallIntegerField(
         "soreness expected to fade by (h)", **_bounds(defaults.SORENESS_FADE_HOURS_MAX, 1, 240)
     )
+    billing_method = models.CharField(
+        "timed-code units",
+        max_length=4,
+        choices=[("cms", "CMS 8-minute rule (total minutes)"), ("ama", "AMA/CPT per code")],
+        default="cms",
+        help_text="CMS: Medicare Claims Processing Manual 100-04 ch. 5 §20.2; AMA: each code on its own (many payers).",
+    )
+    medicare_codes = models.BooleanField(
+        "use Medicare codes", default=False, help_text="G0283 instead of 97014 for unattended electrical stimulation."
+    )
     session_timeout_minutes = models.PositiveSmallIntegerField(
         "sign out after idle (min)", **_bounds(defaults.SESSION_TIMEOUT_MINUTES, 5, 480)
     )

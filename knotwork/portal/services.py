@@ -52,10 +52,14 @@ def create_patient_link(
     return link, token
 
 
-def find_link(token: str) -> PatientLink | None:
+def find_link(token: str, *, lock: bool = False) -> PatientLink | None:
+    """The link behind a token (locked for the rest of the transaction when `lock`)."""
     if not token or len(token) > 100:
         return None
-    return PatientLink.objects.select_related("patient__clinic", "intake").filter(token_hash=hash_token(token)).first()
+    links = PatientLink.objects.select_related("patient__clinic", "intake").filter(token_hash=hash_token(token))
+    if lock:
+        links = links.select_for_update(of=("self",))
+    return links.first()
 
 
 @transaction.atomic

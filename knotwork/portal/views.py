@@ -1,6 +1,7 @@
 """The patient's side: one private link opens one form, no account needed."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -49,7 +50,15 @@ def _closed(request, link, status=410):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def entry(request, token: str):
-    link = services.find_link(token)
+    if request.method == "POST":
+        # One submission at a time per link: a double submit waits, then finds the link used.
+        with transaction.atomic():
+            link = services.find_link(token, lock=True)
+            return _entry(request, link)
+    return _entry(request, services.find_link(token))
+
+
+def _entry(request, link):
     if link is None or link.state != "open":
         return _closed(request, link)
     patient = link.patient

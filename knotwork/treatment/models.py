@@ -114,6 +114,9 @@ class Hold(ClinicScoped):
     """One sustained-pressure hold and the patient's answer to it, saved as it happens."""
 
     point = models.ForeignKey(SessionPoint, on_delete=models.PROTECT, related_name="holds")
+    client_id = models.UUIDField(
+        null=True, blank=True, help_text="the tablet's id for the hold: a repeated save is ignored"
+    )
     number = models.PositiveSmallIntegerField()
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField()
@@ -130,6 +133,7 @@ class Hold(ClinicScoped):
         ordering = ["point", "number"]
         constraints = [
             models.UniqueConstraint("point", "number", name="hold_number_unique_per_point"),
+            models.UniqueConstraint("point", "client_id", name="hold_client_id_unique_per_point"),
             models.CheckConstraint(
                 condition=models.Q(ended_at__gte=models.F("started_at")), name="hold_ends_after_start"
             ),

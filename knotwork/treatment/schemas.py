@@ -1,15 +1,16 @@
-import datetime
 from decimal import Decimal
 from uuid import UUID
 
 from ninja import Field, Schema
+from pydantic import AwareDatetime
 
 from knotwork.treatment.models import Answer, Tool
 
 
 class HoldIn(Schema):
-    started_at: datetime.datetime
-    ended_at: datetime.datetime
+    client_id: UUID | None = Field(None, description="an id the device gives each hold, so a repeated save is ignored")
+    started_at: AwareDatetime
+    ended_at: AwareDatetime
     level: Decimal = Field(..., ge=0, le=100)
     measured: bool = False
     tool: Tool

@@ -54,28 +54,44 @@ class GuardError(ClinicRuleError):
         super().__init__(" ".join(problems) + " Record an override with your clinical reason to proceed.")
 
 
-def guard_problems(patient: Patient, technique: str) -> list[str]:
-    """Why a technique may not be used now: an open red flag, a contraindication, no consent."""
+def guard(patient: Patient, technique: str, *, hold_waived: bool = False) -> tuple[list[str], list[str]]:
+    """(what blocks a technique now, the precautions to keep in mind).
+
+    Blocking: an open red flag (unless the session's start override waived the hold), a contraindication
+    for the technique, no signed consent. Each technique needs its own override for these; waiving the red
+    flag at the start of a session does not waive consent or contraindications.
+    """
     screen = assessment.latest_screen(patient)
     consent_technique = CONSENT_FOR.get(technique, technique)
-    status = assessment.technique_status(screen, consent_technique)
-    problems = []
-    if status == "unscreened":
-        problems.append("The patient has no safety screen yet.")
-    elif status == "hold":
-        problems.append("The safety screen has an open red flag: treatment is on hold.")
-    elif status == "contraindicated":
-        problems.append(f"The safety screen lists a contraindication to {consent_technique.replace('_', ' ')}.")
+    screened_as = assessment.SCREENED_AS.get(consent_technique, (consent_technique,))
+    problems: list[str] = []
+    precautions: list[str] = []
+    if screen is None:
+        if not hold_waived:
+            problems.append("The patient has no safety screen yet.")
+    else:
+        overridden = {o.rule_id for o in screen.overrides.all()}
+        for finding in screen.findings:
+            if finding["rule"] in overridden or finding["technique"] not in (*screened_as, "all"):
+                continue
+            if finding["kind"] == "red_flag":
+                if not hold_waived:
+                    problems.append(f"Red flag: {finding['message']}")
+            elif finding["kind"] == "contraindication":
+                problems.append(f"Contraindication: {finding['message']}")
+            else:
+                precautions.append(f"Precaution: {finding['message']}")
     if consent_technique not in assessment.active_consents(patient):
         problems.append(f"There is no signed consent to {consent_technique.replace('_', ' ')}.")
-    return problems
+    return problems, precautions
 
 
 def _check(session: TreatmentSession, technique: str) -> None:
     consent_technique = CONSENT_FOR.get(technique, technique)
-    if session.overrides.filter(technique__in=(consent_technique, "all")).exists():
+    if session.overrides.filter(technique=consent_technique).exists():
         return
-    problems = guard_problems(session.patient, technique)
+    hold_waived = session.overrides.filter(technique="all").exists()
+    problems, _precautions = guard(session.patient, technique, hold_waived=hold_waived)
     if problems:
         raise GuardError(consent_technique, problems)
 
@@ -120,6 +136,9 @@ def start_session(
                 muscle=finding.muscle,
                 side=finding.side,
                 region=finding.region,
+                view=finding.view,
+                x=finding.x,
+                y=finding.y,
             )
     return session
 
@@ -172,6 +191,10 @@ def add_point(
     )
 
 
+MAX_HOLD_SECONDS = 600
+CLOCK_SLACK = datetime.timedelta(minutes=2)
+
+
 @transaction.atomic
 def record_hold(
     *,
@@ -183,23 +206,41 @@ def record_hold(
     tool: str,
     answer: str,
     measured: bool = False,
+    client_id=None,
 ) -> Hold:
-    """Save one hold as it ends, with the suggestion for the next; 'better' or 'stop' releases the point."""
+    """Save one hold as it ends, with the suggestion for the next; 'better' or 'stop' releases the point.
+
+    A save repeated with the same client id (a double tap, a retry after a lost answer) returns the hold
+    already saved instead of recording it twice.
+    """
     point = SessionPoint.objects.select_for_update().select_related("session__patient").get(pk=point.pk)
+    if client_id is not None:
+        existing = point.holds.filter(client_id=client_id).first()
+        if existing is not None:
+            return existing
     session = point.session
     _open(session)
     _check(session, "pressure")
     if point.released:
         raise ClinicRuleError("This point is already released.")
+    if timezone.is_naive(started_at) or timezone.is_naive(ended_at):
+        raise ClinicRuleError("Hold times need a time zone.")
     if ended_at < started_at:
         raise ClinicRuleError("A hold cannot end before it starts.")
+    if (ended_at - started_at).total_seconds() > MAX_HOLD_SECONDS:
+        raise ClinicRuleError(f"A hold longer than {MAX_HOLD_SECONDS // 60} minutes is not plausible; check the timer.")
+    if started_at < session.created_at - CLOCK_SLACK or ended_at > timezone.now() + CLOCK_SLACK:
+        raise ClinicRuleError("The hold's times fall outside this session; check the device's clock.")
     if not measured and not (0 <= Decimal(level) <= 10):
         raise ClinicRuleError("The pressure level is on a 0 to 10 scale.")
+    if measured and not (0 <= Decimal(level) <= 20):
+        raise ClinicRuleError("An algometer reading is between 0 and 20 kg/cm².")
     previous = point.holds.order_by("-number").first()
     suggestion = pressure.suggest_next(float(level), answer, measured=measured)
     hold = Hold(
         clinic_id=point.clinic_id,
         point=point,
+        client_id=client_id,
         number=(previous.number + 1) if previous else 1,
         started_at=started_at,
         ended_at=ended_at,
@@ -280,7 +321,10 @@ def _hold_minutes(session: TreatmentSession) -> int:
     return round(seconds / 60)
 
 
-def billing_lines(session: TreatmentSession, *, method: str = "cms", medicare: bool = False) -> list[billing.Line]:
+def billing_lines(session: TreatmentSession) -> list[billing.Line]:
+    """CPT suggestions by the clinic's billing method (CMS 8-minute rule or AMA per code) and payer codes."""
+    clinic_settings = session.patient.clinic.settings
+    method, medicare = clinic_settings.billing_method, clinic_settings.medicare_codes
     minutes: dict[str, int] = {}
     for entry in session.techniques.all():
         code = TIMED_CODE_FOR.get(entry.kind)
@@ -329,8 +373,9 @@ def draft_soap(session: TreatmentSession) -> dict:
             f"{'; released: ' + point.get_released_display().lower() if point.released else ''}."
         )
     for entry in session.needling.all():
+        needled = atlas.muscles[entry.muscle].name if entry.muscle in atlas.muscles else entry.muscle
         objective.append(
-            f"Dry needling {entry.muscle} ({entry.side}): {entry.diameter_mm} x {entry.length_mm} mm, "
+            f"Dry needling {needled} ({entry.side}): {entry.diameter_mm} x {entry.length_mm} mm, "
             f"{entry.get_technique_display().lower()}, depth {entry.depth_mm} mm, "
             f"{entry.twitch_responses} twitch response(s), "
             f"needles {entry.needles_in} in / {entry.needles_out} out"
@@ -349,9 +394,14 @@ def draft_soap(session: TreatmentSession) -> dict:
         assessment_text.append(f"Pain {session.pain_before}/10 before, {session.pain_after}/10 after.")
     if session.global_impression:
         assessment_text.append(f"Patient's impression: {session.get_global_impression_display().lower()}.")
+    if session.examination is not None:
+        codes = [f"{d.code} {d.description}" for d in session.examination.diagnoses.all()]
+        if codes:
+            assessment_text.append("Working diagnosis: " + "; ".join(codes) + ".")
+    clinic_settings = session.patient.clinic.settings
     plan = (
-        "Aftercare explained: soreness may follow and should ease within the clinic's expected window; "
-        "heat or cold; home stretches for the treated muscles."
+        f"Aftercare explained: soreness may follow and should ease within {clinic_settings.soreness_fade_hours_min}"
+        f"-{clinic_settings.soreness_fade_hours_max} h; heat or cold; home stretches for the treated muscles."
     )
     return {
         "subjective": " ".join(subjective),
@@ -413,6 +463,9 @@ def sign_note(*, note: ClinicalNote, by, version: int) -> NoteRevision:
         raise ClinicRuleError("This note is already signed.")
     if note.version != version:
         raise NoteConflict(note)
+    empty = [name for name in SOAP if not getattr(note, name).strip()]
+    if empty:
+        raise ClinicRuleError("Complete the note before signing: " + ", ".join(empty) + " is empty.")
     note.status = NoteStatus.SIGNED
     note.signed_at = timezone.now()
     note.signed_by = by

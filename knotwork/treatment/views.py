@@ -119,8 +119,8 @@ def session_detail(request: ClinicRequest, public_id):
     points = [_point_view(p, atlas) for p in session.points.all()]
     current = next((p for p in points if not p["point"].released), None)
     settings_ = session.patient.clinic.settings
-    guards = [(t, services.guard_problems(session.patient, t)) for t in GUARDED]
     overridden = {o.technique for o in session.overrides.all()}
+    guards = [(t, *services.guard(session.patient, t, hold_waived="all" in overridden)) for t in GUARDED]
     context = {
         "session": session,
         "patient": session.patient,
@@ -131,8 +131,9 @@ def session_detail(request: ClinicRequest, public_id):
         "hold_min": settings_.hold_seconds_min,
         "hold_max": settings_.hold_seconds_max,
         "guards": [
-            (t, TECHNIQUE_LABELS[t], problems, t in overridden or "all" in overridden) for t, problems in guards
+            (t, TECHNIQUE_LABELS[t], problems, precautions, t in overridden) for t, problems, precautions in guards
         ],
+        "start_override": next((o for o in session.overrides.all() if o.technique == "all"), None),
         "forms": forms,
         "needling": session.needling.all(),
         "needle_safety": {m.id: m.needling_safety for m in atlas.muscles.values()},

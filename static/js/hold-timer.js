@@ -57,13 +57,14 @@ if (panel) {
     timer.classList.toggle("hold-ok", s >= min && s <= max);
     timer.classList.toggle("hold-long", s > max);
     const running = state.startedAt && !state.endedAt;
-    toggle.textContent = running ? "Stop hold" : state.endedAt ? "Hold again" : "Start hold";
+    toggle.textContent = running ? "Stop hold" : state.endedAt ? "Answer first" : "Start hold";
+    toggle.disabled = Boolean(state.endedAt);
     toggle.setAttribute("aria-pressed", running ? "true" : "false");
     for (const button of answers) button.disabled = !state.endedAt;
   }
 
   function start() {
-    state = { startedAt: new Date().toISOString(), endedAt: null };
+    state = { startedAt: new Date().toISOString(), endedAt: null, id: crypto.randomUUID() };
     save();
     status.textContent = "Holding…";
     ticker ??= setInterval(render, 250);
@@ -73,11 +74,21 @@ if (panel) {
   function stop() {
     state.endedAt = new Date().toISOString();
     save();
-    status.textContent = `Held ${elapsed()} s. What does the patient say?`;
+    const s = elapsed();
+    const short = s < min ? ` That is shorter than the clinic's ${min} s.` : "";
+    status.textContent = `Held ${s} s.${short} What does the patient say?`;
     render();
   }
 
-  toggle.addEventListener("click", () => (state.startedAt && !state.endedAt ? stop() : start()));
+  toggle.addEventListener("click", () => {
+    if (state.startedAt && !state.endedAt) return stop();
+    if (state.endedAt) {
+      // A stopped hold is saved with the patient's answer before another begins.
+      status.textContent = "Tap the patient's answer to save this hold first.";
+      return undefined;
+    }
+    return start();
+  });
   document.addEventListener("keydown", (event) => {
     if (event.code !== "Space" || event.target.closest("input, select, textarea, button, a")) return;
     event.preventDefault();
@@ -87,8 +98,10 @@ if (panel) {
 
   for (const button of answers) {
     button.addEventListener("click", async () => {
+      for (const other of answers) other.disabled = true; // one answer per hold, even on a double tap
       const tool = panel.querySelector("[data-tool]:checked").value;
       const body = {
+        client_id: state.id ?? null,
         started_at: state.startedAt,
         ended_at: state.endedAt,
         level: Number(level.value),
@@ -107,11 +120,13 @@ if (panel) {
         });
       } catch {
         status.textContent = "Not saved: no connection. The hold is kept here; answer again when you are back online.";
+        render();
         return;
       }
       if (!response.ok) {
         const problem = await response.json().catch(() => ({}));
         status.textContent = `Not saved: ${problem.detail || problem.title || response.status}`;
+        render();
         return;
       }
       const result = await response.json();

@@ -22,7 +22,7 @@ def test_every_default_names_its_source():
 def test_owner_changes_a_clinical_default(owner_client, clinic_a):
     page = owner_client.get(reverse("clinics:settings"))
     assert "seeds/000" in page.text
-    data = {name: getattr(clinic_a.settings, name) for name in defaults.ALL}
+    data = {name: getattr(clinic_a.settings, name) for name in defaults.ALL} | {"billing_method": "cms"}
     owner_client.post(reverse("clinics:settings"), {**data, "hold_seconds_max": 45})
     clinic_a.settings.refresh_from_db()
     assert clinic_a.settings.hold_seconds_max == 45
@@ -37,7 +37,7 @@ def test_owner_changes_a_clinical_default(owner_client, clinic_a):
     ],
 )
 def test_bad_settings_are_refused_with_a_message_and_the_typed_values_kept(owner_client, clinic_a, changes, message):
-    data = {name: getattr(clinic_a.settings, name) for name in defaults.ALL}
+    data = {name: getattr(clinic_a.settings, name) for name in defaults.ALL} | {"billing_method": "cms"}
     response = owner_client.post(reverse("clinics:settings"), {**data, **changes})
     assert response.status_code == 200
     assert message in response.text

@@ -12,7 +12,9 @@ from knotwork.patients.tests.factories import PatientFactory
 from knotwork.treatment import services
 from knotwork.treatment.models import Hold, NoteRevision, SessionStatus
 
-NOW = timezone.now()
+
+def now():
+    return timezone.now()
 
 
 def screened(clinic, by, *, yes=(), consents=("manual_therapy",)):
@@ -37,8 +39,8 @@ def hold(point, by, level, answer, seconds=20):
     return services.record_hold(
         point=point,
         by=by,
-        started_at=NOW,
-        ended_at=NOW + datetime.timedelta(seconds=seconds),
+        started_at=now() - datetime.timedelta(seconds=seconds),
+        ended_at=now(),
         level=level,
         tool="thumb",
         answer=answer,
@@ -110,7 +112,7 @@ def test_a_contraindicated_technique_is_refused(clinic_a, practitioner):
         "needles_out": 2,
         "clean_technique": True,
     }
-    with pytest.raises(services.GuardError, match="contraindication to dry needling"):
+    with pytest.raises(services.GuardError, match="Contraindication: "):
         services.record_needling(session=session, data=data, by=practitioner)
 
 
@@ -178,6 +180,12 @@ def test_billing_lines_follow_what_was_recorded(clinic_a, practitioner):
     services.record_technique(session=session, data={"kind": "heat", "minutes": 10}, by=practitioner)
     lines = [(line.code, line.units) for line in services.billing_lines(session)]
     assert lines == [("20561", 1), ("97140", 2), ("97010", 1)]
+    services.record_technique(session=session, data={"kind": "massage", "minutes": 7}, by=practitioner)
+    assert ("97124", 1) not in [(line.code, line.units) for line in services.billing_lines(session)]
+    clinic_a.settings.billing_method = "ama"  # each code on its own: 7 minutes of massage earns no unit either way,
+    clinic_a.settings.save()  # but 23 minutes of pressure release is 2 units by AMA too
+    session.patient.clinic.settings.refresh_from_db()
+    assert [(line.code, line.units) for line in services.billing_lines(session)][:2] == [("20561", 1), ("97140", 2)]
 
 
 def test_the_hold_api_saves_each_hold_and_answers_the_suggestion(practitioner_client, clinic_a, practitioner):
@@ -186,8 +194,8 @@ def test_the_hold_api_saves_each_hold_and_answers_the_suggestion(practitioner_cl
     point = services.add_point(session=session, muscle="upper-trapezius", side="right", by=practitioner)
     url = f"/api/v1/treatment/points/{point.public_id}/holds"
     body = {
-        "started_at": NOW.isoformat(),
-        "ended_at": (NOW + datetime.timedelta(seconds=18)).isoformat(),
+        "started_at": now().isoformat(),
+        "ended_at": (now() + datetime.timedelta(seconds=18)).isoformat(),
         "level": 5,
         "tool": "thumb",
         "answer": "too_little",
@@ -271,8 +279,8 @@ def test_an_algometer_hold_suggests_in_kg_and_rom_after_reaches_the_note(practit
     point = services.add_point(session=session, muscle="infraspinatus", side="left", by=practitioner)
     url = f"/api/v1/treatment/points/{point.public_id}/holds"
     body = {
-        "started_at": NOW.isoformat(),
-        "ended_at": (NOW + datetime.timedelta(seconds=25)).isoformat(),
+        "started_at": now().isoformat(),
+        "ended_at": (now() + datetime.timedelta(seconds=25)).isoformat(),
         "level": 3.2,
         "measured": True,
         "tool": "instrument",
@@ -371,3 +379,31 @@ def test_points_and_tens_electrodes_are_placed_on_the_body_map(practitioner_clie
     assert session.techniques.count() == 1
     assert ("G0283", 1) not in [(line.code, line.units) for line in services.billing_lines(session)]
     assert ("97014", 1) in [(line.code, line.units) for line in services.billing_lines(session)]
+
+
+def test_implausible_or_repeated_holds_are_not_recorded(practitioner_client, clinic_a, practitioner):
+    patient = screened(clinic_a, practitioner)
+    session = services.start_session(patient=patient, by=practitioner, pain_before=6)
+    point = services.add_point(session=session, muscle="upper-trapezius", side="right", by=practitioner)
+    url = f"/api/v1/treatment/points/{point.public_id}/holds"
+    start = now() - datetime.timedelta(seconds=20)
+    body = {
+        "client_id": "6f1c2b9e-7a51-4c1e-9a43-3d2f0c2a1b11",
+        "started_at": start.isoformat(),
+        "ended_at": now().isoformat(),
+        "level": 5,
+        "tool": "thumb",
+        "answer": "too_much",
+    }
+    assert practitioner_client.post(url, body, content_type="application/json").status_code == 201
+    assert practitioner_client.post(url, body, content_type="application/json").status_code == 201  # a double tap
+    assert Hold.objects.count() == 1
+    cases = [
+        {"started_at": "0001-01-01T00:00:00+00:00", "client_id": None},
+        {"ended_at": (now() + datetime.timedelta(days=10)).isoformat(), "client_id": None},
+        {"started_at": start.replace(tzinfo=None).isoformat(), "client_id": None},
+    ]
+    for change in cases:
+        response = practitioner_client.post(url, {**body, **change}, content_type="application/json")
+        assert response.status_code in (409, 422), response.content
+    assert Hold.objects.count() == 1
