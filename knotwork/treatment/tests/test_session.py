@@ -35,6 +35,22 @@ def screened(clinic, by, *, yes=(), consents=("manual_therapy",)):
     return patient
 
 
+def needle_data(**changes) -> dict:
+    """One dry needling entry of the right soleus, with any field changed."""
+    data = {
+        "muscle": "soleus",
+        "side": "right",
+        "diameter_mm": "0.30",
+        "length_mm": 50,
+        "technique": "pistoning",
+        "depth_mm": 30,
+        "needles_in": 2,
+        "needles_out": 2,
+        "clean_technique": True,
+    }
+    return data | changes
+
+
 def hold(point, by, level, answer, seconds=20):
     return services.record_hold(
         point=point,
@@ -59,6 +75,11 @@ def test_a_session_cannot_start_on_an_open_red_flag_without_a_documented_overrid
         override_reason="Seen by the GP today; cleared for soft tissue work.",
     )
     assert session.overrides.get().technique == "all"
+    # Waiving the red-flag hold does not waive consent: dry needling was never consented.
+    with pytest.raises(services.GuardError, match="no signed consent to dry needling"):
+        services.record_needling(session=session, data=needle_data(), by=practitioner)
+    point = services.add_point(session=session, muscle="upper-trapezius", side="right", by=practitioner)
+    hold(point, practitioner, 5, "good_pain")  # manual therapy is consented, and the hold was waived
 
 
 def test_holds_follow_the_suggestion_rule_and_release_the_point(clinic_a, practitioner):
@@ -101,17 +122,7 @@ def test_a_contraindicated_technique_is_refused(clinic_a, practitioner):
     )
     patient = screened(clinic_a, practitioner, yes=[rule.when["any"][0]], consents=("dry_needling",))
     session = services.start_session(patient=patient, by=practitioner, pain_before=6)
-    data = {
-        "muscle": "soleus",
-        "side": "right",
-        "diameter_mm": "0.30",
-        "length_mm": 50,
-        "technique": "pistoning",
-        "depth_mm": 30,
-        "needles_in": 2,
-        "needles_out": 2,
-        "clean_technique": True,
-    }
+    data = needle_data()
     with pytest.raises(services.GuardError, match="Contraindication: "):
         services.record_needling(session=session, data=data, by=practitioner)
 
@@ -119,17 +130,7 @@ def test_a_contraindicated_technique_is_refused(clinic_a, practitioner):
 def test_needles_must_be_counted_in_and_out(clinic_a, practitioner):
     patient = screened(clinic_a, practitioner, consents=("dry_needling",))
     session = services.start_session(patient=patient, by=practitioner, pain_before=6)
-    data = {
-        "muscle": "soleus",
-        "side": "right",
-        "diameter_mm": "0.30",
-        "length_mm": 50,
-        "technique": "pistoning",
-        "depth_mm": 30,
-        "needles_in": 3,
-        "needles_out": 2,
-        "clean_technique": True,
-    }
+    data = needle_data(needles_in=3)
     with pytest.raises(ClinicRuleError, match="Needles out must equal needles in"):
         services.record_needling(session=session, data=data, by=practitioner)
 
