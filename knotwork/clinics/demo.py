@@ -250,6 +250,9 @@ DEMO_VISITS = (
 )
 
 
+DEMO_DIAGNOSES = ("M79.18", "M79.12")  # myalgia of other site; myalgia of auxiliary muscles, head and neck
+
+
 def _demo_first_visit(patient, owner, practitioners, *, scenario: int) -> None:
     """An intake, safety screen, consent and examination, so the demo chart is not empty."""
     from knotwork.assessment import services as assessment
@@ -288,11 +291,12 @@ def _demo_first_visit(patient, owner, practitioners, *, scenario: int) -> None:
         by=practitioner,
     )
     examination = assessment.start_examination(patient=patient, by=practitioner)
+    first_visit_done = scenario == 0
     from knotwork.atlas.catalog import get_atlas
 
     atlas = get_atlas()
     for muscle, region, view in points:
-        min_x, min_y, max_x, max_y = atlas.shapes[view][region].bbox
+        min_x, min_y, max_x, max_y = atlas.shapes[view][region].bbox  # the point at the region's centre
         assessment.record_trigger_point(
             examination=examination,
             data={
@@ -310,6 +314,9 @@ def _demo_first_visit(patient, owner, practitioners, *, scenario: int) -> None:
             },
             by=practitioner,
         )
+    assessment.add_diagnosis(examination=examination, code=DEMO_DIAGNOSES[scenario], is_primary=True, by=practitioner)
+    if first_visit_done:
+        _demo_session(patient, practitioner)
 
 
 def demo_login_lines() -> list[str]:
@@ -319,3 +326,36 @@ def demo_login_lines() -> list[str]:
             role = Role(person.role).label.lower()
             lines.append(f"login: {person.email}  password: {DEMO_PASSWORD}  ({role}, {spec.name})")
     return lines
+
+
+def _demo_session(patient, practitioner) -> None:
+    """A finished session with holds and a signed note, so the demo shows the whole loop."""
+    import datetime
+
+    from django.utils import timezone
+
+    from knotwork.treatment import services as treatment
+
+    session = treatment.start_session(patient=patient, by=practitioner, pain_before=6, soreness_since_last=None)
+    # Demo only: the session began twenty minutes ago, so its holds can lie in the past.
+    start = timezone.now() - datetime.timedelta(minutes=20)
+    type(session).objects.filter(pk=session.pk).update(created_at=start)
+    session.refresh_from_db()
+    for point in session.points.all():
+        level = 4
+        for step, answer in enumerate(("too_little", "good_pain", "better")):
+            began = start + datetime.timedelta(seconds=40 * step)
+            hold = treatment.record_hold(
+                point=point,
+                by=practitioner,
+                started_at=began,
+                ended_at=began + datetime.timedelta(seconds=25),
+                level=level,
+                tool="thumb",
+                answer=answer,
+            )
+            level = int(hold.suggested_level) if hold.suggested_level is not None else level
+        start += datetime.timedelta(minutes=3)
+    treatment.record_technique(session=session, data={"kind": "pressure", "minutes": 15}, by=practitioner)
+    note = treatment.finish_session(session=session, by=practitioner, pain_after=3, global_impression="better")
+    treatment.sign_note(note=note, by=practitioner, version=note.version)

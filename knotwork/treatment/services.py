@@ -367,7 +367,7 @@ def draft_soap(session: TreatmentSession) -> dict:
         if not holds:
             continue
         name = atlas.muscles[point.muscle].name if point.muscle in atlas.muscles else point.muscle
-        levels = ", ".join(f"{h.level}" for h in holds)
+        levels = ", ".join(f"{h.level} kg/cm²" if h.measured else str(int(h.level)) for h in holds)
         objective.append(
             f"{name} ({point.side}): {len(holds)} hold(s), {sum(h.seconds for h in holds)} s in total, levels {levels}"
             f"{'; released: ' + point.get_released_display().lower() if point.released else ''}."
