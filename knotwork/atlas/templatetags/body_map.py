@@ -27,3 +27,18 @@ def body_map(
         "muscle": muscle,
         "side": side,
     }
+
+
+QUALITY_LEGEND = (
+    ("ache", "ache"),
+    ("sharp", "sharp"),
+    ("burning", "burning"),
+    ("tingling", "tingling or numbness"),
+    ("stiffness", "stiffness"),
+)
+
+
+@register.inclusion_tag("atlas/components/quality_legend.html")
+def quality_legend():
+    """How each pain quality is outlined on the body map (the fill shows the intensity)."""
+    return {"quality_legend": QUALITY_LEGEND}
