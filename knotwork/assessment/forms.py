@@ -1,4 +1,5 @@
 from django import forms
+from django.http import QueryDict
 
 from knotwork.assessment import screening
 from knotwork.assessment.models import (
@@ -82,6 +83,30 @@ class IntakeForm(forms.ModelForm):
             self.fields[name] = field
             self.question_sections.setdefault(question.section, []).append(name)
         self.fields["r"].initial = [f"{m['region']}:{m['intensity']}:{m['quality']}" for m in self.instance.drawing]
+        if not self.is_bound and self.instance.needs_correction:
+            # Reopened draft: show what was typed into fields that still need correcting, with their errors.
+            data = self._bound_initial()
+            for name, value in self.instance.needs_correction.items():
+                if name in self.fields:
+                    data[name] = value
+            self.data = data
+            self.is_bound = True
+
+    def _bound_initial(self) -> QueryDict:
+        """The draft's saved values as form data, so a reopened draft can be shown with its errors."""
+        data = QueryDict(mutable=True)
+        for name, field in self.fields.items():
+            value = self.get_initial_for_field(field, name)
+            if value in (None, "", [], {}):
+                continue
+            if isinstance(value, list | tuple):
+                data.setlist(name, [str(v) for v in value])
+            elif isinstance(value, bool):
+                if value:
+                    data[name] = "on"
+            else:
+                data[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        return data
 
     def clean_r(self):
         values = self.data.getlist("r") if hasattr(self.data, "getlist") else []

@@ -78,6 +78,9 @@ class Intake(ClinicScoped):
     goals = models.TextField(blank=True)
     medications = models.TextField(blank=True)
     answers = models.JSONField(default=dict, blank=True, help_text="safety screen answers by question id")
+    needs_correction = models.JSONField(
+        default=dict, blank=True, help_text="what was typed into fields that did not validate, kept until corrected"
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -74,14 +74,20 @@ def start_intake(*, patient: Patient, by, filled_by_patient: bool = False) -> In
 
 
 @transaction.atomic
-def save_intake_draft(*, intake: Intake, data: dict, by=None) -> Intake:
-    """Keep what was typed so far; nothing is required yet."""
+def save_intake_draft(*, intake: Intake, data: dict, by=None, needs_correction: dict | None = None) -> Intake:
+    """Keep what was typed so far; nothing is required yet.
+
+    `needs_correction` holds the raw text of fields that did not validate (pain "11", a date in the
+    future): it is kept with the draft, so a closed tab loses nothing, and shown again for correction.
+    """
     intake = Intake.objects.select_for_update().get(pk=intake.pk)
     if intake.status != IntakeStatus.DRAFT:
         raise ClinicRuleError("This intake has been submitted and can no longer be changed.")
     for field in INTAKE_FIELDS:
         if field in data:
             setattr(intake, field, data[field])
+    if needs_correction is not None:
+        intake.needs_correction = {k: str(v)[:500] for k, v in needs_correction.items()}
     intake.full_clean()
     intake.save()
     return intake
@@ -118,6 +124,8 @@ def _submit(intake: Intake, by) -> SafetyScreen:
         )
         if getattr(intake, field) in (None, "")
     ]
+    if intake.needs_correction:
+        raise ClinicRuleError("Correct the answers marked before sending.")
     unanswered = [
         q.clinician_text
         for q in screening.get_ruleset().questions.values()

@@ -74,8 +74,11 @@ def handle_intake_post(request, intake, form, *, by, on_submitted):
     """Shared by the clinician's and the patient's intake: autosave, save, or submit."""
     action = request.POST.get("action", "save")
     form.is_valid()  # fills cleaned_data with every valid field; errors stay on the form
+    to_correct = {
+        name: request.POST.get(name, "") for name in form.errors if name in form.fields and request.POST.get(name, "")
+    }
     try:
-        services.save_intake_draft(intake=intake, data=form.intake_data(), by=by)
+        services.save_intake_draft(intake=intake, data=form.intake_data(), by=by, needs_correction=to_correct)
     except (ClinicRuleError, ValidationError) as error:
         form.add_error(None, str(error) if isinstance(error, ClinicRuleError) else error.messages)
     if action == "autosave":

@@ -142,3 +142,25 @@ def test_an_onset_date_in_the_future_is_refused_and_the_rest_kept(practitioner_c
     assert "This date is in the future." in page.text
     intake.refresh_from_db()
     assert (intake.chief_complaint, intake.onset_date) == ("Neck ache", None)
+
+
+def test_an_answer_that_needs_correcting_survives_a_closed_tab(practitioner_client, patient, practitioner):
+    intake = start_intake(patient=patient, by=practitioner)
+    url = reverse("assessment:intake", args=[intake.public_id])
+    practitioner_client.post(
+        url,
+        {"action": "autosave", "chief_complaint": "Neck ache", "pain_now": "11", "r": ["right-back-neck:6:ache"]},
+        HTTP_HX_REQUEST="true",
+    )
+    reopened = practitioner_client.get(url)  # a new visit, as after closing the tab
+    assert 'value="11"' in reopened.text
+    assert "less than or equal to 10" in reopened.text
+    assert 'value="Neck ache"' in reopened.text
+    assert 'value="right-back-neck:6:ache"' in reopened.text
+    with pytest.raises(ClinicRuleError, match="Correct the answers"):
+        submit_intake(intake=intake, data={**BASE, "answers": all_no()}, by=practitioner)
+    practitioner_client.post(
+        url, {"action": "autosave", "chief_complaint": "Neck ache", "pain_now": "7"}, HTTP_HX_REQUEST="true"
+    )
+    intake.refresh_from_db()
+    assert (intake.pain_now, intake.needs_correction) == (7, {})
