@@ -27,8 +27,11 @@ run: $(VENV)/.app-installed | var
 	@DEBUG=1 $(PY) manage.py migrate --noinput
 	@DEBUG=1 $(PY) manage.py load_demo_clinic --if-empty
 	@DEBUG=1 $(PY) manage.py demo_logins
-	@echo "Knotwork is serving on http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
-	@DEBUG=1 BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver --skip-checks 127.0.0.1:$(PORT)
+	@echo "Knotwork is serving on http://127.0.0.1:$(PORT), with a background worker for email and reminders (Ctrl-C stops both)"
+	@export DEBUG=1 TASKS_BACKEND=database BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)}; \
+	  $(PY) manage.py db_worker --no-reload --interval 2 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver --skip-checks 127.0.0.1:$(PORT)
 
 # Browser tests drive Debian's chromium; install it when it is missing (never a browser download).
 chromium:
