@@ -97,8 +97,12 @@ def chart_assessment(patient: Patient) -> dict:
     """What the chart shows of intake, screen, referrals, consents and examinations."""
     screen = latest_screen(patient)
     overrides = {o.rule_id: o for o in screen.overrides.all()} if screen else {}
+    from knotwork.assessment.models import ComplaintArea
+
+    area_labels = dict(ComplaintArea.choices) | {"limb": "Arm or leg"}
     return {
         "screen": screen,
+        "screen_areas": [area_labels.get(a, a) for a in (screen.areas if screen else [])],
         "findings": [
             {**f, "override": overrides.get(f["rule"]), "technique_label": screening.TECHNIQUE_LABELS[f["technique"]]}
             for f in (screen.findings if screen else [])

@@ -164,3 +164,11 @@ def test_an_answer_that_needs_correcting_survives_a_closed_tab(practitioner_clie
     )
     intake.refresh_from_db()
     assert (intake.pain_now, intake.needs_correction) == (7, {})
+
+
+def test_the_screen_banner_names_the_complaint_areas_in_words(practitioner_client, patient, practitioner):
+    intake = start_intake(patient=patient, by=practitioner)
+    submit_intake(intake=intake, data={**BASE, "answers": all_no()}, by=practitioner)
+    page = practitioner_client.get(patient.get_absolute_url())
+    assert "checked for: low back" in page.text
+    assert "low_back" not in page.text
