@@ -13,6 +13,7 @@ from knotwork.assessment.models import (
     TriggerPointFinding,
 )
 from knotwork.assessment.services import INTAKE_FIELDS
+from knotwork.atlas.forms import MapPositionForm
 from knotwork.atlas.selectors import parse_drawn_region
 from knotwork.patients.forms import DateInput
 
@@ -184,12 +185,8 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(max_length=300, required=False, label="Reason (optional)")
 
 
-class TriggerPointForm(forms.ModelForm):
+class TriggerPointForm(MapPositionForm, forms.ModelForm):
     muscle = forms.ChoiceField(label="Muscle")
-    region = forms.CharField(widget=forms.HiddenInput, required=False)
-    view = forms.CharField(widget=forms.HiddenInput, required=False)
-    x = forms.FloatField(widget=forms.HiddenInput, required=False)
-    y = forms.FloatField(widget=forms.HiddenInput, required=False)
     pick_region = forms.ChoiceField(label="Or choose the region from a list", required=False)
 
     class Meta:

@@ -8,6 +8,20 @@ def region_choices() -> list[tuple[str, str]]:
     return [(r.id, r.label.capitalize()) for r in regions]
 
 
+def muscle_choices() -> list[tuple[str, str]]:
+    muscles = sorted(get_atlas().muscles.values(), key=lambda m: m.name)
+    return [("", "Choose a muscle"), *((m.id, m.name) for m in muscles)]
+
+
+class MapPositionForm(forms.Form):
+    """Where a click on the body map landed (static/js/site-picker.js fills these hidden fields)."""
+
+    region = forms.CharField(widget=forms.HiddenInput, required=False)
+    view = forms.CharField(widget=forms.HiddenInput, required=False)
+    x = forms.FloatField(widget=forms.HiddenInput, required=False)
+    y = forms.FloatField(widget=forms.HiddenInput, required=False)
+
+
 class MuscleSearchForm(forms.Form):
     q = forms.CharField(label="Muscle name", required=False, max_length=100)
     region = forms.ChoiceField(label="Body region", required=False)

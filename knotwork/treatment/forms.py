@@ -1,13 +1,7 @@
 from django import forms
 
+from knotwork.atlas.forms import MapPositionForm, muscle_choices
 from knotwork.treatment.models import GlobalImpression, NeedleEntry, TechniqueEntry
-
-
-def muscle_choices() -> list[tuple[str, str]]:
-    from knotwork.atlas.catalog import get_atlas
-
-    muscles = sorted(get_atlas().muscles.values(), key=lambda m: m.name)
-    return [("", "Choose a muscle"), *((m.id, m.name) for m in muscles)]
 
 
 class StartSessionForm(forms.Form):
@@ -30,25 +24,17 @@ class OverrideForm(forms.Form):
     reason = forms.CharField(label="Clinical reason", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
 
 
-class AddPointForm(forms.Form):
+class AddPointForm(MapPositionForm):
     muscle = forms.ChoiceField(label="Muscle")
     side = forms.ChoiceField(choices=[("right", "Right"), ("left", "Left")])
-    region = forms.CharField(widget=forms.HiddenInput, required=False)
-    view = forms.CharField(widget=forms.HiddenInput, required=False)
-    x = forms.FloatField(widget=forms.HiddenInput, required=False)
-    y = forms.FloatField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["muscle"].choices = muscle_choices()
 
 
-class NeedleForm(forms.ModelForm):
+class NeedleForm(MapPositionForm, forms.ModelForm):
     muscle = forms.ChoiceField(label="Muscle")
-    region = forms.CharField(widget=forms.HiddenInput, required=False)
-    view = forms.CharField(widget=forms.HiddenInput, required=False)
-    x = forms.FloatField(widget=forms.HiddenInput, required=False)
-    y = forms.FloatField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = NeedleEntry
