@@ -44,6 +44,7 @@ def treatment_records(patient, owner) -> list:
     from django.utils import timezone
 
     from knotwork.treatment import services as treatment
+    from knotwork.treatment.tests.test_session import needle_data
 
     session = treatment.start_session(
         patient=patient, by=owner, pain_before=6, override_reason=f"{MARKER} reviewed by GP"
@@ -65,18 +66,7 @@ def treatment_records(patient, owner) -> list:
     )
     needle = treatment.record_needling(
         session=session,
-        data={
-            "muscle": "soleus",
-            "side": "right",
-            "diameter_mm": "0.30",
-            "length_mm": 50,
-            "technique": "pistoning",
-            "depth_mm": 30,
-            "needles_in": 2,
-            "needles_out": 2,
-            "clean_technique": True,
-            "follow_up": MARKER,
-        },
+        data=needle_data(follow_up=MARKER),
         by=owner,
     )
     technique = treatment.record_technique(
