@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "knotwork.treatment",
     "knotwork.reports",
     "knotwork.outcomes",
+    "knotwork.plans",
+    "knotwork.scheduling",
+    "knotwork.followup",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "knotwork.core.middleware.InactivityTimeoutMiddleware",
+    "knotwork.core.middleware.ClinicTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -261,6 +265,8 @@ _task_backend = os.environ.get("TASKS_BACKEND", "immediate")
 if _task_backend not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {sorted(_TASK_BACKENDS)}, not {_task_backend!r}")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
+# How Knotwork reaches patients, tried in order (knotwork/followup/messaging.py says how to add SMS).
+PATIENT_MESSAGE_CHANNELS = ["knotwork.followup.messaging.EmailChannel"]
 
 # --- audit ----------------------------------------------------------------------------------
 AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"

@@ -30,6 +30,25 @@ SORENESS_FADE_HOURS_MAX = Default(
     f"{SEED_MYOTHERAPY}: soreness after a session should fade within 24-36 hours "
     "(studies report post-needling soreness up to about 72 h: a flag at 36 h asks the practitioner to look)",
 )
+SORENESS_FLAG_THRESHOLD = Default(
+    4,
+    "/10",
+    "Knotwork default, no source sets a number [CHECK with the clinical owner]: soreness of 4/10 or more still "
+    "present at the second check-in raises a flag (clinical-reference §4.2: soreness may last ~72 h, so the flag "
+    "asks the practitioner to look, it does not alarm the patient)",
+)
+RESPONDER_POINTS = Default(
+    2, "points", "clinical-reference §3.1: NPRS reduction of 2 points (Farrar 2001; LBP consensus, Ostelo 2008)"
+)
+RESPONDER_PERCENT = Default(
+    30, "%", "clinical-reference §3.1: NPRS reduction of 30 % from baseline (Farrar 2001; Ostelo 2008)"
+)
+ODI_IMPORTANT_CHANGE = Default(10, "points", "clinical-reference §3.2: ODI MCID 10 points (Ostelo 2008)")
+NDI_IMPORTANT_CHANGE = Default(5, "raw points", "clinical-reference §3.3: NDI MCID/MDC 5 raw points (Vernon)")
+PSFS_IMPORTANT_CHANGE = Default(
+    2, "points", "clinical-reference §3.4: PSFS MDC90 2 points for the mean (Stratford 1995)"
+)
+REMINDER_HOURS_BEFORE = Default(24, "h", "Knotwork default: appointment reminders go out a day ahead")
 SESSION_TIMEOUT_MINUTES = Default(30, "min", "Knotwork security default: sign out after 30 idle minutes")
 
 ALL = {
@@ -40,5 +59,12 @@ ALL = {
     "course_max_sessions": COURSE_MAX_SESSIONS,
     "soreness_fade_hours_min": SORENESS_FADE_HOURS_MIN,
     "soreness_fade_hours_max": SORENESS_FADE_HOURS_MAX,
+    "soreness_flag_threshold": SORENESS_FLAG_THRESHOLD,
+    "responder_points": RESPONDER_POINTS,
+    "responder_percent": RESPONDER_PERCENT,
+    "odi_important_change": ODI_IMPORTANT_CHANGE,
+    "ndi_important_change": NDI_IMPORTANT_CHANGE,
+    "psfs_important_change": PSFS_IMPORTANT_CHANGE,
+    "reminder_hours_before": REMINDER_HOURS_BEFORE,
     "session_timeout_minutes": SESSION_TIMEOUT_MINUTES,
 }

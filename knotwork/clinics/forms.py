@@ -1,9 +1,21 @@
 from django import forms
 
-from knotwork.clinics.models import ClinicSettings
+from knotwork.clinics.models import ClinicSettings, time_zone_choices
 
 
 class ClinicSettingsForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label="clinic time zone",
+        choices=[],
+        help_text="Appointments, the calendar and check-in times are shown in this time zone.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices()
+        if self.instance and self.instance.pk:
+            self.fields["time_zone"].initial = self.instance.clinic.time_zone
+
     class Meta:
         model = ClinicSettings
         fields = [
@@ -14,6 +26,13 @@ class ClinicSettingsForm(forms.ModelForm):
             "course_max_sessions",
             "soreness_fade_hours_min",
             "soreness_fade_hours_max",
+            "soreness_flag_threshold",
+            "responder_points",
+            "responder_percent",
+            "odi_important_change",
+            "ndi_important_change",
+            "psfs_important_change",
+            "reminder_hours_before",
             "session_timeout_minutes",
             "billing_method",
             "medicare_codes",

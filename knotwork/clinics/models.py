@@ -1,4 +1,5 @@
 import uuid
+import zoneinfo
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -6,6 +7,14 @@ from django.db import models
 from django.db.models import F, Q
 
 from knotwork.clinics import defaults
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+def default_time_zone() -> str:
+    return settings.TIME_ZONE
 
 
 class Clinic(models.Model):
@@ -16,6 +25,12 @@ class Clinic(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
+    time_zone = models.CharField(
+        max_length=64,
+        default=default_time_zone,
+        choices=time_zone_choices,
+        help_text="Appointments, the calendar and check-in times are shown in this time zone.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -23,6 +38,10 @@ class Clinic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
 
 
 class Role(models.TextChoices):
@@ -83,10 +102,10 @@ class ClinicSettings(models.Model):
         "sessions per course (at most)", **_bounds(defaults.COURSE_MAX_SESSIONS, 1, 100)
     )
     soreness_fade_hours_min = models.PositiveSmallIntegerField(
-        "soreness expected to fade from (h)", **_bounds(defaults.SORENESS_FADE_HOURS_MIN, 1, 240)
+        "soreness expected to fade from (h); first check-in", **_bounds(defaults.SORENESS_FADE_HOURS_MIN, 1, 240)
     )
     soreness_fade_hours_max = models.PositiveSmallIntegerField(
-        "soreness expected to fade by (h)", **_bounds(defaults.SORENESS_FADE_HOURS_MAX, 1, 240)
+        "soreness expected to fade by (h); second check-in", **_bounds(defaults.SORENESS_FADE_HOURS_MAX, 1, 240)
     )
     billing_method = models.CharField(
         "timed-code units",
@@ -97,6 +116,27 @@ class ClinicSettings(models.Model):
     )
     medicare_codes = models.BooleanField(
         "use Medicare codes", default=False, help_text="G0283 instead of 97014 for unattended electrical stimulation."
+    )
+    soreness_flag_threshold = models.PositiveSmallIntegerField(
+        "flag soreness at the second check-in from (0-10)", **_bounds(defaults.SORENESS_FLAG_THRESHOLD, 1, 10)
+    )
+    responder_points = models.PositiveSmallIntegerField(
+        "responder: pain down by at least (points)", **_bounds(defaults.RESPONDER_POINTS, 1, 10)
+    )
+    responder_percent = models.PositiveSmallIntegerField(
+        "responder: or pain down by at least (%)", **_bounds(defaults.RESPONDER_PERCENT, 1, 100)
+    )
+    odi_important_change = models.PositiveSmallIntegerField(
+        "Oswestry: important change (points)", **_bounds(defaults.ODI_IMPORTANT_CHANGE, 1, 100)
+    )
+    ndi_important_change = models.PositiveSmallIntegerField(
+        "Neck Disability Index: important change (raw points)", **_bounds(defaults.NDI_IMPORTANT_CHANGE, 1, 50)
+    )
+    psfs_important_change = models.PositiveSmallIntegerField(
+        "PSFS: important change (points)", **_bounds(defaults.PSFS_IMPORTANT_CHANGE, 1, 10)
+    )
+    reminder_hours_before = models.PositiveSmallIntegerField(
+        "send appointment reminders (h before)", **_bounds(defaults.REMINDER_HOURS_BEFORE, 1, 168)
     )
     session_timeout_minutes = models.PositiveSmallIntegerField(
         "sign out after idle (min)", **_bounds(defaults.SESSION_TIMEOUT_MINUTES, 5, 480)

@@ -22,6 +22,11 @@ def create_clinic(*, name: str, phone: str = "", email: str = "", address: str =
 @transaction.atomic
 def update_clinic_settings(*, clinic: Clinic, by, values: dict) -> ClinicSettings:
     clinic_settings = ClinicSettings.objects.select_for_update().get(clinic=clinic)
+    values = dict(values)
+    if "time_zone" in values:
+        clinic.time_zone = values.pop("time_zone")
+        clinic.full_clean()
+        clinic.save(update_fields=["time_zone"])
     for field, value in values.items():
         setattr(clinic_settings, field, value)
     clinic_settings.full_clean()

@@ -11,6 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import RedirectView
 
 from knotwork.core.access import access_rule_of
@@ -134,3 +135,20 @@ def _owner_without_mfa(request: HttpRequest, user) -> bool:
         request.session["knotwork_mfa_ok"] = True
         return False
     return True
+
+
+class ClinicTimeZoneMiddleware:
+    """Show every time in the signed-in user's clinic time zone (appointments, check-ins, notes)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        membership = getattr(user, "membership", None) if user is not None and user.is_authenticated else None
+        if membership is not None:
+            timezone.activate(membership.clinic.tzinfo)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

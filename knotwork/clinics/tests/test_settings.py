@@ -22,10 +22,31 @@ def test_every_default_names_its_source():
 def test_owner_changes_a_clinical_default(owner_client, clinic_a):
     page = owner_client.get(reverse("clinics:settings"))
     assert "seeds/000" in page.text
-    data = {name: getattr(clinic_a.settings, name) for name in defaults.ALL} | {"billing_method": "cms"}
+    data = {name: getattr(clinic_a.settings, name) for name in defaults.ALL} | {
+        "billing_method": "cms",
+        "time_zone": "UTC",
+    }
     owner_client.post(reverse("clinics:settings"), {**data, "hold_seconds_max": 45})
     clinic_a.settings.refresh_from_db()
     assert clinic_a.settings.hold_seconds_max == 45
+
+
+def test_owner_sets_the_clinic_time_zone_and_pages_show_local_time(owner_client, clinic_a):
+    data = {name: getattr(clinic_a.settings, name) for name in defaults.ALL} | {"billing_method": "cms"}
+    owner_client.post(reverse("clinics:settings"), {**data, "time_zone": "Australia/Sydney"})
+    clinic_a.refresh_from_db()
+    assert clinic_a.time_zone == "Australia/Sydney"
+    page = owner_client.get(reverse("clinics:settings"))
+    assert '<option value="Australia/Sydney" selected>' in page.text
+
+
+def test_an_unknown_time_zone_is_refused(owner_client, clinic_a):
+    data = {name: getattr(clinic_a.settings, name) for name in defaults.ALL} | {"billing_method": "cms"}
+    response = owner_client.post(reverse("clinics:settings"), {**data, "time_zone": "Mars/Olympus"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+    clinic_a.refresh_from_db()
+    assert clinic_a.time_zone == "UTC"
 
 
 @pytest.mark.parametrize(
@@ -37,7 +58,10 @@ def test_owner_changes_a_clinical_default(owner_client, clinic_a):
     ],
 )
 def test_bad_settings_are_refused_with_a_message_and_the_typed_values_kept(owner_client, clinic_a, changes, message):
-    data = {name: getattr(clinic_a.settings, name) for name in defaults.ALL} | {"billing_method": "cms"}
+    data = {name: getattr(clinic_a.settings, name) for name in defaults.ALL} | {
+        "billing_method": "cms",
+        "time_zone": "UTC",
+    }
     response = owner_client.post(reverse("clinics:settings"), {**data, **changes})
     assert response.status_code == 200
     assert message in response.text
