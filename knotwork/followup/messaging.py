@@ -49,7 +49,7 @@ def send_to_patient(*, patient, subject: str, body: str, purpose: str, reference
         message.channel = channel.name
         try:
             channel.send(patient=patient, subject=subject, body=body)
-        except Exception as error:  # noqa: BLE001 (a failed provider must not lose the record)
+        except Exception as error:  # a failed provider must not lose the record
             message.status = MessageStatus.FAILED
             message.error = type(error).__name__
         else:
