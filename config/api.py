@@ -4,7 +4,9 @@ from ninja import NinjaAPI
 
 from knotwork.atlas.api import router as atlas_router
 from knotwork.core.api import ClinicSessionAuth, install_problem_handlers
+from knotwork.outcomes.api import router as outcomes_router
 from knotwork.patients.api import router as patients_router
+from knotwork.scheduling.api import router as scheduling_router
 from knotwork.treatment.api import router as treatment_router
 
 api = NinjaAPI(
@@ -18,3 +20,5 @@ install_problem_handlers(api)
 api.add_router("/", patients_router)
 api.add_router("/", atlas_router)
 api.add_router("/", treatment_router)
+api.add_router("/", scheduling_router)
+api.add_router("/", outcomes_router)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("assessment/", include("knotwork.assessment.urls")),
     path("treatment/", include("knotwork.treatment.urls")),
     path("plans/", include("knotwork.plans.urls")),
+    path("outcomes/", include("knotwork.outcomes.urls")),
     path("schedule/", include("knotwork.scheduling.urls")),
     path("follow-up/", include("knotwork.followup.urls")),
     path("", include("knotwork.portal.urls")),

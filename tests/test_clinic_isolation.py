@@ -35,7 +35,28 @@ def clinic_a_records(clinic, owner) -> list:
         referring_clinician=referrer,
     )
     invitation = invite_staff(clinic=clinic, email=f"{MARKER.lower()}@a.example.com", role=Role.PRACTITIONER, by=owner)
-    return [referrer, patient, invitation, *assessment_records(patient, owner), *treatment_records(patient, owner)]
+    return [
+        referrer,
+        patient,
+        invitation,
+        *assessment_records(patient, owner),
+        *treatment_records(patient, owner),
+        *app_isolation_records(patient, owner),
+    ]
+
+
+def app_isolation_records(patient, owner) -> list:
+    """Rows from each app's `tests/isolation.py` (`records(patient, owner, marker)`), for apps that keep one."""
+    import importlib
+    import importlib.util
+
+    from django.conf import settings
+
+    rows = []
+    for app in settings.INSTALLED_APPS:
+        if app.startswith("knotwork.") and importlib.util.find_spec(f"{app}.tests.isolation") is not None:
+            rows += importlib.import_module(f"{app}.tests.isolation").records(patient, owner, MARKER)
+    return rows
 
 
 def treatment_records(patient, owner) -> list:
