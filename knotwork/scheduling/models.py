@@ -1,0 +1,248 @@
+"""The clinic's calendar: appointment types, practitioners' working hours and time off, appointments.
+
+Times of appointments and time off are stored as aware UTC datetimes; working hours are wall-clock times in
+the clinic's time zone, so 09:00 stays 09:00 local on both sides of a daylight-saving change.
+
+No double booking is enforced by the database on every engine: an active appointment owns one
+`AppointmentBlock` row per 5-minute block it occupies, and a practitioner (or a patient) cannot own the same
+block twice (`UniqueConstraint`). SQLite has no exclusion constraints, so a range constraint would only
+protect PostgreSQL; unique rows on a fixed grid protect both.
+"""
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from knotwork.core.models import ClinicScoped
+
+GRID_MINUTES = 5  # bookings start and end on this grid; one block row per grid step
+GRID = datetime.timedelta(minutes=GRID_MINUTES)
+
+
+def validate_on_grid(minutes: int) -> None:
+    from django.core.exceptions import ValidationError
+
+    if minutes % GRID_MINUTES:
+        raise ValidationError(f"Use a multiple of {GRID_MINUTES} minutes.")
+
+
+class AppointmentType(ClinicScoped):
+    """A kind of visit with its usual length ("First visit", 60 minutes); the owner keeps the list."""
+
+    name = models.CharField(max_length=80)
+    duration_minutes = models.PositiveSmallIntegerField(
+        "length (minutes)",
+        validators=[MinValueValidator(5), MaxValueValidator(480), validate_on_grid],
+        help_text="5 to 480 minutes, in steps of 5.",
+    )
+    is_active = models.BooleanField("offered", default=True, help_text="Untick to stop booking this type.")
+
+    class Meta:
+        ordering = ["-is_active", "duration_minutes", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                "clinic",
+                "name",
+                name="appointment_type_name_unique_per_clinic",
+                violation_error_message="The clinic already has an appointment type with this name.",
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=5, duration_minutes__lte=480),
+                name="appointment_type_duration_range",
+                violation_error_message="An appointment lasts 5 to 480 minutes.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.duration_minutes} min)"
+
+    @property
+    def duration(self) -> datetime.timedelta:
+        return datetime.timedelta(minutes=self.duration_minutes)
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class WorkingHours(ClinicScoped):
+    """One stretch of a practitioner's usual week, in the clinic's wall-clock time (Monday 09:00-17:00)."""
+
+    practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    starts = models.TimeField()
+    ends = models.TimeField()
+
+    class Meta:
+        verbose_name_plural = "working hours"
+        ordering = ["practitioner", "weekday", "starts"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts__lt=F("ends")),
+                name="working_hours_ordered",
+                violation_error_message="Working hours must end after they start.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts:%H:%M}-{self.ends:%H:%M}"
+
+
+class TimeOff(ClinicScoped):
+    """A stretch when a practitioner does not see patients (leave, a course, an appointment of their own)."""
+
+    practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    reason = models.CharField(max_length=200, blank=True, help_text="Shown to staff only, e.g. annual leave.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name_plural = "time off"
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=F("ends_at")),
+                name="time_off_ordered",
+                violation_error_message="Time off must end after it starts.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Time off {self.starts_at:%Y-%m-%d %H:%M} to {self.ends_at:%Y-%m-%d %H:%M}"
+
+
+class AppointmentStatus(models.TextChoices):
+    BOOKED = "booked", "Booked"  # expected; holds the practitioner's and the patient's time
+    ATTENDED = "attended", "Attended"  # the patient came; keeps holding the time it used
+    CANCELLED = "cancelled", "Cancelled"  # called off by the clinic or the patient; frees the time
+    NO_SHOW = "no_show", "Did not attend"  # the patient did not come and did not cancel; frees the time
+
+
+# Which status may follow which; `knotwork.scheduling.services` enforces it. A move keeps the status "booked".
+APPOINTMENT_TRANSITIONS = {
+    AppointmentStatus.BOOKED: {AppointmentStatus.ATTENDED, AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW},
+    AppointmentStatus.ATTENDED: set(),
+    AppointmentStatus.CANCELLED: set(),
+    AppointmentStatus.NO_SHOW: set(),
+}
+
+# States whose appointments occupy time (own block rows).
+HOLDING_TIME = (AppointmentStatus.BOOKED, AppointmentStatus.ATTENDED)
+
+
+class Appointment(ClinicScoped):
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="appointments")
+    practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    appointment_type = models.ForeignKey(AppointmentType, on_delete=models.PROTECT, related_name="appointments")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED)
+    plan = models.ForeignKey(
+        "plans.TreatmentPlan", null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
+    )
+    session = models.ForeignKey(
+        "treatment.TreatmentSession", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notes = models.CharField(max_length=500, blank=True, help_text="For staff, e.g. parking, interpreter.")
+    outside_hours = models.BooleanField(
+        default=False, help_text="booked outside the practitioner's working hours on purpose"
+    )
+    cancel_reason = models.CharField(max_length=300, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=F("ends_at")),
+                name="appointment_ordered",
+                violation_error_message="An appointment must end after it starts.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["clinic", "starts_at"], name="appointment_clinic_start_idx"),
+            models.Index(fields=["practitioner", "starts_at"], name="appointment_pract_start_idx"),
+            models.Index(fields=["patient", "starts_at"], name="appointment_patient_start_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appointment_type.name} for {self.patient.chart_number} at {self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+    def get_absolute_url(self) -> str:
+        return reverse("scheduling:appointment", args=[self.public_id])
+
+    @property
+    def holds_time(self) -> bool:
+        return self.status in HOLDING_TIME
+
+    @property
+    def allowed_statuses(self) -> set[str]:
+        return APPOINTMENT_TRANSITIONS[AppointmentStatus(self.status)]
+
+
+class AppointmentBlock(models.Model):
+    """One 5-minute block an active appointment occupies; the unique constraints forbid double booking.
+
+    Rows exist only while the appointment holds time (booked or attended) and are written and removed by
+    `knotwork.scheduling.services` in the same transaction as the appointment.
+    """
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="blocks")
+    practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("practitioner", "starts_at", name="appointment_block_practitioner_once"),
+            models.UniqueConstraint("patient", "starts_at", name="appointment_block_patient_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Block {self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class CalendarFeed(ClinicScoped):
+    """A practitioner's private iCalendar subscription URL.
+
+    Only the SHA-256 of the token is kept: the URL is shown once, so a copy of the database cannot read
+    anyone's calendar. Making a new URL revokes the old one.
+    """
+
+    practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "practitioner", condition=Q(revoked_at__isnull=True), name="calendar_feed_one_open_per_practitioner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed ({'revoked' if self.revoked_at else 'active'})"

@@ -1,0 +1,236 @@
+"""Scoped reads of the calendar; staff reads start from the acting user, portal and planning helpers do not."""
+
+import datetime
+import zoneinfo
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from knotwork.clinics.models import CLINICAL_ROLES, Membership
+from knotwork.scheduling import clock
+from knotwork.scheduling.models import (
+    GRID_MINUTES,
+    HOLDING_TIME,
+    Appointment,
+    AppointmentStatus,
+    AppointmentType,
+    CalendarFeed,
+    TimeOff,
+    WorkingHours,
+    hash_token,
+)
+
+# Free slots are offered every 15 minutes from the start of each working stretch: a receptionist reads
+# 09:00, 09:15, 09:30 more easily than every 5 minutes, and any grid time can still be typed when booking.
+SLOT_STEP = datetime.timedelta(minutes=15)
+
+Stretch = tuple[datetime.datetime, datetime.datetime]
+
+
+def practitioner_name(user) -> str:
+    return user.get_full_name() or user.email
+
+
+# --- staff reads (acting user first) ---------------------------------------------------------
+
+
+def list_appointments(
+    user,
+    *,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    practitioner=None,
+    patient=None,
+) -> QuerySet[Appointment]:
+    """Appointments of the user's clinic that overlap [start, end), earliest first, every status."""
+    appointments = (
+        Appointment.objects.for_user(user)
+        .filter(starts_at__lt=end, ends_at__gt=start)
+        .select_related("patient", "practitioner", "appointment_type")
+    )
+    if practitioner is not None:
+        appointments = appointments.filter(practitioner=practitioner)
+    if patient is not None:
+        appointments = appointments.filter(patient=patient)
+    return appointments.order_by("starts_at", "pk")
+
+
+def get_appointment(user, appointment_id) -> Appointment:
+    return get_object_or_404(
+        Appointment.objects.for_user(user).select_related(
+            "patient", "practitioner", "appointment_type", "clinic", "plan", "session"
+        ),
+        public_id=appointment_id,
+    )
+
+
+def list_practitioners(user) -> QuerySet[Membership]:
+    """Active members of the user's clinic who see patients (owners and practitioners)."""
+    from knotwork.core.models import clinic_id_of
+
+    clinic_id = clinic_id_of(user)
+    if clinic_id is None:
+        return Membership.objects.none()
+    return (
+        Membership.objects.filter(clinic_id=clinic_id, is_active=True, role__in=CLINICAL_ROLES)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user__email")
+    )
+
+
+def get_practitioner(user, membership_id) -> Membership:
+    """One practitioner of the user's clinic by the membership's public id, or 404."""
+    return get_object_or_404(list_practitioners(user), public_id=membership_id)
+
+
+def list_appointment_types(user, *, active_only: bool = False) -> QuerySet[AppointmentType]:
+    types = AppointmentType.objects.for_user(user)
+    return types.filter(is_active=True) if active_only else types
+
+
+def get_appointment_type(user, type_id) -> AppointmentType:
+    return get_object_or_404(list_appointment_types(user), public_id=type_id)
+
+
+def list_working_hours(user, *, practitioner) -> QuerySet[WorkingHours]:
+    return WorkingHours.objects.for_user(user).filter(practitioner=practitioner)
+
+
+def list_time_off(user, *, practitioner, since: datetime.datetime | None = None) -> QuerySet[TimeOff]:
+    time_off = TimeOff.objects.for_user(user).filter(practitioner=practitioner)
+    if since is not None:
+        time_off = time_off.filter(ends_at__gt=since)
+    return time_off
+
+
+def get_time_off(user, time_off_id) -> TimeOff:
+    return get_object_or_404(TimeOff.objects.for_user(user), public_id=time_off_id)
+
+
+def get_open_feed(user) -> CalendarFeed | None:
+    return CalendarFeed.objects.for_user(user).filter(practitioner=user, revoked_at__isnull=True).first()
+
+
+# --- helpers without an acting user (portal, planning, the public feed) ------------------------
+
+
+def list_upcoming_for_patient(patient, *, now: datetime.datetime) -> QuerySet[Appointment]:
+    """The patient's booked appointments that have not started yet, soonest first."""
+    return (
+        Appointment.objects.filter(
+            clinic_id=patient.clinic_id, patient=patient, status=AppointmentStatus.BOOKED, starts_at__gte=now
+        )
+        .select_related("practitioner", "appointment_type", "clinic")
+        .order_by("starts_at")
+    )
+
+
+def get_feed_by_token(token: str) -> CalendarFeed | None:
+    """The open feed a token unlocks, or None for an unknown or revoked token."""
+    if not token:
+        return None
+    return (
+        CalendarFeed.objects.filter(token_hash=hash_token(token), revoked_at__isnull=True)
+        .select_related("practitioner", "clinic")
+        .first()
+    )
+
+
+def working_stretches(*, practitioner, clinic, day: datetime.date, hours=None) -> list[Stretch]:
+    """The practitioner's working hours on one local date, as UTC instants (DST-correct)."""
+    tz = clinic.tzinfo
+    if hours is None:
+        hours = WorkingHours.objects.filter(clinic=clinic, practitioner=practitioner, weekday=day.weekday())
+    stretches = []
+    for row in hours:
+        if row.weekday != day.weekday():
+            continue
+        starts = clock.to_utc_lenient(day, row.starts, tz)
+        ends = clock.end_of_stretch(day, row.ends, tz)
+        if starts < ends:
+            stretches.append((starts, ends))
+    return sorted(stretches)
+
+
+def is_within_working_hours(*, practitioner, clinic, starts_at, ends_at) -> bool:
+    day = clock.local(starts_at, clinic.tzinfo).date()
+    return any(
+        s <= starts_at and ends_at <= e for s, e in working_stretches(practitioner=practitioner, clinic=clinic, day=day)
+    )
+
+
+def time_off_during(*, practitioner, clinic, starts_at, ends_at) -> QuerySet[TimeOff]:
+    return TimeOff.objects.filter(
+        clinic=clinic, practitioner=practitioner, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).order_by("starts_at")
+
+
+def clashes(*, practitioner=None, patient=None, starts_at, ends_at, exclude=None) -> QuerySet[Appointment]:
+    """Appointments holding time that overlap [starts_at, ends_at) for this practitioner or this patient."""
+    who = Q()
+    if practitioner is not None:
+        who |= Q(practitioner=practitioner)
+    if patient is not None:
+        who |= Q(patient=patient)
+    found = Appointment.objects.filter(who, status__in=HOLDING_TIME, starts_at__lt=ends_at, ends_at__gt=starts_at)
+    if exclude is not None:
+        found = found.exclude(pk=exclude.pk)
+    return found.select_related("practitioner", "patient").order_by("starts_at")
+
+
+def list_free_slots(
+    *,
+    practitioner,
+    appointment_type: AppointmentType,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    now: datetime.datetime | None = None,
+) -> list[datetime.datetime]:
+    """Start times (aware, UTC) when the practitioner could see a patient for this type.
+
+    Every returned slot lies wholly inside the practitioner's working hours on its local date (both dates
+    inclusive), outside time off, clashes with no appointment that holds time, starts at or after `now`
+    (default: the current time) and sits on the 5-minute grid. Slots step by `SLOT_STEP` (15 minutes) from
+    the start of each working stretch.
+    """
+    clinic = appointment_type.clinic
+    tz: zoneinfo.ZoneInfo = clinic.tzinfo
+    now = now or timezone.now()
+    if ends_on < starts_on:
+        return []
+    range_start = clock.day_bounds(starts_on, tz)[0]
+    range_end = clock.day_bounds(ends_on, tz)[1]
+    hours = list(WorkingHours.objects.filter(clinic=clinic, practitioner=practitioner))
+    busy = [
+        (a.starts_at, a.ends_at)
+        for a in Appointment.objects.filter(
+            practitioner=practitioner, status__in=HOLDING_TIME, starts_at__lt=range_end, ends_at__gt=range_start
+        ).only("starts_at", "ends_at")
+    ]
+    busy += [
+        (t.starts_at, t.ends_at)
+        for t in TimeOff.objects.filter(
+            practitioner=practitioner, starts_at__lt=range_end, ends_at__gt=range_start
+        ).only("starts_at", "ends_at")
+    ]
+    length = appointment_type.duration
+    slots = []
+    day = starts_on
+    while day <= ends_on:
+        for stretch_start, stretch_end in working_stretches(
+            practitioner=practitioner, clinic=clinic, day=day, hours=hours
+        ):
+            first = stretch_start
+            if not clock.on_grid(first, GRID_MINUTES):  # a stretch starting at 09:02 offers 09:05 first
+                first += datetime.timedelta(minutes=GRID_MINUTES - first.minute % GRID_MINUTES)
+                first = first.replace(second=0, microsecond=0)
+            for start in clock.steps(first, stretch_end, SLOT_STEP):
+                end = start + length
+                if end > stretch_end or start < now:
+                    continue
+                if any(b_start < end and start < b_end for b_start, b_end in busy):
+                    continue
+                slots.append(start)
+        day += datetime.timedelta(days=1)
+    return sorted(set(slots))

@@ -1,0 +1,9 @@
+from django.tasks import task
+
+
+@task
+def send_appointment_reminder(*, appointment_id: int) -> None:
+    """Send one reminder when it falls due; a cancelled, moved or already reminded appointment is left alone."""
+    from knotwork.scheduling.services import send_reminder
+
+    send_reminder(appointment_id=appointment_id)
