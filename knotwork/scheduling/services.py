@@ -178,7 +178,7 @@ def _change_status(appointment: Appointment, status: AppointmentStatus, by) -> N
 
 def _locked(appointment: Appointment) -> Appointment:
     return (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .select_related("clinic", "patient", "practitioner", "appointment_type")
         .get(pk=appointment.pk)
     )
@@ -506,7 +506,7 @@ def send_reminder(*, appointment_id: int, now: datetime.datetime | None = None) 
 
     now = now or timezone.now()
     appointment = (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .select_related("clinic__settings", "patient", "practitioner")
         .filter(pk=appointment_id)
         .first()
