@@ -32,4 +32,4 @@ def home(request: HttpRequest):
         return redirect("account_login")
     if getattr(request.user, "membership", None) is None:
         return redirect("account_email" if request.user.is_superuser else "account_login")
-    return redirect("patients:list")
+    return redirect("followup:dashboard")

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 
 from knotwork.core.models import ClinicScoped
@@ -30,3 +32,121 @@ class PatientMessage(ClinicScoped):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} ({self.get_status_display()})"
+
+
+class CheckInStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"  # waiting for its time (hours after the session)
+    SENT = "sent", "Sent"  # the patient was sent the private link; waiting for an answer
+    ANSWERED = "answered", "Answered"  # the patient answered
+    CANCELLED = "cancelled", "Cancelled"  # no longer wanted (session voided, patient asked to stop)
+
+
+CHECK_IN_TRANSITIONS = {
+    CheckInStatus.SCHEDULED: {CheckInStatus.SENT, CheckInStatus.ANSWERED, CheckInStatus.CANCELLED},
+    CheckInStatus.SENT: {CheckInStatus.ANSWERED, CheckInStatus.CANCELLED},
+    CheckInStatus.ANSWERED: set(),
+    CheckInStatus.CANCELLED: set(),
+}
+
+
+class NeuroSymptom(models.TextChoices):
+    NUMBNESS = "numbness", "Numbness"
+    PINS_AND_NEEDLES = "pins_and_needles", "Pins and needles or tingling"
+    WEAKNESS = "weakness", "Weakness in an arm or leg"
+    SPREADING = "spreading", "Pain shooting down an arm or leg"
+
+
+class CheckIn(ClinicScoped):
+    """A short questionnaire sent some hours after a session: soreness, pain, anything new or worrying."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="check_ins")
+    session = models.ForeignKey("treatment.TreatmentSession", on_delete=models.PROTECT, related_name="check_ins")
+    plan = models.ForeignKey(
+        "plans.TreatmentPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="check_ins"
+    )
+    hours_after = models.PositiveSmallIntegerField()
+    is_last = models.BooleanField(default=False, help_text="the later check-in, where lasting soreness raises a flag")
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=CheckInStatus.choices, default=CheckInStatus.SCHEDULED)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    soreness = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(10)])
+    pain = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(10)])
+    neuro_symptoms = models.JSONField(default=list, blank=True, help_text="NeuroSymptom values")
+    adverse_event = models.CharField("something unexpected after treatment", max_length=1000, blank=True)
+    new_symptom = models.CharField("other new or worrying symptom", max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint("session", "hours_after", name="one_check_in_per_session_and_hour"),
+            models.CheckConstraint(condition=models.Q(soreness__lte=10), name="check_in_soreness_0_10"),
+            models.CheckConstraint(condition=models.Q(pain__lte=10), name="check_in_pain_0_10"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hours_after} h check-in for {self.patient.chart_number}"
+
+    @property
+    def neuro_symptom_labels(self) -> list[str]:
+        return [NeuroSymptom(value).label for value in self.neuro_symptoms if value in NeuroSymptom.values]
+
+
+class FlagKind(models.TextChoices):
+    LASTING_SORENESS = "soreness", "Soreness still high at the last check-in"
+    NEURO_SYMPTOM = "neuro", "New neurological symptom"
+    ADVERSE_EVENT = "adverse", "Adverse event reported"
+    WORRYING_SYMPTOM = "symptom", "New or worrying symptom"
+    NOT_RESPONDING = "no_response", "Course ended without a response: reassess or refer"
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "open", "Open"  # on the practitioner's dashboard until someone acts
+    RESOLVED = "resolved", "Resolved"  # a clinician looked and wrote what they did
+
+
+class Flag(ClinicScoped):
+    """Something a clinician must look at, raised by a check-in or a course review."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="flags")
+    kind = models.CharField(max_length=12, choices=FlagKind.choices)
+    detail = models.CharField(max_length=1000, blank=True)
+    check_in = models.ForeignKey(CheckIn, on_delete=models.PROTECT, null=True, blank=True, related_name="flags")
+    plan = models.ForeignKey("plans.TreatmentPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="whose dashboard shows it first (the treating practitioner)",
+    )
+    status = models.CharField(max_length=10, choices=FlagStatus.choices, default=FlagStatus.OPEN)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolution = models.CharField("what was done", max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.patient.chart_number})"
+
+
+class DiaryEntry(ClinicScoped):
+    """The patient's own pain diary, written through their private link."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="diary")
+    recorded_on = models.DateField("day")
+    pain = models.PositiveSmallIntegerField(validators=[MaxValueValidator(10)])
+    note = models.CharField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-recorded_on", "-created_at"]
+        verbose_name_plural = "diary entries"
+        constraints = [models.CheckConstraint(condition=models.Q(pain__lte=10), name="diary_pain_0_10")]
+
+    def __str__(self) -> str:
+        return f"Diary {self.recorded_on:%Y-%m-%d} ({self.patient.chart_number})"

@@ -70,6 +70,12 @@ class TreatmentPlan(ClinicScoped):
         return self.starts_on + datetime.timedelta(days=self.window_days_max)
 
     @property
+    def technique_labels(self) -> list[str]:
+        from knotwork.assessment.models import Technique
+
+        return [Technique(value).label for value in self.techniques if value in Technique.values]
+
+    @property
     def relief_from(self) -> datetime.date:
         return self.starts_on + datetime.timedelta(days=self.window_days_min)
 

@@ -1,9 +1,16 @@
 """Reads of treatment plans, scoped to the acting user's clinic."""
 
-from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 
-from knotwork.plans.models import TreatmentPlan
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from knotwork.outcomes import scoring
+from knotwork.outcomes.scoring import Response
+from knotwork.plans.models import HomeExercise, PlanStatus, TreatmentPlan
 
 
 def list_plans(user, *, patient=None) -> QuerySet[TreatmentPlan]:
@@ -15,3 +22,168 @@ def list_plans(user, *, patient=None) -> QuerySet[TreatmentPlan]:
 
 def get_plan(user, plan_id) -> TreatmentPlan:
     return get_object_or_404(list_plans(user), public_id=plan_id)
+
+
+def current_plan_for_patient(patient) -> TreatmentPlan | None:
+    """The patient's active course (the latest, if a clinic ever runs two); for the patient's own pages."""
+    return TreatmentPlan.objects.filter(patient=patient, status=PlanStatus.ACTIVE).order_by("-starts_on").first()
+
+
+def home_program(plan: TreatmentPlan) -> QuerySet[HomeExercise]:
+    return plan.home_program.filter(removed_at=None)
+
+
+@dataclass(frozen=True)
+class PainReport:
+    at: datetime.datetime
+    value: int
+    source: str  # "session", "check-in", "diary"
+
+
+@dataclass(frozen=True)
+class PptChange:
+    muscle: str  # the atlas name
+    side: str
+    first_kpa: Decimal
+    latest_kpa: Decimal
+    first_on: datetime.date
+    latest_on: datetime.date
+
+    @property
+    def change_kpa(self) -> Decimal:
+        return self.latest_kpa - self.first_kpa
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        if not self.first_kpa:
+            return None
+        return (self.change_kpa * 100 / self.first_kpa).quantize(Decimal("1"))
+
+
+@dataclass(frozen=True)
+class CourseReview:
+    plan: TreatmentPlan
+    due: bool  # the window has ended or the last planned session is done
+    sessions_done: int
+    baseline: PainReport | None
+    latest: PainReport | None
+    response: Response | None  # None: not enough pain reports to judge
+    points: int
+    percent: int
+    reports: list[PainReport]
+    ppt_changes: list[PptChange]
+
+    @property
+    def responder(self) -> bool | None:
+        return None if self.response is None else self.response.responder
+
+    @property
+    def needs_reassessment(self) -> bool:
+        return self.due and self.response is not None and not self.response.responder
+
+
+def pain_reports(plan: TreatmentPlan) -> list[PainReport]:
+    """Every pain score the patient gave during the course, oldest first.
+
+    The pain before each session, the check-ins and the diary: how the pain is between visits. The pain just after
+    a session is left out on purpose: it shows the immediate effect of that session, not the course.
+    """
+    from knotwork.followup.models import CheckIn, DiaryEntry
+    from knotwork.treatment.models import SessionStatus, TreatmentSession
+
+    tz = plan.patient.clinic.tzinfo
+    reports = [
+        PainReport(session.created_at, session.pain_before, "session")
+        for session in TreatmentSession.objects.filter(plan=plan).exclude(status=SessionStatus.IN_PROGRESS)
+    ]
+    reports += [
+        PainReport(check_in.answered_at, check_in.pain, "check-in")
+        for check_in in CheckIn.objects.filter(plan=plan, pain__isnull=False)
+    ]
+    start = datetime.datetime.combine(plan.starts_on, datetime.time.min, tzinfo=tz)
+    end_day = plan.ended_at.astimezone(tz).date() if plan.ended_at else plan.ends_on
+    reports += [
+        PainReport(datetime.datetime.combine(entry.recorded_on, datetime.time(12), tzinfo=tz), entry.pain, "diary")
+        for entry in DiaryEntry.objects.filter(
+            patient=plan.patient, recorded_on__gte=plan.starts_on, recorded_on__lte=end_day
+        )
+    ]
+    return sorted((r for r in reports if r.at >= start), key=lambda r: r.at)
+
+
+def ppt_changes(plan: TreatmentPlan) -> list[PptChange]:
+    """Pressure pain threshold per trigger point (muscle and side): the first reading against the latest.
+
+    Readings come from examinations from 30 days before the course started (the assessment that led to the plan)
+    to its end.
+    """
+    from knotwork.assessment.models import TriggerPointFinding
+
+    since = plan.starts_on - datetime.timedelta(days=30)
+    findings = TriggerPointFinding.objects.filter(
+        patient=plan.patient, ppt_kpa__isnull=False, examination__created_at__date__gte=since
+    ).order_by("examination__created_at")
+    if plan.ended_at:
+        findings = findings.filter(examination__created_at__lte=plan.ended_at)
+    by_point: dict[tuple[str, str], list] = {}
+    for finding in findings.select_related("examination"):
+        by_point.setdefault((finding.muscle, finding.side), []).append(finding)
+    from knotwork.atlas.catalog import get_atlas
+
+    muscles = get_atlas().muscles
+    changes = []
+    for (muscle, side), readings in by_point.items():
+        if len(readings) >= 2:
+            first, latest = readings[0], readings[-1]
+            changes.append(
+                PptChange(
+                    muscles[muscle].name if muscle in muscles else muscle,
+                    side,
+                    first.ppt_kpa,
+                    latest.ppt_kpa,
+                    first.examination.created_at.date(),
+                    latest.examination.created_at.date(),
+                )
+            )
+    return sorted(changes, key=lambda c: (c.muscle, c.side))
+
+
+def course_review(plan: TreatmentPlan, *, today: datetime.date | None = None) -> CourseReview:
+    """Responder or not by the clinic's rule (seed and sources: pain down 2 points or 30 %)."""
+    clinic_settings = plan.patient.clinic.settings
+    today = today or timezone.localdate(timezone=plan.patient.clinic.tzinfo)
+    sessions_done = plan.sessions.exclude(status="in_progress").count()
+    reports = pain_reports(plan)
+    baseline = reports[0] if reports else None
+    later = [r for r in reports[1:] if baseline and r.at > baseline.at]
+    latest = later[-1] if later else None
+    response = None
+    if baseline is not None and latest is not None:
+        response = scoring.responder(
+            baseline.value,
+            latest.value,
+            points=clinic_settings.responder_points,
+            percent=clinic_settings.responder_percent,
+        )
+    return CourseReview(
+        plan=plan,
+        due=today >= plan.ends_on or sessions_done >= plan.max_sessions or plan.status != PlanStatus.ACTIVE,
+        sessions_done=sessions_done,
+        baseline=baseline,
+        latest=latest,
+        response=response,
+        points=clinic_settings.responder_points,
+        percent=clinic_settings.responder_percent,
+        reports=reports,
+        ppt_changes=ppt_changes(plan),
+    )
+
+
+def courses_ending_soon(user, *, today: datetime.date, days: int = 3) -> list[TreatmentPlan]:
+    """Active courses whose window ends within `days` days or that have used their sessions (to review)."""
+    plans = list_plans(user).filter(status=PlanStatus.ACTIVE)
+    soon = []
+    for plan in plans.annotate(done=Count("sessions", filter=~Q(sessions__status="in_progress"))):
+        if plan.ends_on <= today + datetime.timedelta(days=days) or plan.done >= plan.max_sessions:
+            soon.append(plan)
+    return sorted(soon, key=lambda p: p.ends_on)

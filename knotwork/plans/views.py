@@ -1,11 +1,274 @@
-from django.shortcuts import render
+"""Treatment plans: make the course, book it, follow it and review it."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
 from knotwork.clinics.models import CLINICAL_ROLES, Role
+from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.access import ClinicRequest, clinic_member
-from knotwork.plans import selectors
+from knotwork.patients.selectors import get_patient
+from knotwork.plans import selectors, services
+from knotwork.plans.forms import BookCourseForm, EndPlanForm, GoalForm, HomeExerciseForm, PlanForm, ProposeForm
+from knotwork.plans.proposal import spread_slots
+
+STAFF = (*CLINICAL_ROLES, Role.FRONT_DESK)
 
 
-@clinic_member(*CLINICAL_ROLES, Role.FRONT_DESK)
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)
+
+
+@clinic_member(*CLINICAL_ROLES)
+@require_http_methods(["GET", "POST"])
+def plan_create(request: ClinicRequest, patient_id):
+    patient = get_patient(request.user, patient_id)
+    clinic_settings = request.clinic.settings
+    initial = {
+        "starts_on": timezone.localdate(),
+        "window_days_min": clinic_settings.course_window_days_min,
+        "window_days_max": clinic_settings.course_window_days_max,
+        "max_sessions": clinic_settings.course_max_sessions,
+        "practitioner": str(request.user.membership.public_id),
+        "techniques": ["manual_therapy"],
+    }
+    latest = patient.diagnoses.order_by("-is_primary", "-created_at").first()
+    if latest is not None:
+        initial["diagnosis"] = str(latest.public_id)
+    form = PlanForm(request.POST or None, initial=initial, user=request.user, patient=patient)
+    goal_form = GoalForm(request.POST or None, prefix="goal")
+    goal_given = request.method == "POST" and bool(request.POST.get("goal-description", "").strip())
+    if request.method == "POST" and form.is_valid() and (not goal_given or goal_form.is_valid()):
+        data = form.cleaned_data
+        goals = [goal_form.cleaned_data] if goal_given else []
+        try:
+            plan = services.create_plan(
+                patient=patient,
+                practitioner=data["practitioner"],
+                by=request.user,
+                starts_on=data["starts_on"],
+                techniques=data["techniques"],
+                diagnosis=data["diagnosis"],
+                window_days_min=data["window_days_min"],
+                window_days_max=data["window_days_max"],
+                max_sessions=data["max_sessions"],
+                notes=data["notes"],
+                goals=goals,
+            )
+        except ClinicRuleError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Treatment plan saved. Now propose the course's appointments.")
+            return redirect("plans:propose", plan_id=plan.public_id)
+    return render(
+        request,
+        "plans/treatmentplan_form.html",
+        {"form": form, "goal_form": goal_form, "patient": patient, "settings": clinic_settings},
+    )
+
+
+@clinic_member(*STAFF)
 def plan_detail(request: ClinicRequest, plan_id):
     plan = selectors.get_plan(request.user, plan_id)
-    return render(request, "plans/treatmentplan_detail.html", {"plan": plan, "patient": plan.patient})
+    review = selectors.course_review(plan)
+    return render(
+        request,
+        "plans/treatmentplan_detail.html",
+        {
+            "plan": plan,
+            "patient": plan.patient,
+            "review": review,
+            "goals": plan.goals.all(),
+            "exercises": selectors.home_program(plan),
+            "appointments": plan.appointments.select_related("appointment_type", "practitioner").order_by("starts_at"),
+            "sessions": plan.sessions.order_by("created_at"),
+            "goal_form": GoalForm(prefix="goal"),
+            "exercise_form": HomeExerciseForm(prefix="exercise"),
+            "end_form": EndPlanForm(),
+            "can_edit": request.membership.role in CLINICAL_ROLES,
+        },
+    )
+
+
+@clinic_member(*CLINICAL_ROLES)
+@require_http_methods(["GET", "POST"])
+def goal_add(request: ClinicRequest, plan_id):
+    plan = selectors.get_plan(request.user, plan_id)
+    form = GoalForm(request.POST or None, prefix="goal")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_goal(plan=plan, by=request.user, **form.cleaned_data)
+        except ClinicRuleError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Goal added.")
+            return redirect(plan)
+    return render(request, "plans/goal_form.html", {"form": form, "plan": plan, "patient": plan.patient})
+
+
+@clinic_member(*CLINICAL_ROLES)
+@require_POST
+def goal_met(request: ClinicRequest, plan_id, goal_id):
+    plan = selectors.get_plan(request.user, plan_id)
+    goal = get_object_or_404(plan.goals.all(), public_id=goal_id)
+    services.mark_goal_met(goal=goal, by=request.user)
+    messages.success(request, f"Goal marked as met: {goal.description}")
+    return redirect(plan)
+
+
+@clinic_member(*CLINICAL_ROLES)
+@require_http_methods(["GET", "POST"])
+def exercise_add(request: ClinicRequest, plan_id):
+    plan = selectors.get_plan(request.user, plan_id)
+    form = HomeExerciseForm(request.POST or None, prefix="exercise")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_home_exercise(plan=plan, by=request.user, **form.cleaned_data)
+        except ClinicRuleError as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Added to the home program.")
+            return redirect(plan)
+    return render(request, "plans/homeexercise_form.html", {"form": form, "plan": plan, "patient": plan.patient})
+
+
+@clinic_member(*CLINICAL_ROLES)
+@require_POST
+def exercise_remove(request: ClinicRequest, plan_id, exercise_id):
+    plan = selectors.get_plan(request.user, plan_id)
+    exercise = get_object_or_404(plan.home_program.all(), public_id=exercise_id)
+    services.remove_home_exercise(exercise=exercise, by=request.user)
+    messages.success(request, f"Removed from the home program: {exercise.name}")
+    return redirect(plan)
+
+
+def _proposals(plan, *, practitioner, appointment_type, preferred_time) -> tuple[list, list]:
+    """Free slots inside the rest of the window, and the ones spread across it for the sessions still to book."""
+    from knotwork.scheduling.selectors import list_free_slots
+
+    tz = plan.patient.clinic.tzinfo
+    today = timezone.localdate(timezone=tz)
+    first_day = max(plan.starts_on, today)
+    free = list_free_slots(
+        practitioner=practitioner, appointment_type=appointment_type, starts_on=first_day, ends_on=plan.ends_on
+    )
+    wanted = plan.max_sessions - plan.sessions.count() - plan.appointments.filter(status="booked").count()
+    spread = spread_slots(
+        free, starts_on=first_day, ends_on=plan.ends_on, count=max(wanted, 0), tz=tz, preferred_time=preferred_time
+    )
+    return free, spread
+
+
+@clinic_member(*STAFF)
+@require_http_methods(["GET", "POST"])
+def propose(request: ClinicRequest, plan_id):
+    """Propose appointments spread across the course window from the practitioner's free time; book the chosen."""
+    from knotwork.scheduling.selectors import list_appointment_types
+
+    plan = selectors.get_plan(request.user, plan_id)
+    types = list(list_appointment_types(request.user))
+    if not types:
+        messages.error(request, "The clinic has no appointment types yet: an owner adds them under Schedule.")
+        return redirect(plan)
+    initial = {"practitioner": str(plan.practitioner.membership.public_id), "appointment_type": str(types[0].public_id)}
+    data = request.POST if request.method == "POST" else request.GET if "practitioner" in request.GET else initial
+    choose = ProposeForm(data, user=request.user, types=types)
+    proposals, free = [], []
+    if choose.is_valid():
+        free, proposals = _proposals(plan, **choose.cleaned_data)
+    book = BookCourseForm(
+        request.POST if request.method == "POST" else None,
+        user=request.user,
+        types=types,
+        proposals=free,
+        initial={name: data.get(name, "") for name in ("practitioner", "appointment_type", "preferred_time")},
+    )
+    if request.method == "POST" and book.is_valid():
+        try:
+            booked = services.book_course(
+                plan=plan,
+                appointment_type=book.cleaned_data["appointment_type"],
+                slots=book.cleaned_data["slots"],
+                practitioner=book.cleaned_data["practitioner"],
+                by=request.user,
+            )
+        except ClinicRuleError as error:
+            book.add_error(None, str(error))
+        else:
+            messages.success(request, f"{len(booked)} appointment{'s' if len(booked) != 1 else ''} booked.")
+            return redirect(plan)
+    chosen = set()
+    if request.method == "POST":
+        chosen = set(request.POST.getlist("slots"))
+    else:
+        chosen = {slot.isoformat() for slot in proposals}
+    return render(
+        request,
+        "plans/propose.html",
+        {
+            "plan": plan,
+            "patient": plan.patient,
+            "form": choose,
+            "book_form": book,
+            "proposals": proposals,
+            "free": free,
+            "chosen": chosen,
+            "remaining": plan.max_sessions - plan.sessions.count() - plan.appointments.filter(status="booked").count(),
+        },
+    )
+
+
+@clinic_member(*CLINICAL_ROLES)
+@require_POST
+def plan_end(request: ClinicRequest, plan_id):
+    plan = selectors.get_plan(request.user, plan_id)
+    form = EndPlanForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose how the course ends.")
+        return redirect(plan)
+    try:
+        services.end_plan(plan=plan, by=request.user, **form.cleaned_data)
+    except ClinicRuleError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Course closed.")
+    return redirect(plan)
+
+
+@clinic_member(*CLINICAL_ROLES)
+def review_pdf(request: ClinicRequest, plan_id):
+    """The course review as a PDF: the same charts as the page."""
+    from knotwork.reports.services import PdfUnavailable, render_pdf
+
+    plan = selectors.get_plan(request.user, plan_id)
+    context = {"plan": plan, "patient": plan.patient, "review": selectors.course_review(plan), "pdf": True}
+    context |= review_charts(plan, context["review"])
+    try:
+        pdf = render_pdf("plans/review_pdf.html", context, base_url=request.build_absolute_uri("/"))
+    except PdfUnavailable as error:
+        messages.error(request, str(error))
+        return redirect(plan)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="course-review-{plan.patient.chart_number}-{plan.starts_on:%Y%m%d}.pdf"'
+    )
+    return response
+
+
+def review_charts(plan, review) -> dict:
+    """Charts for the review (filled in once the outcome charts exist)."""
+    del plan, review
+    return {}

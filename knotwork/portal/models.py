@@ -10,6 +10,11 @@ from knotwork.core.models import ClinicScoped
 class LinkPurpose(models.TextChoices):
     INTAKE = "intake", "Intake form"  # the patient fills the intake before the visit
     CONSENT = "consent", "Consent form"  # the patient reads and signs one technique's consent
+    CHECK_IN = "check_in", "Check-in after a session"  # one check-in (soreness, pain, new symptoms)
+    CARE = "care", "Care page"  # reusable until it expires: appointments, questionnaires, diary, home program
+
+
+REUSABLE_PURPOSES = {LinkPurpose.CARE}
 
 
 def hash_token(token: str) -> str:
@@ -25,13 +30,24 @@ class PatientLink(ClinicScoped):
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="links")
     purpose = models.CharField(max_length=10, choices=LinkPurpose.choices)
+    last_used_at = models.DateTimeField(null=True, blank=True, help_text="care pages: the patient's latest visit")
     technique = models.CharField(max_length=30, blank=True)
     intake = models.ForeignKey("assessment.Intake", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    check_in = models.ForeignKey(
+        "followup.CheckIn", on_delete=models.PROTECT, null=True, blank=True, related_name="links"
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="empty when Knotwork sent it on its own (check-ins)",
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -16,6 +16,7 @@ from knotwork.portal.models import LinkPurpose, PatientLink, hash_token
 from knotwork.portal.tasks import send_patient_link
 
 LINK_VALID_FOR = timedelta(days=7)
+CARE_LINK_VALID_FOR = timedelta(days=60)
 
 
 def link_url(token: str) -> str:
@@ -28,6 +29,8 @@ def create_patient_link(
 ) -> tuple[PatientLink, str]:
     """Create a link for one form of one patient; return it with the token (shown once, never stored)."""
     purpose = LinkPurpose(purpose)
+    if purpose == LinkPurpose.CHECK_IN:
+        raise ClinicRuleError("Check-in links are made for a check-in (see the patient's follow-up).")
     if purpose == LinkPurpose.CONSENT and technique not in Technique.values:
         raise ClinicRuleError("Choose the technique the patient is asked to consent to.")
     intake = start_intake(patient=patient, by=by, filled_by_patient=True) if purpose == LinkPurpose.INTAKE else None
@@ -43,7 +46,7 @@ def create_patient_link(
         technique=technique if purpose == LinkPurpose.CONSENT else "",
         intake=intake,
         token_hash=hash_token(token),
-        expires_at=timezone.now() + LINK_VALID_FOR,
+        expires_at=timezone.now() + (CARE_LINK_VALID_FOR if purpose == LinkPurpose.CARE else LINK_VALID_FOR),
         created_by=by,
     )
     if send_email and patient.email:
@@ -52,11 +55,36 @@ def create_patient_link(
     return link, token
 
 
+@transaction.atomic
+def create_check_in_link(*, check_in, expires_at, by=None, now=None) -> tuple[PatientLink, str]:
+    """A one-use link to one check-in (open at least an hour); a newer link for the same check-in replaces it."""
+    now = now or timezone.now()
+    PatientLink.objects.filter(check_in=check_in, used_at=None, revoked_at=None).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    link = PatientLink.objects.create(
+        clinic_id=check_in.clinic_id,
+        patient_id=check_in.patient_id,
+        purpose=LinkPurpose.CHECK_IN,
+        check_in=check_in,
+        token_hash=hash_token(token),
+        expires_at=max(expires_at, now + timedelta(hours=1)),
+        created_by=by,
+    )
+    return link, token
+
+
+@transaction.atomic
+def note_visit(*, link: PatientLink) -> None:
+    PatientLink.objects.filter(pk=link.pk).update(last_used_at=timezone.now())
+
+
 def find_link(token: str, *, lock: bool = False) -> PatientLink | None:
     """The link behind a token (locked for the rest of the transaction when `lock`)."""
     if not token or len(token) > 100:
         return None
-    links = PatientLink.objects.select_related("patient__clinic", "intake").filter(token_hash=hash_token(token))
+    links = PatientLink.objects.select_related("patient__clinic", "intake", "check_in__session").filter(
+        token_hash=hash_token(token)
+    )
     if lock:
         links = links.select_for_update(of=("self",))
     return links.first()

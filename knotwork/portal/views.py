@@ -1,8 +1,11 @@
 """The patient's side: one private link opens one form, no account needed."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -12,9 +15,15 @@ from knotwork.assessment.views import consent_page, handle_intake_post, intake_c
 from knotwork.clinics.models import Role
 from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.access import ClinicRequest, clinic_member, public
+from knotwork.followup import selectors as followup_selectors
+from knotwork.followup import services as followup
+from knotwork.followup.forms import CheckInForm, DiaryForm
+from knotwork.followup.models import CheckInStatus
 from knotwork.patients.selectors import get_patient
-from knotwork.portal import services
+from knotwork.plans import selectors as plan_selectors
+from knotwork.portal import selectors, services
 from knotwork.portal.models import LinkPurpose
+from knotwork.treatment.views import aftercare_context
 
 STAFF = (Role.OWNER, Role.PRACTITIONER, Role.FRONT_DESK)
 
@@ -62,6 +71,12 @@ def _entry(request, link):
     if link is None or link.state != "open":
         return _closed(request, link)
     patient = link.patient
+    if link.purpose == LinkPurpose.CARE:
+        return care_page(request, link)
+    if link.purpose == LinkPurpose.CHECK_IN:
+        if link.check_in is None or link.check_in.status == CheckInStatus.ANSWERED:
+            return _closed(request, link)
+        return _check_in_form(request, link, link.check_in)
     if link.purpose == LinkPurpose.INTAKE:
         intake = link.intake
         if intake is None or intake.status != IntakeStatus.DRAFT:
@@ -91,3 +106,135 @@ def _entry(request, link):
         on_signed=signed,
         base_template="portal/base.html",
     )
+
+
+# --- The care page: one reusable private link per patient for the course of treatment ---------------------------
+
+
+def _care_link(token: str, *, lock: bool = False):
+    link = services.find_link(token, lock=lock)
+    if link is None or link.state != "open" or link.purpose != LinkPurpose.CARE:
+        return link, False
+    return link, True
+
+
+def _portal_render(request, link, template: str, context: dict, status: int = 200):
+    with timezone.override(link.patient.clinic.tzinfo):
+        token = request.resolver_match.kwargs["token"]
+        context = {"link": link, "link_token": token, "patient": link.patient, **context}
+        return render(request, template, context, status=status)
+
+
+def care_page(request, link):
+    services.note_visit(link=link)
+    return _portal_render(request, link, "portal/care.html", selectors.care_page_context(link.patient))
+
+
+@public
+@never_cache
+@require_http_methods(["GET", "POST"])
+def check_in(request, token: str, check_in_id):
+    """A check-in opened from the care page (the emailed check-in link opens `entry` directly)."""
+    with transaction.atomic():
+        link, ok = _care_link(token, lock=request.method == "POST")
+        if not ok:
+            return _closed(request, link)
+        item = get_object_or_404(followup_selectors.open_check_ins(link.patient), public_id=check_in_id)
+        return _check_in_form(request, link, item)
+
+
+def _check_in_form(request, link, item):
+    form = CheckInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            followup.record_check_in(check_in=item, **form.cleaned_data)
+        except ClinicRuleError as error:
+            return (
+                _closed(request, link) if link.purpose == LinkPurpose.CHECK_IN else _back_to_care(request, link, error)
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if link.purpose == LinkPurpose.CHECK_IN:
+                services.mark_link_used(link=link)
+            return _portal_render(
+                request, link, "portal/check_in_thanks.html", {"check_in": item, "answers": form.cleaned_data}
+            )
+    return _portal_render(request, link, "portal/check_in.html", {"form": form, "check_in": item})
+
+
+def _back_to_care(request, link, error):
+    messages.info(request, str(error))
+    return redirect("portal:entry", token=request.resolver_match.kwargs["token"])
+
+
+@public
+@never_cache
+@require_http_methods(["GET", "POST"])
+def diary(request, token: str):
+    with transaction.atomic():
+        link, ok = _care_link(token, lock=request.method == "POST")
+        if not ok:
+            return _closed(request, link)
+        patient = link.patient
+        today = timezone.localdate(timezone=patient.clinic.tzinfo)
+        form = DiaryForm(request.POST or None, initial={"recorded_on": today})
+        if request.method == "POST" and form.is_valid():
+            try:
+                followup.add_diary_entry(patient=patient, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, "Saved in your diary.")
+                return redirect("portal:diary", token=token)
+        entries = followup_selectors.diary_for_patient(patient)[:30]
+        return _portal_render(request, link, "portal/diary.html", {"form": form, "entries": entries})
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, problems in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)
+
+
+@public
+@never_cache
+def home_program(request, token: str):
+    link, ok = _care_link(token)
+    if not ok:
+        return _closed(request, link)
+    plan = plan_selectors.current_plan_for_patient(link.patient)
+    exercises = plan_selectors.home_program(plan) if plan else []
+    return _portal_render(request, link, "portal/home_program.html", {"plan": plan, "exercises": exercises})
+
+
+@public
+@never_cache
+def aftercare(request, token: str, session_id):
+    link, ok = _care_link(token)
+    if not ok:
+        return _closed(request, link)
+    session = get_object_or_404(selectors.aftercare_sessions(link.patient), public_id=session_id)
+    return _portal_render(request, link, "portal/aftercare.html", aftercare_context(session))
+
+
+@public
+@never_cache
+def appointment_ics(request, token: str, appointment_id):
+    from knotwork.scheduling.selectors import list_upcoming_for_patient
+    from knotwork.scheduling.services import appointment_ics as build_ics
+
+    link, ok = _care_link(token)
+    if not ok:
+        return _closed(request, link)
+    appointment = next(
+        (a for a in list_upcoming_for_patient(link.patient, now=timezone.now()) if a.public_id == appointment_id),
+        None,
+    )
+    if appointment is None:
+        raise Http404
+    response = HttpResponse(build_ics(appointment), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.starts_at:%Y%m%d-%H%M}.ics"'
+    return response

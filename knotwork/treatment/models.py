@@ -29,6 +29,14 @@ class TreatmentSession(ClinicScoped):
     examination = models.ForeignKey(
         "assessment.Examination", on_delete=models.PROTECT, null=True, blank=True, related_name="sessions"
     )
+    plan = models.ForeignKey(
+        "plans.TreatmentPlan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        help_text="the course this session belongs to (the patient's active plan when it started)",
+    )
     status = models.CharField(max_length=12, choices=SessionStatus.choices, default=SessionStatus.IN_PROGRESS)
     pain_before = models.PositiveSmallIntegerField(validators=PAIN_SCALE)
     soreness_since_last = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_SCALE)

@@ -120,6 +120,7 @@ def start_session(
         soreness_since_last=soreness_since_last,
         adverse_event_since=adverse_event_since.strip(),
         examination=patient.examinations.order_by("-created_at").first(),
+        plan=patient.plans.filter(status="active").order_by("-starts_on").first(),
     )
     session.full_clean()
     session.save()
@@ -424,6 +425,9 @@ def finish_session(
     session.ended_at = timezone.now()
     session.full_clean()
     session.save()
+    from knotwork.followup.services import schedule_check_ins
+
+    schedule_check_ins(session=session)
     return ClinicalNote.objects.create(
         clinic_id=session.clinic_id, session=session, patient=session.patient, **draft_soap(session)
     )

@@ -219,7 +219,7 @@ def point_release(request: ClinicRequest, public_id):
     return redirect(point.session)
 
 
-def _aftercare_context(session) -> dict:
+def aftercare_context(session) -> dict:
     """One context for the aftercare page and its PDF."""
     atlas = get_atlas()
     treated: dict[str, dict] = {}
@@ -249,7 +249,7 @@ def _aftercare_context(session) -> dict:
 def aftercare(request: ClinicRequest, public_id):
     """The patient's aftercare sheet for a session (screen and print)."""
     session = selectors.get_session(request.user, public_id)
-    return render(request, "treatment/aftercare.html", _aftercare_context(session))
+    return render(request, "treatment/aftercare.html", aftercare_context(session))
 
 
 @clinic_member(*CLINICAL_ROLES)
@@ -260,7 +260,7 @@ def aftercare_pdf(request: ClinicRequest, public_id):
     session = selectors.get_session(request.user, public_id)
     try:
         pdf = render_pdf(
-            "treatment/aftercare_pdf.html", _aftercare_context(session), base_url=request.build_absolute_uri("/")
+            "treatment/aftercare_pdf.html", aftercare_context(session), base_url=request.build_absolute_uri("/")
         )
     except PdfUnavailable as error:
         messages.error(request, str(error))

@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from knotwork.followup.services import send_due_check_ins
+from knotwork.plans.services import flag_courses_without_response
+
+
+class Command(BaseCommand):
+    help = (
+        "Send every check-in and appointment reminder whose time has come, and flag courses that ended without a "
+        "response. The database worker sends them on time "
+        "by itself; run this from cron (e.g. every 5 minutes) when the worker is not used, or as a safety net."
+    )
+
+    def handle(self, *args, **options):
+        from knotwork.scheduling import services as scheduling
+
+        now = timezone.now()
+        check_ins = send_due_check_ins(now=now)
+        reminders = scheduling.send_due_reminders(now=now)
+        flags = flag_courses_without_response()
+        self.stdout.write(
+            f"Sent {check_ins} check-in(s) and {reminders} reminder(s); {flags} course(s) flagged for reassessment."
+        )

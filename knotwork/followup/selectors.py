@@ -1,0 +1,78 @@
+"""Reads of check-ins, flags and the pain diary: staff reads are scoped to the user's clinic."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from knotwork.followup.models import CheckIn, CheckInStatus, DiaryEntry, Flag, FlagStatus
+from knotwork.followup.services import CHECK_IN_ANSWER_WINDOW
+
+
+# The patient's own side (reached through their private link, never through a staff user).
+def open_check_ins(patient, *, now: datetime.datetime | None = None) -> QuerySet[CheckIn]:
+    """Check-ins the patient can answer now: sent (or due) and still inside the answer window."""
+    now = now or timezone.now()
+    return CheckIn.objects.filter(
+        patient=patient,
+        status__in=[CheckInStatus.SCHEDULED, CheckInStatus.SENT],
+        due_at__lte=now,
+        due_at__gt=now - CHECK_IN_ANSWER_WINDOW,
+    ).select_related("session")
+
+
+def diary_for_patient(patient) -> QuerySet[DiaryEntry]:
+    return DiaryEntry.objects.filter(patient=patient)
+
+
+# Staff reads.
+def list_open_flags(user, *, practitioner=None) -> QuerySet[Flag]:
+    flags = Flag.objects.for_user(user).filter(status=FlagStatus.OPEN).select_related("patient", "check_in")
+    if practitioner is not None:
+        flags = flags.filter(Q(practitioner=practitioner) | Q(practitioner=None))
+    return flags
+
+
+def list_flags(user, *, patient) -> QuerySet[Flag]:
+    return Flag.objects.for_user(user).filter(patient=patient).select_related("resolved_by")
+
+
+def get_flag(user, flag_id) -> Flag:
+    return get_object_or_404(Flag.objects.for_user(user).select_related("patient"), public_id=flag_id)
+
+
+def list_check_ins(user, *, patient) -> QuerySet[CheckIn]:
+    return CheckIn.objects.for_user(user).filter(patient=patient).select_related("session")
+
+
+def check_ins_awaiting(user, *, now: datetime.datetime | None = None, practitioner=None) -> QuerySet[CheckIn]:
+    """Due in the next day or sent and not yet answered, inside the answer window."""
+    now = now or timezone.now()
+    check_ins = CheckIn.objects.for_user(user).filter(
+        status__in=[CheckInStatus.SCHEDULED, CheckInStatus.SENT],
+        due_at__lte=now + datetime.timedelta(days=1),
+        due_at__gt=now - CHECK_IN_ANSWER_WINDOW,
+    )
+    if practitioner is not None:
+        check_ins = check_ins.filter(session__practitioner=practitioner)
+    return check_ins.select_related("patient", "session").order_by("due_at")
+
+
+def check_ins_missed(
+    user, *, now: datetime.datetime | None = None, practitioner=None, days: int = 7
+) -> QuerySet[CheckIn]:
+    """Not answered within the answer window, in the last `days` days."""
+    now = now or timezone.now()
+    check_ins = CheckIn.objects.for_user(user).filter(
+        status__in=[CheckInStatus.SCHEDULED, CheckInStatus.SENT],
+        due_at__lte=now - CHECK_IN_ANSWER_WINDOW,
+        due_at__gt=now - datetime.timedelta(days=days),
+    )
+    if practitioner is not None:
+        check_ins = check_ins.filter(session__practitioner=practitioner)
+    return check_ins.select_related("patient", "session").order_by("-due_at")
+
+
+def get_check_in(user, check_in_id) -> CheckIn:
+    return get_object_or_404(CheckIn.objects.for_user(user).select_related("patient"), public_id=check_in_id)

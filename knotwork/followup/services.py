@@ -1,0 +1,235 @@
+"""The one way to schedule, send and answer check-ins, raise and resolve flags, and keep the pain diary."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.tasks import default_task_backend
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from knotwork.clinics.services import ClinicRuleError
+from knotwork.followup.messaging import send_to_patient
+from knotwork.followup.models import (
+    CHECK_IN_TRANSITIONS,
+    CheckIn,
+    CheckInStatus,
+    DiaryEntry,
+    Flag,
+    FlagKind,
+    FlagStatus,
+    MessagePurpose,
+    NeuroSymptom,
+)
+
+# How long a check-in link stays open after it is due; an unanswered check-in counts as missed after that.
+CHECK_IN_ANSWER_WINDOW = datetime.timedelta(hours=24)
+
+
+def check_in_hours(clinic_settings) -> list[int]:
+    """When check-ins go out, in hours after the session: the clinic's soreness window (seed: 24 h and 36 h)."""
+    return sorted({clinic_settings.soreness_fade_hours_min, clinic_settings.soreness_fade_hours_max})
+
+
+def _enqueue_send(check_in: CheckIn) -> None:
+    # A deferring backend (django-tasks-db + db_worker) wakes at the due time; without one, the sweep
+    # (`manage.py send_due_messages`, run by cron) sends it. Both end in the same idempotent service.
+    if default_task_backend.supports_defer:
+        from knotwork.followup.tasks import send_check_in_task
+
+        transaction.on_commit(
+            lambda: send_check_in_task.using(run_after=check_in.due_at).enqueue(check_in_id=check_in.pk)
+        )
+
+
+@transaction.atomic
+def schedule_check_ins(*, session) -> list[CheckIn]:
+    """Plan the check-ins after a finished session (once; finishing twice does not duplicate them)."""
+    if session.ended_at is None:
+        raise ClinicRuleError("Check-ins are planned when the session is finished.")
+    hours = check_in_hours(session.patient.clinic.settings)
+    check_ins = []
+    for index, hours_after in enumerate(hours):
+        check_in, created = CheckIn.objects.get_or_create(
+            session=session,
+            hours_after=hours_after,
+            defaults={
+                "clinic_id": session.clinic_id,
+                "patient": session.patient,
+                "plan": session.plan,
+                "is_last": index == len(hours) - 1,
+                "due_at": session.ended_at + datetime.timedelta(hours=hours_after),
+            },
+        )
+        if created:
+            _enqueue_send(check_in)
+        check_ins.append(check_in)
+    return check_ins
+
+
+def _transition(check_in: CheckIn, new: str) -> None:
+    if new not in CHECK_IN_TRANSITIONS[CheckInStatus(check_in.status)]:
+        raise ClinicRuleError(f"This check-in is already {check_in.get_status_display().lower()}.")
+    check_in.status = new
+
+
+@transaction.atomic
+def send_check_in(*, check_in_id: int, now: datetime.datetime | None = None) -> bool:
+    """Send one due check-in through the patient's private link; False when it is not due or already sent."""
+    from knotwork.portal.services import create_check_in_link, link_url
+
+    now = now or timezone.now()
+    check_in = CheckIn.objects.select_for_update().select_related("patient__clinic", "session").get(pk=check_in_id)
+    if check_in.status != CheckInStatus.SCHEDULED or check_in.due_at > now:
+        return False
+    link, token = create_check_in_link(check_in=check_in, expires_at=check_in.due_at + CHECK_IN_ANSWER_WINDOW, now=now)
+    clinic = check_in.patient.clinic
+    with timezone.override(clinic.tzinfo):
+        body = render_to_string(
+            "followup/email/check_in.txt",
+            {
+                "check_in": check_in,
+                "clinic": clinic,
+                "url": link_url(token),
+                "session_day": check_in.session.ended_at,
+                "open_until": link.expires_at,
+            },
+        )
+    send_to_patient(
+        patient=check_in.patient,
+        subject=f"[{clinic.name}] How are you after your session?",
+        body=body,
+        purpose=MessagePurpose.CHECK_IN,
+        reference=str(check_in.public_id),
+    )
+    _transition(check_in, CheckInStatus.SENT)
+    check_in.sent_at = now
+    check_in.save(update_fields=["status", "sent_at", "updated_at"])
+    return True
+
+
+def send_due_check_ins(*, now: datetime.datetime | None = None) -> int:
+    """Send every check-in whose time has come (each in its own transaction); return how many went out."""
+    now = now or timezone.now()
+    due = CheckIn.objects.filter(status=CheckInStatus.SCHEDULED, due_at__lte=now).values_list("pk", flat=True)
+    return sum(send_check_in(check_in_id=pk, now=now) for pk in list(due))
+
+
+@transaction.atomic
+def record_check_in(
+    *,
+    check_in: CheckIn,
+    soreness: int,
+    pain: int,
+    neuro_symptoms: list[str] | None = None,
+    adverse_event: str = "",
+    new_symptom: str = "",
+    now: datetime.datetime | None = None,
+) -> list[Flag]:
+    """Save the patient's answers and raise the flags a clinician must see; return the flags raised."""
+    now = now or timezone.now()
+    check_in = CheckIn.objects.select_for_update().select_related("patient__clinic__settings").get(pk=check_in.pk)
+    neuro_symptoms = list(dict.fromkeys(neuro_symptoms or []))
+    errors = {}
+    for name, value in (("soreness", soreness), ("pain", pain)):
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 10:
+            errors[name] = "Choose a number from 0 to 10."
+    unknown = [value for value in neuro_symptoms if value not in NeuroSymptom.values]
+    if unknown:
+        errors["neuro_symptoms"] = "Choose symptoms from the list."
+    if errors:
+        raise ValidationError(errors)
+    _transition(check_in, CheckInStatus.ANSWERED)
+    check_in.soreness, check_in.pain = soreness, pain
+    check_in.neuro_symptoms = neuro_symptoms
+    check_in.adverse_event = adverse_event.strip()
+    check_in.new_symptom = new_symptom.strip()
+    check_in.answered_at = now
+    check_in.full_clean()
+    check_in.save()
+
+    threshold = check_in.patient.clinic.settings.soreness_flag_threshold
+    raised = []
+
+    def flag(kind: str, detail: str) -> None:
+        raised.append(
+            raise_flag(
+                patient=check_in.patient,
+                kind=kind,
+                detail=detail,
+                check_in=check_in,
+                plan=check_in.plan,
+                practitioner=check_in.session.practitioner,
+            )
+        )
+
+    if check_in.is_last and soreness >= threshold:
+        flag(
+            FlagKind.LASTING_SORENESS,
+            f"Soreness {soreness}/10 at the {check_in.hours_after} h check-in (flag from {threshold}/10).",
+        )
+    if neuro_symptoms:
+        labels = ", ".join(NeuroSymptom(value).label.lower() for value in neuro_symptoms)
+        flag(FlagKind.NEURO_SYMPTOM, f"Reported at the {check_in.hours_after} h check-in: {labels}.")
+    if check_in.adverse_event:
+        flag(FlagKind.ADVERSE_EVENT, check_in.adverse_event)
+    if check_in.new_symptom:
+        flag(FlagKind.WORRYING_SYMPTOM, check_in.new_symptom)
+    return raised
+
+
+def raise_flag(*, patient, kind: str, detail: str = "", check_in=None, plan=None, practitioner=None) -> Flag:
+    """Open a flag; an open flag of the same kind for the same course or check-in is reused, not doubled."""
+    existing = Flag.objects.filter(
+        patient=patient, kind=kind, status=FlagStatus.OPEN, check_in=check_in, plan=plan
+    ).first()
+    if existing is not None:
+        return existing
+    flag = Flag(
+        clinic_id=patient.clinic_id,
+        patient=patient,
+        kind=FlagKind(kind),
+        detail=detail[:1000],
+        check_in=check_in,
+        plan=plan,
+        practitioner=practitioner,
+    )
+    flag.full_clean()
+    flag.save()
+    return flag
+
+
+@transaction.atomic
+def resolve_flag(*, flag: Flag, by, resolution: str) -> Flag:
+    flag = Flag.objects.select_for_update().get(pk=flag.pk)
+    if flag.status != FlagStatus.OPEN:
+        raise ClinicRuleError("This flag was already resolved.")
+    if len(resolution.strip()) < 5:
+        raise ClinicRuleError("Write what you did about it (for example: phoned the patient, advised rest).")
+    flag.status = FlagStatus.RESOLVED
+    flag.resolution = resolution.strip()
+    flag.resolved_by = by
+    flag.resolved_at = timezone.now()
+    flag.save()
+    return flag
+
+
+@transaction.atomic
+def cancel_check_ins(*, session) -> int:
+    """Stop the check-ins of a session that are not out yet (the patient asked to stop, the session was voided)."""
+    return CheckIn.objects.filter(session=session, status=CheckInStatus.SCHEDULED).update(
+        status=CheckInStatus.CANCELLED, updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def add_diary_entry(*, patient, recorded_on: datetime.date, pain: int, note: str = "") -> DiaryEntry:
+    today = timezone.localdate(timezone=patient.clinic.tzinfo)
+    if recorded_on > today:
+        raise ValidationError({"recorded_on": "The diary cannot hold a day that has not happened yet."})
+    if recorded_on < today - datetime.timedelta(days=365):
+        raise ValidationError({"recorded_on": "Choose a day in the last year."})
+    entry = DiaryEntry(clinic_id=patient.clinic_id, patient=patient, recorded_on=recorded_on, pain=pain, note=note)
+    entry.full_clean()
+    entry.save()
+    return entry

@@ -1,0 +1,102 @@
+"""The practitioner's day: appointments, flags, check-ins and courses to review; and a patient's follow-up."""
+
+import datetime
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from knotwork.clinics.models import CLINICAL_ROLES, Role
+from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.access import ClinicRequest, clinic_member
+from knotwork.followup import selectors, services
+from knotwork.followup.forms import ResolveFlagForm
+from knotwork.followup.models import CheckInStatus
+from knotwork.patients.selectors import get_patient
+from knotwork.plans.selectors import courses_ending_soon
+
+STAFF = (*CLINICAL_ROLES, Role.FRONT_DESK)
+
+
+@clinic_member(*STAFF)
+def dashboard(request: ClinicRequest):
+    from knotwork.scheduling.selectors import list_appointments
+
+    everyone = request.GET.get("who") == "everyone" or request.membership.role == Role.FRONT_DESK
+    mine = None if everyone else request.user
+    now = timezone.now()
+    today = timezone.localdate()
+    day_start = datetime.datetime.combine(today, datetime.time.min, tzinfo=request.clinic.tzinfo)
+    appointments = list_appointments(
+        request.user, start=day_start, end=day_start + datetime.timedelta(days=1), practitioner=mine
+    )
+    context = {
+        "everyone": everyone,
+        "today": today,
+        "now": now,
+        "appointments": appointments,
+        "flags": selectors.list_open_flags(request.user, practitioner=mine),
+        "awaiting": selectors.check_ins_awaiting(request.user, now=now, practitioner=mine),
+        "missed": selectors.check_ins_missed(request.user, now=now, practitioner=mine),
+        "courses": [
+            plan
+            for plan in courses_ending_soon(request.user, today=today)
+            if mine is None or plan.practitioner_id == mine.pk
+        ],
+        "resolve_form": ResolveFlagForm(),
+    }
+    return render(request, "followup/dashboard.html", context)
+
+
+@clinic_member(*CLINICAL_ROLES)
+@require_http_methods(["GET", "POST"])
+def flag_resolve(request: ClinicRequest, flag_id):
+    flag = selectors.get_flag(request.user, flag_id)
+    form = ResolveFlagForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resolve_flag(flag=flag, by=request.user, resolution=form.cleaned_data["resolution"])
+        except ClinicRuleError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Flag resolved for {flag.patient.display_name}.")
+            return redirect(request.POST.get("next") or "followup:dashboard")
+    return render(request, "followup/flag_resolve.html", {"flag": flag, "form": form, "patient": flag.patient})
+
+
+@clinic_member(*STAFF)
+def patient_follow_up(request: ClinicRequest, patient_id):
+    patient = get_patient(request.user, patient_id)
+    return render(
+        request,
+        "followup/patient_follow_up.html",
+        {
+            "patient": patient,
+            "check_ins": selectors.list_check_ins(request.user, patient=patient),
+            "flags": selectors.list_flags(request.user, patient=patient),
+            "diary": selectors.diary_for_patient(patient)[:60],
+            "now": timezone.now(),
+        },
+    )
+
+
+@clinic_member(*STAFF)
+@require_POST
+def check_in_link(request: ClinicRequest, check_in_id):
+    """A fresh link for a check-in (to read out on the phone or send again); the old one stops working."""
+    from knotwork.portal.services import create_check_in_link, link_url
+
+    check_in = selectors.get_check_in(request.user, check_in_id)
+    if check_in.status not in (CheckInStatus.SCHEDULED, CheckInStatus.SENT):
+        messages.error(request, f"This check-in is {check_in.get_status_display().lower()}.")
+    else:
+        link, token = create_check_in_link(
+            check_in=check_in, expires_at=timezone.now() + services.CHECK_IN_ANSWER_WINDOW, by=request.user
+        )
+        messages.success(
+            request,
+            f"New check-in link (works once, until {timezone.localtime(link.expires_at):%a %d %b %H:%M}): "
+            f"{link_url(token)}",
+        )
+    return redirect("followup:patient", patient_id=check_in.patient.public_id)

@@ -1,0 +1,211 @@
+"""The one way to make and change treatment plans, their goals and home program, and to book the course."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from knotwork.assessment.models import Technique
+from knotwork.clinics.services import ClinicRuleError
+from knotwork.plans.models import PLAN_TRANSITIONS, Goal, HomeExercise, PlanStatus, TreatmentPlan
+
+
+@transaction.atomic
+def create_plan(
+    *,
+    patient,
+    practitioner,
+    by,
+    starts_on: datetime.date,
+    techniques: list[str],
+    diagnosis=None,
+    window_days_min: int | None = None,
+    window_days_max: int | None = None,
+    max_sessions: int | None = None,
+    notes: str = "",
+    goals: list[dict] | None = None,
+) -> TreatmentPlan:
+    """Start a course; the window and session limit default to the clinic's settings (seed: 4-14 days, 4)."""
+    clinic_settings = patient.clinic.settings
+    if TreatmentPlan.objects.filter(patient=patient, status=PlanStatus.ACTIVE).exists():
+        raise ClinicRuleError("This patient already has an active course. End it before starting a new one.")
+    if diagnosis is not None and diagnosis.patient_id != patient.pk:
+        raise ClinicRuleError("Choose one of this patient's diagnoses.")
+    if practitioner.membership.clinic_id != patient.clinic_id:
+        raise ClinicRuleError("Choose a practitioner of this clinic.")
+    unknown = [t for t in techniques if t not in Technique.values]
+    if unknown:
+        raise ValidationError({"techniques": "Choose techniques from the list."})
+    plan = TreatmentPlan(
+        clinic_id=patient.clinic_id,
+        patient=patient,
+        practitioner=practitioner,
+        diagnosis=diagnosis,
+        starts_on=starts_on,
+        window_days_min=window_days_min or clinic_settings.course_window_days_min,
+        window_days_max=window_days_max or clinic_settings.course_window_days_max,
+        max_sessions=max_sessions or clinic_settings.course_max_sessions,
+        techniques=list(dict.fromkeys(techniques)),
+        notes=notes.strip(),
+        created_by=by,
+    )
+    plan.full_clean()
+    plan.save()
+    for goal in goals or []:
+        add_goal(plan=plan, by=by, **goal)
+    return plan
+
+
+@transaction.atomic
+def update_plan(*, plan: TreatmentPlan, by, values: dict) -> TreatmentPlan:
+    plan = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.ACTIVE:
+        raise ClinicRuleError("A finished course cannot be changed.")
+    for field in ("starts_on", "window_days_min", "window_days_max", "max_sessions", "techniques", "notes"):
+        if field in values:
+            setattr(plan, field, values[field])
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+def _active(plan: TreatmentPlan) -> None:
+    if plan.status != PlanStatus.ACTIVE:
+        raise ClinicRuleError("This course has ended; start a new plan to change it.")
+
+
+@transaction.atomic
+def add_goal(*, plan: TreatmentPlan, by, description: str, measure: str, baseline=None, target=None) -> Goal:
+    _active(plan)
+    goal = Goal(
+        clinic_id=plan.clinic_id,
+        plan=plan,
+        description=description.strip(),
+        measure=measure,
+        baseline=baseline,
+        target=target,
+    )
+    goal.full_clean()
+    goal.save()
+    return goal
+
+
+@transaction.atomic
+def mark_goal_met(*, goal: Goal, by, met_on: datetime.date | None = None) -> Goal:
+    goal.met_on = met_on or timezone.localdate()
+    goal.save(update_fields=["met_on", "updated_at"])
+    return goal
+
+
+@transaction.atomic
+def add_home_exercise(
+    *,
+    plan: TreatmentPlan,
+    by,
+    name: str,
+    instructions: str = "",
+    muscle: str = "",
+    hold_seconds: int = 30,
+    repetitions: int = 3,
+    times_per_day: int = 2,
+) -> HomeExercise:
+    _active(plan)
+    exercise = HomeExercise(
+        clinic_id=plan.clinic_id,
+        plan=plan,
+        name=name.strip(),
+        instructions=instructions.strip(),
+        muscle=muscle,
+        hold_seconds=hold_seconds,
+        repetitions=repetitions,
+        times_per_day=times_per_day,
+        position=plan.home_program.count(),
+    )
+    exercise.full_clean()
+    exercise.save()
+    return exercise
+
+
+@transaction.atomic
+def remove_home_exercise(*, exercise: HomeExercise, by) -> None:
+    """Take a stretch out of the program; the row stays for the record of what the patient was given."""
+    if exercise.removed_at is None:
+        exercise.removed_at = timezone.now()
+        exercise.save(update_fields=["removed_at", "updated_at"])
+
+
+@transaction.atomic
+def book_course(*, plan: TreatmentPlan, appointment_type, slots: list[datetime.datetime], by, practitioner=None):
+    """Book the chosen slots for the course, all or none: a slot taken meanwhile stops the whole booking."""
+    from knotwork.scheduling.services import book_appointment
+
+    _active(plan)
+    if not slots:
+        raise ClinicRuleError("Choose at least one appointment to book.")
+    booked_or_done = plan.sessions.count() + plan.appointments.filter(status="booked").count()
+    if booked_or_done + len(slots) > plan.max_sessions:
+        raise ClinicRuleError(
+            f"The course allows {plan.max_sessions} sessions; {booked_or_done} are already booked or done."
+        )
+    window_end = plan.ends_on
+    tz = plan.patient.clinic.tzinfo
+    for slot in slots:
+        day = slot.astimezone(tz).date()
+        if not plan.starts_on <= day <= window_end:
+            raise ClinicRuleError(
+                f"{day:%a %d %b} is outside the course window ({plan.starts_on:%d %b}-{window_end:%d %b})."
+            )
+    return [
+        book_appointment(
+            patient=plan.patient,
+            practitioner=practitioner or plan.practitioner,
+            appointment_type=appointment_type,
+            starts_at=slot,
+            by=by,
+            plan=plan,
+        )
+        for slot in sorted(slots)
+    ]
+
+
+@transaction.atomic
+def end_plan(*, plan: TreatmentPlan, by, status: str, reason: str = "") -> TreatmentPlan:
+    """Close the course as completed (reviewed) or stopped; a stopped course needs a reason."""
+    plan = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
+    new = PlanStatus(status)
+    if new not in PLAN_TRANSITIONS[PlanStatus(plan.status)]:
+        raise ClinicRuleError(f"This course is already {plan.get_status_display().lower()}.")
+    if new == PlanStatus.STOPPED and len(reason.strip()) < 5:
+        raise ClinicRuleError("Say why the course stops early (for example: referred to the GP).")
+    plan.status = new
+    plan.end_reason = reason.strip()
+    plan.ended_at = timezone.now()
+    plan.save()
+    return plan
+
+
+def flag_courses_without_response(*, today: datetime.date | None = None, plans=None) -> int:
+    """Raise a reassess-or-refer flag for every active course whose review is due and shows no response."""
+    from knotwork.followup.models import FlagKind
+    from knotwork.followup.services import raise_flag
+    from knotwork.plans.selectors import course_review
+
+    plans = plans if plans is not None else TreatmentPlan.objects.filter(status=PlanStatus.ACTIVE)
+    raised = 0
+    for plan in plans.select_related("patient__clinic__settings"):
+        review = course_review(plan, today=today)
+        if review.needs_reassessment:
+            change = review.response.change
+            raise_flag(
+                patient=plan.patient,
+                kind=FlagKind.NOT_RESPONDING,
+                detail=(
+                    f"Pain {review.baseline.value} → {review.latest.value} ({change:+d}) over the course: below the "
+                    f"responder rule ({review.points} points or {review.percent} %). Reassess, or refer."
+                ),
+                plan=plan,
+                practitioner=plan.practitioner,
+            )
+            raised += 1
+    return raised
