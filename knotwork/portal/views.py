@@ -44,7 +44,8 @@ def link_create(request: ClinicRequest, patient_id):
     emailed = " and emailed to the patient" if patient.email else ""
     messages.success(
         request,
-        f"Private {link.get_purpose_display().lower()} link created{emailed}. It works once, until "
+        f"Private {link.get_purpose_display().lower()} link created{emailed}. It works "
+        f"{'as often as needed' if link.purpose == LinkPurpose.CARE else 'once'}, until "
         f"{link.expires_at:%b %d}: {services.link_url(token)}",
     )
     return redirect(patient)
@@ -224,7 +225,7 @@ def aftercare(request, token: str, session_id):
 @never_cache
 def appointment_ics(request, token: str, appointment_id):
     from knotwork.scheduling.selectors import list_upcoming_for_patient
-    from knotwork.scheduling.services import appointment_ics as build_ics
+    from knotwork.scheduling.ics import appointment_ics as build_ics
 
     link, ok = _care_link(token)
     if not ok:

@@ -1,0 +1,308 @@
+"""Treatment plans: the clinic's course defaults, booking the course, and an honest review at its end."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from knotwork.clinics.services import ClinicRuleError
+from knotwork.followup import services as followup
+from knotwork.followup.models import Flag, FlagKind
+from knotwork.plans import selectors, services
+from knotwork.plans.models import PlanStatus
+from knotwork.scheduling import services as scheduling
+from knotwork.scheduling.models import Appointment
+from knotwork.treatment import services as treatment
+from knotwork.treatment.tests.test_session import screened
+
+MONDAY = datetime.date(2026, 3, 2)  # Europe/London is on GMT until 29 March
+
+
+def clinic_hours(clinic, owner, practitioner):
+    clinic.time_zone = "Europe/London"
+    clinic.save()
+    kind = scheduling.create_appointment_type(clinic=clinic, name="Treatment", duration_minutes=45, by=owner)
+    scheduling.set_working_hours(
+        practitioner=practitioner,
+        clinic=clinic,
+        hours=[(day, datetime.time(9), datetime.time(17)) for day in range(5)],
+        by=owner,
+    )
+    return kind
+
+
+def new_plan(clinic, practitioner, **changes):
+    patient = screened(clinic, practitioner)
+    values = {"starts_on": MONDAY, "techniques": ["manual_therapy"]} | changes
+    return services.create_plan(patient=patient, practitioner=practitioner, by=practitioner, **values)
+
+
+def test_a_plan_takes_the_clinic_course_defaults(clinic_a, practitioner):
+    plan = new_plan(clinic_a, practitioner)
+    assert (plan.window_days_min, plan.window_days_max, plan.max_sessions) == (4, 14, 4)
+    assert plan.ends_on == MONDAY + datetime.timedelta(days=14)
+    assert plan.relief_from == MONDAY + datetime.timedelta(days=4)
+
+
+def test_a_clinic_that_changed_its_defaults_gets_its_own(clinic_a, practitioner):
+    clinic_a.settings.course_window_days_max = 21
+    clinic_a.settings.course_max_sessions = 6
+    clinic_a.settings.save()
+    plan = new_plan(clinic_a, practitioner)
+    assert (plan.window_days_max, plan.max_sessions) == (21, 6)
+
+
+def test_one_active_course_per_patient(clinic_a, practitioner):
+    plan = new_plan(clinic_a, practitioner)
+    with pytest.raises(ClinicRuleError, match="already has an active course"):
+        services.create_plan(
+            patient=plan.patient, practitioner=practitioner, by=practitioner, starts_on=MONDAY, techniques=[]
+        )
+    services.end_plan(plan=plan, by=practitioner, status="stopped", reason="Referred to the GP")
+    # A new course is allowed once the last one ended.
+    again = services.create_plan(
+        patient=plan.patient, practitioner=practitioner, by=practitioner, starts_on=MONDAY, techniques=[]
+    )
+    assert again.status == PlanStatus.ACTIVE
+
+
+def test_a_session_started_during_a_course_belongs_to_it(clinic_a, practitioner):
+    plan = new_plan(clinic_a, practitioner)
+    session = treatment.start_session(patient=plan.patient, by=practitioner, pain_before=6)
+    assert session.plan == plan
+
+
+@time_machine.travel(datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.UTC), tick=False)
+def test_the_practitioner_books_a_course_spread_across_the_window(practitioner_client, clinic_a, owner, practitioner):
+    kind = clinic_hours(clinic_a, owner, practitioner)
+    plan = new_plan(clinic_a, practitioner)
+    url = reverse("plans:propose", args=[plan.public_id])
+    page = practitioner_client.get(
+        url,
+        {
+            "practitioner": practitioner.membership.public_id,
+            "appointment_type": kind.public_id,
+            "preferred_time": "10:00",
+        },
+    )
+    proposals = page.context["proposals"]
+    local = [slot.astimezone(clinic_a.tzinfo) for slot in proposals]
+    assert [(s.date(), s.time()) for s in local] == [
+        (MONDAY, datetime.time(10)),
+        (MONDAY + datetime.timedelta(days=3), datetime.time(10)),
+        (MONDAY + datetime.timedelta(days=7), datetime.time(10)),
+        (MONDAY + datetime.timedelta(days=10), datetime.time(10)),
+    ]
+    assert "Monday 2 March, 10:00" in page.text
+    response = practitioner_client.post(
+        url,
+        {
+            "practitioner": practitioner.membership.public_id,
+            "appointment_type": kind.public_id,
+            "preferred_time": "10:00",
+            "slots": [slot.isoformat() for slot in proposals],
+        },
+    )
+    assert response.status_code == 302
+    booked = Appointment.objects.filter(plan=plan).order_by("starts_at")
+    assert [a.starts_at for a in booked] == proposals
+    # The course is full: nothing more is proposed, and booking more is refused.
+    again = practitioner_client.get(url)
+    assert "All sessions of this course are booked or done" in again.text
+
+
+@time_machine.travel(datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.UTC), tick=False)
+def test_a_slot_taken_meanwhile_stops_the_whole_booking_with_a_message(
+    practitioner_client, clinic_a, owner, practitioner
+):
+    kind = clinic_hours(clinic_a, owner, practitioner)
+    plan = new_plan(clinic_a, practitioner)
+    other = screened(clinic_a, practitioner)
+    slot = datetime.datetime(2026, 3, 5, 10, 0, tzinfo=clinic_a.tzinfo)
+    data = {
+        "practitioner": practitioner.membership.public_id,
+        "appointment_type": kind.public_id,
+        "slots": [slot.isoformat(), (slot + datetime.timedelta(days=1)).isoformat()],
+    }
+    scheduling.book_appointment(
+        patient=other, practitioner=practitioner, appointment_type=kind, starts_at=slot, by=owner
+    )
+    response = practitioner_client.post(reverse("plans:propose", args=[plan.public_id]), data)
+    assert response.status_code == 200
+    assert "taken meanwhile" in response.text
+    assert not Appointment.objects.filter(plan=plan).exists()
+
+
+def test_booking_more_than_the_course_allows_is_refused(clinic_a, owner, practitioner):
+    with time_machine.travel(datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.UTC), tick=False):
+        kind = clinic_hours(clinic_a, owner, practitioner)
+        plan = new_plan(clinic_a, practitioner, max_sessions=2)
+        slots = [datetime.datetime(2026, 3, d, 10, 0, tzinfo=clinic_a.tzinfo) for d in (2, 4, 6)]
+        with pytest.raises(ClinicRuleError, match="allows 2 sessions"):
+            services.book_course(plan=plan, appointment_type=kind, slots=slots, by=practitioner)
+        with pytest.raises(ClinicRuleError, match="outside the course window"):
+            services.book_course(
+                plan=plan,
+                appointment_type=kind,
+                slots=[datetime.datetime(2026, 3, 20, 10, 0, tzinfo=clinic_a.tzinfo)],
+                by=practitioner,
+            )
+    assert not Appointment.objects.exists()
+
+
+def test_front_desk_books_the_course_but_cannot_write_the_plan(front_desk_client, clinic_a, practitioner):
+    plan = new_plan(clinic_a, practitioner)
+    assert front_desk_client.get(reverse("plans:create", args=[plan.patient.public_id])).status_code == 403
+    assert front_desk_client.get(reverse("plans:detail", args=[plan.public_id])).status_code == 200
+    assert (
+        front_desk_client.post(
+            reverse("plans:goal_add", args=[plan.public_id]), {"goal-description": "x", "goal-measure": "pain"}
+        ).status_code
+        == 403
+    )
+
+
+def test_another_clinic_gets_404_on_the_plan(practitioner_b_client, clinic_a, practitioner):
+    plan = new_plan(clinic_a, practitioner)
+    for name in ("plans:detail", "plans:propose", "plans:review_pdf"):
+        assert practitioner_b_client.get(reverse(name, args=[plan.public_id])).status_code == 404
+
+
+def test_the_plan_form_starts_from_the_clinic_settings_and_keeps_typed_values_on_error(
+    practitioner_client, clinic_a, practitioner
+):
+    patient = screened(clinic_a, practitioner)
+    url = reverse("plans:create", args=[patient.public_id])
+    page = practitioner_client.get(url)
+    assert 'name="window_days_max" value="14"' in page.text
+    assert 'name="max_sessions" value="4"' in page.text
+    bad = practitioner_client.post(
+        url,
+        {
+            "practitioner": practitioner.membership.public_id,
+            "starts_on": "2026-03-02",
+            "window_days_min": "10",
+            "window_days_max": "5",
+            "max_sessions": "4",
+            "techniques": ["manual_therapy"],
+            "notes": "Focus on the upper trapezius",
+            "goal-description": "Sit through a meeting",
+            "goal-measure": "pain",
+            "goal-target": "",
+        },
+    )
+    assert bad.status_code == 200
+    assert "must not be before its start" in bad.text
+    assert "Focus on the upper trapezius" in bad.text
+    assert "Sit through a meeting" in bad.text
+    good = practitioner_client.post(
+        url,
+        {
+            "practitioner": practitioner.membership.public_id,
+            "starts_on": "2026-03-02",
+            "window_days_min": "4",
+            "window_days_max": "14",
+            "max_sessions": "4",
+            "techniques": ["manual_therapy", "dry_needling"],
+            "goal-description": "Sit through a one-hour meeting",
+            "goal-measure": "pain",
+            "goal-baseline": "6",
+            "goal-target": "3",
+        },
+    )
+    plan = patient.plans.get()
+    assert good.url == reverse("plans:propose", args=[plan.public_id])
+    assert plan.goals.get().target == 3
+    assert plan.techniques == ["manual_therapy", "dry_needling"]
+
+
+def pain_course(clinic, practitioner, first: int, later: int):
+    """A course with a first session at pain `first`, then a check-in at `later`."""
+    plan = new_plan(clinic, practitioner)
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC), tick=False):
+        session = treatment.start_session(patient=plan.patient, by=practitioner, pain_before=first)
+    with time_machine.travel(datetime.datetime(2026, 3, 2, 10, 0, tzinfo=datetime.UTC), tick=False):
+        treatment.finish_session(session=session, by=practitioner, pain_after=max(first - 3, 0))
+    check_in = session.check_ins.get(is_last=True)
+    with time_machine.travel(datetime.datetime(2026, 3, 3, 22, 0, tzinfo=datetime.UTC), tick=False):
+        followup.record_check_in(check_in=check_in, soreness=1, pain=later)
+    return plan
+
+
+@pytest.mark.parametrize(
+    ("first", "later", "responder", "by_points", "by_percent"),
+    [
+        (6, 4, True, True, True),  # -2 (33 %): both rules
+        (9, 7, True, True, False),  # -2 (22 %): points only
+        (3, 2, True, False, True),  # -1 (33 %): percent only
+        (5, 4, False, False, False),  # -1 (20 %): neither
+        (0, 0, False, False, None),  # baseline 0: percent not evaluable
+    ],
+)
+def test_the_course_review_applies_the_clinic_responder_rule(
+    clinic_a, practitioner, first, later, responder, by_points, by_percent
+):
+    plan = pain_course(clinic_a, practitioner, first, later)
+    review = selectors.course_review(plan, today=datetime.date(2026, 3, 20))
+    assert review.due
+    assert (review.baseline.value, review.latest.value) == (first, later)
+    assert review.latest.source == "check-in"
+    assert (review.responder, review.response.by_points, review.response.by_percent) == (
+        responder,
+        by_points,
+        by_percent,
+    )
+    assert review.needs_reassessment is not responder
+
+
+def test_the_responder_thresholds_are_clinic_settings(clinic_a, practitioner):
+    clinic_a.settings.responder_points = 3
+    clinic_a.settings.responder_percent = 50
+    clinic_a.settings.save()
+    plan = pain_course(clinic_a, practitioner, 6, 4)
+    assert selectors.course_review(plan, today=datetime.date(2026, 3, 20)).responder is False
+
+
+def test_the_pain_just_after_a_session_does_not_count_as_the_course_outcome(clinic_a, practitioner):
+    plan = new_plan(clinic_a, practitioner)
+    session = treatment.start_session(patient=plan.patient, by=practitioner, pain_before=7)
+    treatment.finish_session(session=session, by=practitioner, pain_after=1)
+    review = selectors.course_review(plan, today=datetime.date(2026, 3, 20))
+    assert review.response is None
+
+
+def test_a_course_that_ends_without_a_response_raises_a_reassess_flag_once(clinic_a, practitioner):
+    plan = pain_course(clinic_a, practitioner, 5, 4)
+    assert services.flag_courses_without_response(today=datetime.date(2026, 3, 10)) == 0  # window still open
+    assert services.flag_courses_without_response(today=datetime.date(2026, 3, 16)) == 1
+    services.flag_courses_without_response(today=datetime.date(2026, 3, 17))
+    flag = Flag.objects.get(kind=FlagKind.NOT_RESPONDING)
+    assert flag.plan == plan
+    assert "Pain 5 → 4" in flag.detail
+
+
+def test_the_review_on_the_plan_page_says_responder_or_not_and_flags_reassessment(
+    practitioner_client, clinic_a, practitioner
+):
+    plan = pain_course(clinic_a, practitioner, 5, 4)
+    with time_machine.travel(datetime.datetime(2026, 3, 20, 9, 0, tzinfo=datetime.UTC), tick=False):
+        page = practitioner_client.get(plan.get_absolute_url())
+    assert "Not a responder" in page.text
+    assert "Reassess or refer" in page.text
+    plan = pain_course(clinic_a, practitioner, 6, 3)
+    with time_machine.travel(datetime.datetime(2026, 3, 20, 9, 0, tzinfo=datetime.UTC), tick=False):
+        page = practitioner_client.get(plan.get_absolute_url())
+    assert "<strong>Responder</strong>" in page.text
+    assert "Reassess or refer" not in page.text
+
+
+def test_ending_a_course_early_needs_a_reason(clinic_a, practitioner):
+    plan = new_plan(clinic_a, practitioner)
+    with pytest.raises(ClinicRuleError, match="Say why"):
+        services.end_plan(plan=plan, by=practitioner, status="stopped")
+    services.end_plan(plan=plan, by=practitioner, status="completed")
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.COMPLETED
+    with pytest.raises(ClinicRuleError, match="already completed"):
+        services.end_plan(plan=plan, by=practitioner, status="stopped", reason="Changed my mind")
