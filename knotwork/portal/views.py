@@ -224,8 +224,8 @@ def aftercare(request, token: str, session_id):
 @public
 @never_cache
 def appointment_ics(request, token: str, appointment_id):
-    from knotwork.scheduling.selectors import list_upcoming_for_patient
     from knotwork.scheduling.ics import appointment_ics as build_ics
+    from knotwork.scheduling.selectors import list_upcoming_for_patient
 
     link, ok = _care_link(token)
     if not ok:
