@@ -37,9 +37,11 @@ def test_a_reminder_is_not_sent_before_it_is_due_and_only_once_when_due(booked, 
     message = mail.outbox[0]
     assert message.to == [booked.patient.email]
     assert "Wednesday 4 March 2026 at 10:00 (Europe/London time)" in message.body
-    assert london.name in message.body and practitioner_name(booked.practitioner) in message.body
+    assert london.name in message.body
+    assert practitioner_name(booked.practitioner) in message.body
     assert "phone the clinic on +44 20 7946 0000" in message.body
-    assert "Treatment" not in message.body and booked.patient.last_name not in message.body
+    assert "Treatment" not in message.body
+    assert booked.patient.last_name not in message.body
     record = PatientMessage.objects.get()
     assert (record.purpose, record.reference) == ("reminder", str(booked.public_id))
     booked.refresh_from_db()

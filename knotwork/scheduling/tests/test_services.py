@@ -57,7 +57,7 @@ def test_the_database_itself_refuses_a_second_block_for_a_practitioner(london, p
 
 def test_outside_working_hours_is_refused_unless_staff_choose_it(london, patient, practitioner, front_desk, treatment):
     evening = at(london, MONDAY, 16, 30)  # 45 minutes would end at 17:15
-    with pytest.raises(ClinicRuleError, match="outside .* working hours"):
+    with pytest.raises(ClinicRuleError, match=r"outside .* working hours"):
         book(patient, practitioner, treatment, evening, by=front_desk)
     appointment = book(patient, practitioner, treatment, evening, by=front_desk, allow_outside_hours=True)
     assert appointment.outside_hours

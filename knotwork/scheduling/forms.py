@@ -1,0 +1,179 @@
+import datetime
+
+from django import forms
+
+from knotwork.clinics.services import ClinicRuleError
+from knotwork.patients.models import PatientStatus
+from knotwork.patients.selectors import list_patients
+from knotwork.scheduling import clock, selectors, services
+from knotwork.scheduling.models import AppointmentType, Weekday
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME = forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
+
+
+class PractitionerChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return selectors.practitioner_name(obj.user)
+
+
+class PatientChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.last_name}, {obj.first_name} ({obj.chart_number}, born {obj.date_of_birth:%Y-%m-%d})"
+
+
+class WhenMixin:
+    """Turn the typed local date and time into one instant, refusing a time the clocks skip."""
+
+    clinic = None
+
+    def clean(self):
+        data = super().clean()
+        day, at = data.get("date"), data.get("time")
+        if day and at:
+            try:
+                data["starts_at"] = services.local_start(day=day, at=at, clinic=self.clinic)
+            except ClinicRuleError as error:
+                self.add_error("time", str(error))
+        return data
+
+
+class BookForm(WhenMixin, forms.Form):
+    patient = PatientChoice(queryset=None, to_field_name="public_id", empty_label="Choose a patient")
+    practitioner = PractitionerChoice(queryset=None, to_field_name="public_id", empty_label="Choose a practitioner")
+    appointment_type = forms.ModelChoiceField(
+        label="Appointment type", queryset=None, to_field_name="public_id", empty_label="Choose a type"
+    )
+    date = forms.DateField(widget=DATE)
+    time = forms.TimeField(widget=TIME, help_text="Clinic time, on a 5-minute mark (e.g. 10:15).")
+    notes = forms.CharField(
+        required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}), help_text="For staff only."
+    )
+    allow_outside_hours = forms.BooleanField(label="Book outside working hours", required=False)
+
+    def __init__(self, *args, user, clinic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+        self.fields["patient"].queryset = list_patients(user).exclude(status=PatientStatus.DISCHARGED)
+        self.fields["practitioner"].queryset = selectors.list_practitioners(user)
+        self.fields["appointment_type"].queryset = selectors.list_appointment_types(user, active_only=True)
+
+
+class MoveForm(WhenMixin, forms.Form):
+    date = forms.DateField(label="New date", widget=DATE)
+    time = forms.TimeField(label="New time", widget=TIME, help_text="Clinic time, on a 5-minute mark.")
+    practitioner = PractitionerChoice(queryset=None, to_field_name="public_id", empty_label=None)
+    allow_outside_hours = forms.BooleanField(label="Book outside working hours", required=False)
+
+    def __init__(self, *args, user, clinic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+        self.fields["practitioner"].queryset = selectors.list_practitioners(user)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for cancelling", max_length=300, help_text="For example: patient unwell, will call to rebook."
+    )
+
+
+class AppointmentTypeForm(forms.ModelForm):
+    class Meta:
+        model = AppointmentType
+        fields = ["name", "duration_minutes", "is_active"]
+        widgets = {"duration_minutes": forms.NumberInput(attrs={"step": 5, "min": 5, "max": 480})}
+
+
+STRETCHES = (1, 2)
+
+
+class WorkingHoursForm(forms.Form):
+    """Two stretches a day (e.g. 09:00-12:30 and 13:30-17:00); leave a day empty when not working."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for day in Weekday:
+            for n in STRETCHES:
+                second = ", second stretch" if n == 2 else ""
+                self.fields[f"d{day.value}_{n}_starts"] = forms.TimeField(
+                    label=f"{day.label}{second} from", required=False, widget=TIME
+                )
+                self.fields[f"d{day.value}_{n}_ends"] = forms.TimeField(
+                    label=f"{day.label}{second} to", required=False, widget=TIME
+                )
+
+    @staticmethod
+    def initial_from(rows) -> dict:
+        initial, seen = {}, {}
+        for row in rows:
+            n = seen[row.weekday] = seen.get(row.weekday, 0) + 1
+            if n in STRETCHES:
+                initial[f"d{row.weekday}_{n}_starts"] = row.starts
+                initial[f"d{row.weekday}_{n}_ends"] = row.ends
+        return initial
+
+    def days(self):
+        """Bound fields grouped by weekday, for the template."""
+        return [
+            (day.label, [(self[f"d{day.value}_{n}_starts"], self[f"d{day.value}_{n}_ends"]) for n in STRETCHES])
+            for day in Weekday
+        ]
+
+    def clean(self):
+        data = super().clean()
+        hours = []
+        for day in Weekday:
+            for n in STRETCHES:
+                start_key, end_key = f"d{day.value}_{n}_starts", f"d{day.value}_{n}_ends"
+                starts, ends = data.get(start_key), data.get(end_key)
+                if start_key in self.errors or end_key in self.errors:
+                    continue
+                if (starts is None) != (ends is None):
+                    self.add_error(end_key if ends is None else start_key, "Give both the start and the end.")
+                elif starts is not None and ends is not None:
+                    if ends != datetime.time(0) and ends <= starts:
+                        self.add_error(end_key, "The end must be after the start.")
+                    else:
+                        hours.append((day.value, starts, ends))
+        data["hours"] = hours
+        return data
+
+
+class TimeOffForm(forms.Form):
+    starts_on = forms.DateField(label="From (date)", widget=DATE)
+    starts_time = forms.TimeField(
+        label="From (time)", required=False, widget=TIME, help_text="Empty: from the start of the day."
+    )
+    ends_on = forms.DateField(label="Until (date)", widget=DATE)
+    ends_time = forms.TimeField(
+        label="Until (time)", required=False, widget=TIME, help_text="Empty: until the end of the day."
+    )
+    reason = forms.CharField(required=False, max_length=200, help_text="Staff see this, e.g. annual leave.")
+
+    def __init__(self, *args, clinic, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+
+    def clean(self):
+        data = super().clean()
+        tz = self.clinic.tzinfo
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if not (starts_on and ends_on):
+            return data
+        try:
+            starts_at = (
+                clock.to_utc(starts_on, data["starts_time"], tz)
+                if data.get("starts_time")
+                else clock.day_bounds(starts_on, tz)[0]
+            )
+            ends_at = (
+                clock.to_utc(ends_on, data["ends_time"], tz)
+                if data.get("ends_time")
+                else clock.day_bounds(ends_on, tz)[1]
+            )
+        except clock.NonexistentTime as error:
+            raise forms.ValidationError(str(error)) from None
+        if ends_at <= starts_at:
+            self.add_error("ends_on", "Time off must end after it starts.")
+        data["starts_at"], data["ends_at"] = starts_at, ends_at
+        return data
