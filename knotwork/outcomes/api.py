@@ -1,3 +1,55 @@
-from ninja import Router
+from uuid import UUID
+
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+
+from knotwork.outcomes import selectors, services
+from knotwork.outcomes.models import Instrument
+from knotwork.outcomes.schemas import QuestionnaireIn, QuestionnaireOut
+from knotwork.patients.selectors import get_patient
 
 router = Router(tags=["outcomes"])
+
+
+class QuestionnaireFilter(Schema):
+    instrument: Instrument | None = None
+
+
+@router.get(
+    "/patients/{uuid:patient_id}/questionnaires",
+    response=list[QuestionnaireOut],
+    summary="A patient's questionnaires, newest first, with their scores",
+)
+def list_questionnaires(request, patient_id: UUID, filters: Query[QuestionnaireFilter]):
+    patient = get_patient(request.auth, patient_id)
+    return selectors.list_questionnaires(request.auth, patient, instrument=filters.instrument or "").select_related(
+        "patient"
+    )
+
+
+@router.post(
+    "/patients/{uuid:patient_id}/questionnaires",
+    response={201: QuestionnaireOut},
+    summary="Record a questionnaire; answers are scored exactly (null = skipped), impossible answers refused",
+)
+def record_questionnaire(request, patient_id: UUID, payload: QuestionnaireIn):
+    patient = get_patient(request.auth, patient_id)
+    session = selectors.get_patient_session(request.auth, patient, payload.session) if payload.session else None
+    plan = selectors.get_patient_plan(request.auth, patient, payload.plan) if payload.plan else None
+    if plan is None and session is not None and session.plan_id:
+        plan = session.plan
+    taken_at = payload.taken_at
+    if taken_at is not None and timezone.is_naive(taken_at):
+        taken_at = timezone.make_aware(taken_at, patient.clinic.tzinfo)
+    response = services.record_questionnaire(
+        patient=patient,
+        instrument=payload.instrument,
+        occasion=payload.occasion,
+        answers=payload.answers,
+        activities=payload.activities,
+        by=request.auth,
+        session=session,
+        plan=plan,
+        taken_at=taken_at,
+    )
+    return Status(201, response)

@@ -152,3 +152,77 @@ def responder(baseline: int, followup: int, *, points: int = 2, percent: int = 3
     by_points = drop >= points
     by_percent = None if baseline == 0 else Fraction(drop, baseline) >= Fraction(percent, 100)
     return Response(by_points or bool(by_percent), by_points, by_percent, -drop)
+
+
+# --- Change since the baseline -------------------------------------------------------------------------------------
+
+BETTER_WHEN_LOWER = {"nprs", "odi", "ndi"}  # PSFS: higher is better
+
+
+@dataclass(frozen=True)
+class Change:
+    """A follow-up against the baseline, in the unit the clinic's important-change setting uses."""
+
+    instrument: str
+    change: Fraction  # follow-up minus baseline: ODI percent points, NDI raw points, PSFS mean, pain points
+    unit: str
+    threshold: int
+    matched: int  # PSFS: activities rated at both; otherwise the items compared (always all)
+
+    @property
+    def improved(self) -> bool:
+        return self.change < 0 if self.instrument in BETTER_WHEN_LOWER else self.change > 0
+
+    @property
+    def important(self) -> bool:
+        return abs(self.change) >= self.threshold
+
+    @property
+    def verdict(self) -> str:
+        if self.change == 0:
+            return "no change"
+        direction = "improvement" if self.improved else "worsening"
+        size = "important" if self.important else "below the important change"
+        return f"{direction}, {size} ({self.threshold} {self.unit})"
+
+    @property
+    def change_display(self) -> str:
+        value = round_half_up(self.change)
+        return f"{'+' if value > 0 else ''}{value} {self.unit}"
+
+
+def _psfs_ratings(activities: list[str], answers: list[int | None]) -> dict[str, int]:
+    return {name.strip().casefold(): a for name, a in zip(activities, answers, strict=False) if a is not None}
+
+
+def compare(
+    instrument: str,
+    baseline: list[int | None],
+    followup: list[int | None],
+    *,
+    threshold: int,
+    baseline_activities: list[str] | None = None,
+    followup_activities: list[str] | None = None,
+) -> Change | None:
+    """Change from the baseline answers to the follow-up's; None when nothing can be compared.
+
+    ODI in percent points, NDI in raw points (Vernon's bands and MCID are raw), PSFS as the mean of the activities
+    rated at both times (a newly named activity has no baseline), pain in points.
+    """
+    instrument = instrument.lower()
+    if instrument == "psfs":
+        before = _psfs_ratings(baseline_activities or [], baseline)
+        after = _psfs_ratings(followup_activities or [], followup)
+        matched = [name for name in before if name in after]
+        if not matched:
+            return None
+        change = Fraction(sum(after[n] for n in matched), len(matched)) - Fraction(
+            sum(before[n] for n in matched), len(matched)
+        )
+        return Change("psfs", change, "points", threshold, len(matched))
+    first, last = score(instrument, baseline), score(instrument, followup)
+    if instrument == "odi":
+        return Change("odi", last.percent - first.percent, "points", threshold, last.answered)
+    if instrument == "ndi":
+        return Change("ndi", last.raw - first.raw, "raw points", threshold, last.answered)
+    return Change(instrument, last.raw - first.raw, "points", threshold, 1)

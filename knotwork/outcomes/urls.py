@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from knotwork.outcomes import views
 
 app_name = "outcomes"
-urlpatterns = []
+urlpatterns = [
+    path("patients/<uuid:patient_id>/", views.patient_list, name="patient_list"),
+    path("patients/<uuid:patient_id>/record/", views.record, name="record"),
+    path("questionnaires/<uuid:public_id>/", views.detail, name="detail"),
+    path("wording/", views.wording, name="wording"),
+]

@@ -1,0 +1,283 @@
+"""Outcome charts as SVG strings: the pain trajectory and a questionnaire trajectory. No Django.
+
+The same SVG goes inline into HTML pages and into WeasyPrint PDFs, so:
+- colours are SVG presentation attributes (`fill="#..."`), never CSS: the page's CSP forbids inline styles and
+  WeasyPrint ignores CSS fills on inline SVG; matplotlib's `style` attributes are rewritten and its `<style>` dropped;
+- text stays text (`svg.fonttype: none`) in the default sans-serif, so no font files are embedded or fetched;
+- output is deterministic (fixed `svg.hashsalt`, no date or creator metadata): the same points give the same bytes;
+- the root carries `role="img"`, an `aria-label` and a `<title>` that say what the chart shows in words.
+"""
+
+import datetime
+import io
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import dates as mdates
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+ET.register_namespace("", SVG_NS)
+ET.register_namespace("xlink", XLINK_NS)
+
+PRESENTATION = {
+    "clip-path",
+    "clip-rule",
+    "dominant-baseline",
+    "fill",
+    "fill-opacity",
+    "fill-rule",
+    "font-family",
+    "font-size",
+    "font-style",
+    "font-weight",
+    "opacity",
+    "stroke",
+    "stroke-dasharray",
+    "stroke-dashoffset",
+    "stroke-linecap",
+    "stroke-linejoin",
+    "stroke-miterlimit",
+    "stroke-opacity",
+    "stroke-width",
+    "text-anchor",
+    "visibility",
+}
+INK = "#1d2a30"
+MUTED = "#5b6b72"
+GRID = "#d8e0e2"
+LINE = "#0f5c63"
+THRESHOLD = "#1e6b3a"
+BAND = "#e5f4ea"
+PAIN_STYLES = {  # label: (marker, colour)
+    "before session": ("o", "#b3261e"),
+    "after session": ("s", "#0f5c63"),
+    "check-in": ("^", "#8a5a00"),
+    "pain rating": ("D", "#2b6cb0"),
+}
+QUESTIONNAIRES = {  # instrument: (name, axis label, lowest, highest, lower is better)
+    "odi": ("Oswestry Disability Index (%)", "ODI %", 0, 100, True),
+    "ndi": ("Neck Disability Index (%)", "NDI %", 0, 100, True),
+    "psfs": ("Patient-Specific Functional Scale (mean 0-10)", "PSFS mean", 0, 10, False),
+    "nprs": ("Pain rating (0-10)", "Pain 0-10", 0, 10, True),
+}
+
+
+@dataclass(frozen=True)
+class Point:
+    at: datetime.datetime
+    value: float
+    label: str = ""
+
+
+def _number(value: float) -> str:
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def _day(at: datetime.datetime, tz: datetime.tzinfo | None) -> str:
+    local = at.astimezone(tz) if tz is not None and at.tzinfo is not None else at
+    return f"{local:%d %b %Y}".lstrip("0")
+
+
+def _rc(salt: str) -> dict:
+    return {
+        "svg.fonttype": "none",
+        "svg.hashsalt": f"knotwork-{salt}",
+        "font.family": "sans-serif",
+        "font.size": 10,
+        "axes.edgecolor": MUTED,
+        "axes.labelcolor": INK,
+        "xtick.color": MUTED,
+        "ytick.color": MUTED,
+        "text.color": INK,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+
+
+def _figure() -> tuple[Figure, object]:
+    figure = Figure(figsize=(7.2, 3.0), dpi=72)
+    axes = figure.add_subplot()
+    axes.grid(axis="y", color=GRID, linewidth=0.8)
+    axes.set_axisbelow(True)
+    return figure, axes
+
+
+def _time_axis(axes, points: Sequence[Point], tz) -> None:
+    locator = mdates.AutoDateLocator(minticks=2, maxticks=7, tz=tz)
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b", tz=tz))
+    first, last = points[0].at, points[-1].at
+    if first == last:
+        first, last = first - datetime.timedelta(days=1), last + datetime.timedelta(days=1)
+    pad = (last - first) * 0.04
+    axes.set_xlim(first - pad, last + pad)
+
+
+def _render(figure: Figure, salt: str, label: str) -> str:
+    buffer = io.StringIO()
+    with rc_context(_rc(salt)):
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches=None)
+    return _clean(buffer.getvalue(), label)
+
+
+def _clean(svg: str, label: str) -> str:
+    """Turn matplotlib's SVG into one that needs no CSS, carries its summary, and drops unused ids."""
+    root = ET.fromstring(svg.encode())  # noqa: S314 (our own matplotlib output, never user input)
+    referenced = set(re.findall(r"url\(#([^)]+)\)", svg)) | set(re.findall(r'href="#([^"]+)"', svg))
+    for parent in root.iter():
+        for child in list(parent):
+            tag = child.tag.split("}")[-1]
+            if tag in {"metadata", "style"}:
+                parent.remove(child)
+    for element in root.iter():
+        style = element.attrib.pop("style", "")
+        for declaration in style.split(";"):
+            name, _, value = declaration.partition(":")
+            name, value = name.strip(), value.strip()
+            if name in PRESENTATION and value:
+                element.set(name, value)
+        if element.get("id") and element.get("id") not in referenced:
+            del element.attrib["id"]
+    # The stylesheet matplotlib writes sets these for every element; as attributes on the root they are inherited.
+    root.set("stroke-linejoin", "round")
+    root.set("stroke-linecap", "butt")
+    root.set("role", "img")
+    root.set("aria-label", label)
+    root.set("class", "outcome-chart")
+    title = ET.Element(f"{{{SVG_NS}}}title")
+    title.text = label
+    root.insert(0, title)
+    return ET.tostring(root, encoding="unicode")
+
+
+def _empty(label: str, salt: str) -> str:
+    figure, axes = _figure()
+    axes.set_axis_off()
+    axes.text(0.5, 0.5, "Nothing recorded yet.", ha="center", va="center", color=MUTED, transform=axes.transAxes)
+    return _render(figure, salt, label)
+
+
+def pain_chart(
+    points: Sequence[Point],
+    *,
+    responder_points: int = 2,
+    baseline: float | None = None,
+    tz: datetime.tzinfo | None = None,
+    title: str = "Pain (0-10)",
+) -> str:
+    """Pain over time by kind of reading, with the responder threshold (baseline minus points) dashed.
+
+    The baseline is the first reading unless given (e.g. the intake pain).
+    """
+    points = sorted(points, key=lambda p: p.at)
+    if not points:
+        return _empty(f"{title}: nothing recorded yet.", "pain")
+    start = points[0].value if baseline is None else baseline
+    threshold = max(start - responder_points, 0)
+    with rc_context(_rc("pain")):
+        figure, axes = _figure()
+        axes.plot([p.at for p in points], [p.value for p in points], color="#9fb1b5", linewidth=1.5, zorder=1)
+        for kind, (marker, colour) in PAIN_STYLES.items():
+            mine = [p for p in points if p.label == kind]
+            if mine:
+                axes.plot(
+                    [p.at for p in mine],
+                    [p.value for p in mine],
+                    linestyle="none",
+                    marker=marker,
+                    markersize=7,
+                    color=colour,
+                    label=kind.capitalize(),
+                    zorder=3,
+                )
+        others = [p for p in points if p.label not in PAIN_STYLES]
+        if others:
+            axes.plot([p.at for p in others], [p.value for p in others], "o", color=MUTED, label="Other", zorder=3)
+        axes.axhline(
+            threshold,
+            color=THRESHOLD,
+            linestyle="--",
+            linewidth=1.5,
+            label=f"Responder line ({_number(threshold)})",
+            zorder=2,
+        )
+        axes.set_ylim(-0.3, 10.3)
+        axes.set_yticks(range(0, 11, 2))
+        axes.set_ylabel("Pain 0-10")
+        _time_axis(axes, points, tz)
+        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
+        figure.subplots_adjust(left=0.08, right=0.72, top=0.95, bottom=0.12)
+    last = points[-1]
+    label = (
+        f"{title}: {len(points)} readings from {_day(points[0].at, tz)} to {_day(last.at, tz)}; "
+        f"first {_number(points[0].value)}, latest {_number(last.value)}"
+        f"{f' ({last.label})' if last.label else ''}, lowest {_number(min(p.value for p in points))}, "
+        f"highest {_number(max(p.value for p in points))}. Baseline {_number(start)}; "
+        f"responder threshold {_number(threshold)} (a drop of {responder_points} points)."
+    )
+    return _render(figure, "pain", label)
+
+
+def questionnaire_chart(
+    points: Sequence[Point],
+    *,
+    instrument: str,
+    important_change: float,
+    tz: datetime.tzinfo | None = None,
+) -> str:
+    """One questionnaire's scores over time, with the band of change smaller than the important change shaded.
+
+    `important_change` is in the plotted unit (ODI/NDI percent points, PSFS mean points); the band runs from the
+    baseline (the first score) toward better by that much: a later score beyond the band is an important improvement.
+    """
+    name, axis_label, lowest, highest, lower_is_better = QUESTIONNAIRES[instrument]
+    points = sorted(points, key=lambda p: p.at)
+    if not points:
+        return _empty(f"{name}: nothing recorded yet.", instrument)
+    start = points[0].value
+    target = start - important_change if lower_is_better else start + important_change
+    target = min(max(target, lowest), highest)
+    with rc_context(_rc(instrument)):
+        figure, axes = _figure()
+        axes.axhspan(
+            min(start, target),
+            max(start, target),
+            facecolor=BAND,
+            edgecolor="none",
+            label=f"Change under {_number(important_change)}",
+            zorder=0,
+        )
+        axes.axhline(target, color=THRESHOLD, linestyle="--", linewidth=1.5, label="Important change", zorder=1)
+        axes.plot(
+            [p.at for p in points],
+            [p.value for p in points],
+            color=LINE,
+            marker="o",
+            markersize=7,
+            linewidth=2,
+            label="Score",
+            zorder=3,
+        )
+        margin = (highest - lowest) * 0.03
+        axes.set_ylim(lowest - margin, highest + margin)
+        axes.set_ylabel(axis_label)
+        _time_axis(axes, points, tz)
+        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
+        figure.subplots_adjust(left=0.08, right=0.72, top=0.95, bottom=0.12)
+    direction = "lower" if lower_is_better else "higher"
+    label = (
+        f"{name}: {len(points)} scores from {_day(points[0].at, tz)} to {_day(points[-1].at, tz)}: "
+        + ", ".join(_number(p.value) for p in points[:12])
+        + ("…" if len(points) > 12 else "")
+        + f". Baseline {_number(start)}; an important change reaches {_number(target)} ({direction} is better)."
+    )
+    return _render(figure, instrument, label)

@@ -1,0 +1,178 @@
+"""Scoped reads of questionnaires, the change since each baseline, and the series the charts plot."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from knotwork.outcomes import scoring
+from knotwork.outcomes.charts import Point
+from knotwork.outcomes.models import Instrument, QuestionnaireResponse, QuestionnaireText
+
+IMPORTANT_CHANGE_SETTING = {
+    Instrument.ODI: "odi_important_change",
+    Instrument.NDI: "ndi_important_change",
+    Instrument.PSFS: "psfs_important_change",
+    Instrument.NPRS: "responder_points",
+}
+
+
+def list_questionnaires(user, patient, *, instrument: str = "") -> QuerySet[QuestionnaireResponse]:
+    responses = QuestionnaireResponse.objects.for_user(user).filter(patient=patient)
+    if instrument:
+        responses = responses.filter(instrument=instrument)
+    return responses.select_related("recorded_by", "session", "plan")
+
+
+def get_questionnaire(user, public_id) -> QuestionnaireResponse:
+    return get_object_or_404(
+        QuestionnaireResponse.objects.for_user(user).select_related("patient", "recorded_by", "wording"),
+        public_id=public_id,
+    )
+
+
+def list_wordings(user) -> QuerySet[QuestionnaireText]:
+    return QuestionnaireText.objects.for_user(user).select_related("uploaded_by")
+
+
+def current_wording(clinic, instrument: str) -> QuestionnaireText | None:
+    """The clinic's newest upload of the licensed wording, or None (then only section names are shown)."""
+    return QuestionnaireText.objects.filter(clinic=clinic, instrument=instrument).order_by("-created_at").first()
+
+
+def get_patient_session(user, patient, public_id):
+    session_model = apps.get_model("treatment", "TreatmentSession")
+    return get_object_or_404(session_model.objects.for_user(user), patient=patient, public_id=public_id)
+
+
+def get_patient_plan(user, patient, public_id):
+    plan_model = apps.get_model("plans", "TreatmentPlan")
+    return get_object_or_404(plan_model.objects.for_user(user), patient=patient, public_id=public_id)
+
+
+def active_plan(patient):
+    """The patient's active course, linked to a new response by default."""
+    plan_model = apps.get_model("plans", "TreatmentPlan")
+    return plan_model.objects.filter(patient=patient, status="active").order_by("-starts_on").first()
+
+
+def baseline_psfs(patient, *, plan=None) -> QuestionnaireResponse | None:
+    """The first PSFS the patient answered (in the course when given): follow-ups re-rate its activities."""
+    responses = QuestionnaireResponse.objects.filter(patient=patient, instrument=Instrument.PSFS)
+    if plan is not None and responses.filter(plan=plan).exists():
+        responses = responses.filter(plan=plan)
+    return responses.order_by("taken_at", "created_at").first()
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    response: QuestionnaireResponse
+    baseline: QuestionnaireResponse | None  # None: this is the baseline
+    change: scoring.Change | None
+    responder: scoring.Response | None  # pain ratings only
+
+
+def _compare(first: QuestionnaireResponse, later: QuestionnaireResponse, settings) -> scoring.Change | None:
+    threshold = getattr(settings, IMPORTANT_CHANGE_SETTING[later.instrument])
+    return scoring.compare(
+        later.instrument,
+        first.answers,
+        later.answers,
+        threshold=threshold,
+        baseline_activities=first.activities,
+        followup_activities=later.activities,
+    )
+
+
+def outcome_rows(responses, settings) -> list[OutcomeRow]:
+    """Each response, newest first, with its change since the first of the same questionnaire."""
+    ordered = sorted(responses, key=lambda r: (r.taken_at, r.created_at))
+    firsts: dict[str, QuestionnaireResponse] = {}
+    rows = []
+    for response in ordered:
+        first = firsts.setdefault(response.instrument, response)
+        if first is response:
+            rows.append(OutcomeRow(response, None, None, None))
+            continue
+        responder = None
+        if response.instrument == Instrument.NPRS:
+            responder = scoring.responder(
+                int(first.raw), int(response.raw), points=settings.responder_points, percent=settings.responder_percent
+            )
+        rows.append(OutcomeRow(response, first, _compare(first, response, settings), responder))
+    return rows[::-1]
+
+
+# --- Chart series ------------------------------------------------------------------------------------------------
+
+
+def _bounds(patient, since, until) -> tuple[datetime.datetime | None, datetime.datetime | None]:
+    """Dates count whole days in the clinic's time zone; datetimes are taken as they are."""
+    tz = patient.clinic.tzinfo
+
+    def start_of(day: datetime.date) -> datetime.datetime:
+        return datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+
+    if since is not None and not isinstance(since, datetime.datetime):
+        since = start_of(since)
+    if until is not None and not isinstance(until, datetime.datetime):
+        until = start_of(until + datetime.timedelta(days=1)) - datetime.timedelta(microseconds=1)
+    return since, until
+
+
+def _within(at, since, until) -> bool:
+    return at is not None and (since is None or at >= since) and (until is None or at <= until)
+
+
+def pain_series(patient, *, since=None, until=None) -> list[Point]:
+    """Pain 0-10 over time: before and after each session, check-in answers and pain ratings (NPRS), oldest first.
+
+    `since`/`until` are dates (whole days in the clinic's time zone, e.g. a plan's course) or datetimes.
+    """
+    since, until = _bounds(patient, since, until)
+    points: list[Point] = []
+    sessions = apps.get_model("treatment", "TreatmentSession").objects.filter(patient=patient)
+    for started, ended, before, after in sessions.values_list("created_at", "ended_at", "pain_before", "pain_after"):
+        if _within(started, since, until):
+            points.append(Point(started, before, "before session"))
+        if after is not None and _within(ended or started, since, until):
+            points.append(Point(ended or started, after, "after session"))
+    for at, value in _check_in_pain(patient):
+        if _within(at, since, until):
+            points.append(Point(at, value, "check-in"))
+    ratings = QuestionnaireResponse.objects.filter(patient=patient, instrument=Instrument.NPRS)
+    for at, raw in ratings.values_list("taken_at", "raw"):
+        if _within(at, since, until):
+            points.append(Point(at, int(raw), "pain rating"))
+    return sorted(points, key=lambda p: (p.at, p.label))
+
+
+def _check_in_pain(patient) -> list[tuple[datetime.datetime, int]]:
+    """Pain answered at check-ins, when the follow-up app keeps it (read without importing that app's code)."""
+    try:
+        model = apps.get_model("followup", "CheckIn")
+    except LookupError:
+        return []
+    fields = {f.name for f in model._meta.get_fields()}
+    if not {"patient", "pain", "answered_at"} <= fields:
+        return []
+    return list(
+        model.objects.filter(patient=patient, pain__isnull=False, answered_at__isnull=False).values_list(
+            "answered_at", "pain"
+        )
+    )
+
+
+def questionnaire_series(patient, instrument: str, *, since=None, until=None) -> list[Point]:
+    """ODI/NDI percent, PSFS mean or pain rating per response, oldest first (same bounds as `pain_series`)."""
+    since, until = _bounds(patient, since, until)
+    responses = QuestionnaireResponse.objects.filter(patient=patient, instrument=instrument).order_by(
+        "taken_at", "created_at"
+    )
+    return [
+        Point(r.taken_at, r.value, r.get_occasion_display().lower())
+        for r in responses.only("taken_at", "raw", "percent", "occasion", "instrument")
+        if _within(r.taken_at, since, until)
+    ]
