@@ -42,8 +42,10 @@ def test_calendar_day_shows_everyones_appointments_in_clinic_time(
     assert response.status_code == 200
     assert "Monday 2 March 2026" in html
     assert "Times in Europe/London" in html
-    assert "10:15–11:00" in html and patient.display_name in html
-    assert str(owner) in html and str(practitioner) in html
+    assert "10:15\u201311:00" in html
+    assert patient.display_name in html
+    assert str(owner) in html
+    assert str(practitioner) in html
 
 
 def test_calendar_for_one_practitioner_and_the_week(
@@ -64,7 +66,7 @@ def test_calendar_shows_local_time_after_the_clocks_change(front_desk_client, lo
     summer_monday = datetime.date(2026, 3, 30)
     book(patient, practitioner, treatment, at(london, summer_monday, 9))
     html = front_desk_client.get(CALENDAR, {"date": summer_monday.isoformat()}).content.decode()
-    assert "09:00–09:45" in html
+    assert "09:00\u201309:45" in html
 
 
 @pytest.mark.parametrize(
@@ -94,8 +96,9 @@ def test_front_desk_books_and_lands_on_the_day(front_desk_client, london, patien
     assert appointment.starts_at == at(london, MONDAY, 10, 15)
     assert appointment.booked_by.membership.role == "front_desk"
     html = response.content.decode()
-    assert "Booked" in html and "Monday 2 March 2026 at 10:15" in html
-    assert "10:15–11:00" in html
+    assert "Booked" in html
+    assert "Monday 2 March 2026 at 10:15" in html
+    assert "10:15\u201311:00" in html
 
 
 def test_double_booking_in_the_form_says_why_and_keeps_the_input(
@@ -107,7 +110,8 @@ def test_double_booking_in_the_form_says_why_and_keeps_the_input(
     html = response.content.decode()
     assert response.status_code == 200
     assert "already has an appointment at 10:00" in html
-    assert "Needs ground floor" in html and 'value="10:15"' in html
+    assert "Needs ground floor" in html
+    assert 'value="10:15"' in html
     assert Appointment.objects.count() == 1
 
 
@@ -239,7 +243,8 @@ def test_a_practitioner_edits_their_own_hours_and_adds_time_off(practitioner_cli
     assert WorkingHours.objects.filter(practitioner=practitioner).count() == 3
     bad = {"action": "hours", "wh-d0_1_starts": "10:00", "wh-d0_1_ends": "09:00", "wh-d1_1_starts": "09:00"}
     html = practitioner_client.post(url, bad).content.decode()
-    assert "The end must be after the start." in html and "Give both the start and the end." in html
+    assert "The end must be after the start." in html
+    assert "Give both the start and the end." in html
     response = practitioner_client.post(
         url,
         {"action": "time_off", "off-starts_on": "2026-03-09", "off-ends_on": "2026-03-13", "off-reason": "Leave"},
@@ -304,8 +309,10 @@ def test_calendar_feed_is_shown_once_serves_chart_numbers_and_can_be_revoked(
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     body = response.content.decode()
-    assert patient.chart_number in body and "Treatment" in body
-    assert patient.last_name not in body and patient.first_name not in body
+    assert patient.chart_number in body
+    assert "Treatment" in body
+    assert patient.last_name not in body
+    assert patient.first_name not in body
     assert CalendarFeed.objects.get().last_used_at is not None
     practitioner_client.force_login(practitioner)
     practitioner_client.post(url, {"action": "revoke"})
@@ -315,7 +322,7 @@ def test_calendar_feed_is_shown_once_serves_chart_numbers_and_can_be_revoked(
 
 
 def test_a_new_feed_url_stops_the_old_one(practitioner_client, client, practitioner):
-    old_feed, old_token = services.create_calendar_feed(practitioner=practitioner, by=practitioner)
+    _old_feed, old_token = services.create_calendar_feed(practitioner=practitioner, by=practitioner)
     practitioner_client.post(reverse("scheduling:feed"), {"action": "create"})
     client.logout()
     assert client.get(reverse("scheduling:feed_ics", args=[old_token])).status_code == 404
