@@ -1,0 +1,134 @@
+import datetime
+
+import pytest
+
+from knotwork.patients.tests.factories import PatientFactory
+from knotwork.scheduling.models import Appointment, AppointmentStatus
+from knotwork.scheduling.tests.factories import MONDAY, at, book
+
+pytestmark = pytest.mark.usefixtures("now", "hours")
+API = "/api/v1/appointments"
+JSON = "application/json"
+
+
+def member(user) -> str:
+    return str(user.membership.public_id)
+
+
+def window(london) -> dict:
+    return {"start": at(london, MONDAY, 0).isoformat(), "end": at(london, MONDAY, 23).isoformat()}
+
+
+def test_list_appointments_in_a_range_for_one_practitioner(
+    front_desk_client, london, patient, practitioner, owner, treatment, clinic_b
+):
+    mine = book(patient, practitioner, treatment, at(london, MONDAY, 10))
+    book(PatientFactory(clinic=london), owner, treatment, at(london, MONDAY, 10))
+    response = front_desk_client.get(API, {**window(london), "practitioner": member(practitioner)})
+    assert response.status_code == 200
+    (item,) = response.json()
+    assert item["id"] == str(mine.public_id)
+    assert item["patient"] == str(patient.public_id)
+    assert item["practitioner"] == member(practitioner)
+    assert item["chart_number"] == patient.chart_number
+    assert item["appointment_type"]["duration_minutes"] == 45
+    assert datetime.datetime.fromisoformat(item["starts_at"]) == at(london, MONDAY, 10)
+    assert len(front_desk_client.get(API, window(london)).json()) == 2
+
+
+def test_list_needs_an_aware_ordered_short_range(front_desk_client, london):
+    assert front_desk_client.get(API, {"start": "2026-03-02T00:00:00", "end": "2026-03-03T00:00:00"}).status_code == 422
+    backwards = {"start": at(london, MONDAY, 10).isoformat(), "end": at(london, MONDAY, 9).isoformat()}
+    assert front_desk_client.get(API, backwards).status_code == 422
+    too_long = {"start": "2026-01-01T00:00:00Z", "end": "2026-06-01T00:00:00Z"}
+    response = front_desk_client.get(API, too_long)
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_book_move_and_cancel_through_the_api(front_desk_client, london, patient, practitioner, owner, treatment):
+    payload = {
+        "patient": str(patient.public_id),
+        "practitioner": member(practitioner),
+        "appointment_type": str(treatment.public_id),
+        "starts_at": "2026-03-02T10:15:00+00:00",
+    }
+    response = front_desk_client.post(API, payload, content_type=JSON)
+    assert response.status_code == 201, response.content
+    appointment_id = response.json()["id"]
+    again = front_desk_client.post(
+        API, {**payload, "patient": str(PatientFactory(clinic=london).public_id)}, content_type=JSON
+    )
+    assert again.status_code == 409
+    assert again["Content-Type"] == "application/problem+json"
+    assert "already has an appointment at 10:15" in again.json()["detail"]
+
+    moved = front_desk_client.post(
+        f"{API}/{appointment_id}/actions/move",
+        {"starts_at": "2026-03-02T11:00:00Z", "practitioner": member(owner)},
+        content_type=JSON,
+    )
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["practitioner"] == member(owner)
+    assert (
+        front_desk_client.post(f"{API}/{appointment_id}/actions/cancel", {"reason": ""}, content_type=JSON).status_code
+        == 422
+    )
+    cancelled = front_desk_client.post(
+        f"{API}/{appointment_id}/actions/cancel", {"reason": "Patient called"}, content_type=JSON
+    )
+    assert cancelled.json()["status"] == AppointmentStatus.CANCELLED
+    again = front_desk_client.post(f"{API}/{appointment_id}/actions/cancel", {"reason": "twice"}, content_type=JSON)
+    assert again.status_code == 409
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"starts_at": "2026-03-02T10:07:00Z"},
+        {"starts_at": "not a time"},
+        {"patient": "00000000-0000-0000-0000-000000000001"},
+        {"practitioner": "garbage"},
+    ],
+)
+def test_bad_bookings_are_problems_not_500s(front_desk_client, patient, practitioner, treatment, change):
+    payload = {
+        "patient": str(patient.public_id),
+        "practitioner": member(practitioner),
+        "appointment_type": str(treatment.public_id),
+        "starts_at": "2026-03-02T10:00:00Z",
+        **change,
+    }
+    response = front_desk_client.post(API, payload, content_type=JSON)
+    assert response.status_code in {404, 409, 422}
+    assert response["Content-Type"] == "application/problem+json"
+    assert not Appointment.objects.exists()
+
+
+def test_free_slots(front_desk_client, london, patient, practitioner, treatment):
+    book(patient, practitioner, treatment, at(london, MONDAY, 9))
+    url = f"/api/v1/practitioners/{member(practitioner)}/free-slots"
+    query = {"type": str(treatment.public_id), "from": MONDAY.isoformat(), "to": MONDAY.isoformat()}
+    body = front_desk_client.get(url, query).json()
+    assert body["time_zone"] == "Europe/London"
+    slots = [datetime.datetime.fromisoformat(s) for s in body["slots"]]
+    assert slots[0] == at(london, MONDAY, 9, 45)
+    assert front_desk_client.get(url, {**query, "to": "2026-06-01"}).status_code == 422
+    assert front_desk_client.get(url, {**query, "type": "nope"}).status_code == 422
+
+
+def test_another_clinic_gets_404s(practitioner_b_client, london, patient, practitioner, treatment):
+    appointment = book(patient, practitioner, treatment, at(london, MONDAY, 10))
+    assert practitioner_b_client.get(API, window(london)).json() == []
+    response = practitioner_b_client.post(
+        f"{API}/{appointment.public_id}/actions/cancel", {"reason": "x"}, content_type=JSON
+    )
+    assert response.status_code == 404
+    url = f"/api/v1/practitioners/{member(practitioner)}/free-slots"
+    query = {"type": str(treatment.public_id), "from": "2026-03-02", "to": "2026-03-02"}
+    assert practitioner_b_client.get(url, query).status_code == 404
+    assert practitioner_b_client.get(API, {**window(london), "practitioner": member(practitioner)}).status_code == 404
+
+
+def test_signed_out_is_401(client, london):
+    assert client.get(API, window(london)).status_code == 401
