@@ -1,0 +1,153 @@
+import datetime
+import xml.etree.ElementTree as ET
+import zoneinfo
+
+import pytest
+from django.utils import timezone
+
+from knotwork.outcomes import selectors, services
+from knotwork.outcomes.charts import Point, pain_chart, questionnaire_chart
+from knotwork.patients.tests.factories import PatientFactory
+from knotwork.treatment.models import TreatmentSession
+
+SVG = "{http://www.w3.org/2000/svg}"
+START = datetime.datetime(2026, 3, 2, 9, 30, tzinfo=datetime.UTC)
+
+
+def day(n: int, hours: int = 0) -> datetime.datetime:
+    return START + datetime.timedelta(days=n, hours=hours)
+
+
+PAIN = [
+    Point(day(0), 7, "before session"),
+    Point(day(0, 1), 4, "after session"),
+    Point(day(1), 5, "check-in"),
+    Point(day(7), 6, "before session"),
+    Point(day(7, 1), 3, "after session"),
+    Point(day(14), 3, "pain rating"),
+]
+
+
+def parse(svg: str) -> ET.Element:
+    return ET.fromstring(svg)  # noqa: S314 (our own output)
+
+
+def test_the_pain_chart_is_valid_svg_that_says_what_it_shows():
+    svg = pain_chart(PAIN, responder_points=2)
+    root = parse(svg)
+    assert root.tag == f"{SVG}svg"
+    assert root.get("role") == "img"
+    label = root.get("aria-label")
+    assert label == root.find(f"{SVG}title").text
+    assert "6 readings from 2 Mar 2026 to 16 Mar 2026" in label
+    assert "first 7, latest 3 (pain rating)" in label
+    assert "responder threshold 5" in label
+
+
+def test_the_pain_chart_draws_every_point_and_a_dashed_threshold():
+    root = parse(pain_chart(PAIN, responder_points=2))
+    markers = list(root.iter(f"{SVG}use"))
+    # tick marks are <use> too; points and legend markers are the ones filled with a series colour
+    coloured = [u for u in markers if u.get("fill") in {"#b3261e", "#0f5c63", "#8a5a00", "#2b6cb0"}]
+    assert len(coloured) == len(PAIN) + 4  # and one in the legend per kind of reading
+    dashed = [p for p in root.iter(f"{SVG}path") if p.get("stroke-dasharray") and p.get("stroke") == "#1e6b3a"]
+    assert dashed
+    legend = [t.text for t in root.iter(f"{SVG}text")]
+    assert "Responder line (5)" in legend
+
+
+def test_colours_are_attributes_never_css():
+    svg = pain_chart(PAIN) + questionnaire_chart(PAIN, instrument="nprs", important_change=2)
+    assert "style=" not in svg
+    assert "<style" not in svg
+    assert "@font-face" not in svg
+    assert "<metadata" not in svg
+
+
+def test_the_same_points_give_the_same_bytes():
+    assert pain_chart(PAIN) == pain_chart(list(reversed(PAIN)))
+    odi = [Point(day(0), 42.0, "intake"), Point(day(14), 30.0, "discharge")]
+    assert questionnaire_chart(odi, instrument="odi", important_change=10) == questionnaire_chart(
+        odi, instrument="odi", important_change=10
+    )
+
+
+def test_two_charts_on_one_page_do_not_share_ids():
+    def ids(svg):
+        return {e.get("id") for e in parse(svg).iter() if e.get("id")}
+
+    odi = [Point(day(0), 42.0), Point(day(14), 30.0)]
+    assert not ids(pain_chart(PAIN)) & ids(questionnaire_chart(odi, instrument="odi", important_change=10))
+
+
+def test_the_questionnaire_chart_shows_the_important_change_band():
+    odi = [Point(day(0), 42.0, "intake"), Point(day(14), 30.0, "discharge")]
+    root = parse(questionnaire_chart(odi, instrument="odi", important_change=10))
+    label = root.get("aria-label")
+    assert label.startswith("Oswestry Disability Index (%): 2 scores from 2 Mar 2026 to 16 Mar 2026: 42, 30.")
+    assert "an important change reaches 32 (lower is better)" in label
+    assert any(p.get("fill") == "#e5f4ea" for p in root.iter(f"{SVG}path"))
+    psfs = parse(questionnaire_chart([Point(day(0), 4.0)], instrument="psfs", important_change=2))
+    assert "reaches 6 (higher is better)" in psfs.get("aria-label")
+
+
+def test_dates_are_shown_in_the_clinic_time_zone():
+    late = [Point(datetime.datetime(2026, 3, 3, 3, 0, tzinfo=datetime.UTC), 5, "pain rating")]
+    label = parse(pain_chart(late, tz=zoneinfo.ZoneInfo("America/Denver"))).get("aria-label")
+    assert "from 2 Mar 2026" in label
+
+
+def test_an_empty_series_says_so():
+    root = parse(pain_chart([]))
+    assert root.get("aria-label") == "Pain (0-10): nothing recorded yet."
+
+
+# --- series from the records ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def patient(clinic_a):
+    return PatientFactory(clinic=clinic_a)
+
+
+def test_pain_series_gathers_sessions_and_pain_ratings_oldest_first(patient, practitioner, clinic_a):
+    now = timezone.now()
+    session = TreatmentSession.objects.create(
+        clinic=clinic_a,
+        patient=patient,
+        practitioner=practitioner,
+        pain_before=7,
+        pain_after=4,
+        ended_at=now + datetime.timedelta(hours=1),
+    )
+    services.record_questionnaire(
+        patient=patient,
+        instrument="nprs",
+        occasion="intake",
+        answers=[8],
+        by=practitioner,
+        taken_at=now - datetime.timedelta(days=3),
+    )
+    other = PatientFactory(clinic=clinic_a)
+    services.record_questionnaire(patient=other, instrument="nprs", occasion="intake", answers=[1], by=practitioner)
+    series = selectors.pain_series(patient)
+    assert [(p.value, p.label) for p in series] == [(8, "pain rating"), (7, "before session"), (4, "after session")]
+    assert series[1].at == session.created_at
+    assert selectors.pain_series(patient, since=now.date()) == series[1:]
+    assert selectors.pain_series(patient, until=(now - datetime.timedelta(days=1)).date()) == series[:1]
+
+
+def test_questionnaire_series_plots_percent_or_mean(patient, practitioner):
+    now = timezone.now()
+    for days, answers in ((14, [2] * 10), (0, [1] * 10)):
+        services.record_questionnaire(
+            patient=patient,
+            instrument="ndi",
+            occasion="session",
+            answers=answers,
+            by=practitioner,
+            taken_at=now - datetime.timedelta(days=days),
+        )
+    assert [p.value for p in selectors.questionnaire_series(patient, "ndi")] == [40.0, 20.0]
+    assert selectors.questionnaire_series(patient, "odi") == []
+    assert len(selectors.questionnaire_series(patient, "ndi", since=now - datetime.timedelta(days=1))) == 1
