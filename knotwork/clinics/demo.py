@@ -316,6 +316,11 @@ def _demo_first_visit(patient, owner, practitioners, *, scenario: int) -> None:
         )
     assessment.add_diagnosis(examination=examination, code=DEMO_DIAGNOSES[scenario], is_primary=True, by=practitioner)
     if first_visit_done:
+        from django.utils import timezone
+
+        from knotwork.plans.demo import load_demo_course
+
+        load_demo_course(patient=patient, practitioner=practitioner, today=timezone.localdate())
         _demo_session(patient, practitioner)
 
 

@@ -100,8 +100,34 @@ def patient_detail(request: ClinicRequest, public_id):
     ]
     status_form = PatientStatusForm()
     status_form.fields["status"].choices = status_choices
-    context = {"patient": patient, "status_form": status_form, **chart_assessment_context(patient)}
+    context = {
+        "patient": patient,
+        "status_form": status_form,
+        **chart_assessment_context(patient),
+        **chart_course_context(request.user, patient),
+    }
     return render(request, "patients/patient_detail.html", context)
+
+
+def chart_course_context(user, patient) -> dict:
+    """The chart's view of the course: the plan, upcoming appointments, check-ins, open flags, the care link."""
+    from django.utils import timezone
+
+    from knotwork.followup import selectors as followup
+    from knotwork.plans.selectors import list_plans
+    from knotwork.portal.models import LinkPurpose
+    from knotwork.scheduling.selectors import list_upcoming_for_patient
+
+    plans = list(list_plans(user, patient=patient)[:3])
+    care_link = patient.links.filter(purpose=LinkPurpose.CARE).order_by("-created_at").first()
+    return {
+        "plan": next((p for p in plans if p.status == "active"), None),
+        "past_plans": [p for p in plans if p.status != "active"],
+        "upcoming": list(list_upcoming_for_patient(patient, now=timezone.now())[:5]),
+        "open_flags": list(followup.list_open_flags(user).filter(patient=patient)),
+        "recent_check_ins": list(followup.list_check_ins(user, patient=patient).order_by("-due_at")[:4]),
+        "care_link": care_link if care_link and care_link.state == "open" else None,
+    }
 
 
 def chart_assessment_context(patient) -> dict:

@@ -66,6 +66,8 @@ class GoalForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         measure, target = cleaned.get("measure"), cleaned.get("target")
+        if cleaned.get("description") and not measure and "measure" not in self.errors:
+            self.add_error("measure", "Choose how the goal is measured.")
         if measure and measure != GoalMeasure.ACTIVITY and target is None:
             self.add_error("target", "A measurable goal needs a target value.")
         limits = {GoalMeasure.PAIN: 10, GoalMeasure.PSFS: 10, GoalMeasure.ODI: 100, GoalMeasure.NDI: 100}

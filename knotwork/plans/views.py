@@ -44,6 +44,8 @@ def plan_create(request: ClinicRequest, patient_id):
         initial["diagnosis"] = str(latest.public_id)
     form = PlanForm(request.POST or None, initial=initial, user=request.user, patient=patient)
     goal_form = GoalForm(request.POST or None, prefix="goal")
+    for field in goal_form.fields.values():  # the first goal is optional here
+        field.required = False
     goal_given = request.method == "POST" and bool(request.POST.get("goal-description", "").strip())
     if request.method == "POST" and form.is_valid() and (not goal_given or goal_form.is_valid()):
         data = form.cleaned_data
