@@ -1,5 +1,7 @@
 """Treatment plans: make the course, book it, follow it and review it."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -85,7 +87,8 @@ def plan_detail(request: ClinicRequest, plan_id):
     return render(
         request,
         "plans/treatmentplan_detail.html",
-        {
+        review_charts(plan, review)
+        | {
             "plan": plan,
             "patient": plan.patient,
             "review": review,
@@ -271,6 +274,47 @@ def review_pdf(request: ClinicRequest, plan_id):
 
 
 def review_charts(plan, review) -> dict:
-    """Charts for the review (filled in once the outcome charts exist)."""
-    del plan, review
-    return {}
+    """The review's charts as inline SVG (the same strings go into the PDF): pain, then each questionnaire."""
+    from knotwork.outcomes import charts
+    from knotwork.outcomes import selectors as outcomes
+
+    tz = plan.patient.clinic.tzinfo
+    until = plan.ended_at.astimezone(tz).date() if plan.ended_at else plan.ends_on
+    clinic_settings = plan.patient.clinic.settings
+    pain = outcomes.pain_series(plan.patient, since=plan.starts_on, until=until)
+    pain += [charts.Point(r.at, r.value, "diary") for r in review.reports if r.source == "diary"]
+    result = []
+    if pain:
+        result.append(
+            {
+                "svg": charts.pain_chart(
+                    pain,
+                    responder_points=review.points,
+                    baseline=review.baseline.value if review.baseline else None,
+                    tz=tz,
+                ),
+                "caption": "Pain during the course: before and after each session, check-ins, pain ratings and "
+                "the patient's diary. The dashed line is the responder threshold from the first score.",
+            }
+        )
+    for instrument, setting, factor in (
+        ("odi", "odi_important_change", 1),
+        ("ndi", "ndi_important_change", 2),
+        ("psfs", "psfs_important_change", 1),
+    ):
+        series = outcomes.questionnaire_series(
+            plan.patient, instrument, since=plan.starts_on - datetime.timedelta(days=30), until=until
+        )
+        if series:
+            result.append(
+                {
+                    "svg": charts.questionnaire_chart(
+                        series,
+                        instrument=instrument,
+                        important_change=getattr(clinic_settings, setting) * factor,
+                        tz=tz,
+                    ),
+                    "caption": charts.QUESTIONNAIRES[instrument][0],
+                }
+            )
+    return {"charts": result}

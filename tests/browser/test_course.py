@@ -1,6 +1,7 @@
 """A practitioner plans a course and books it from the proposed appointments; the review shows on the plan."""
 
 import datetime
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -55,4 +56,25 @@ def test_a_practitioner_plans_and_books_a_course(page, clinic_a, owner, practiti
     assert len({s.date() for s in local}) == 3
     assert all(a.appointment_type == kind for a in booked)
     screenshot(page, "course-plan")
+    assert axe_violations(page) == []
+
+
+def test_the_course_review_chart(page, clinic_a, practitioner, screenshot, axe_violations):
+    from django.utils import timezone
+
+    from knotwork.plans.demo import load_demo_course
+
+    patient = screened(clinic_a, practitioner)
+    plan = load_demo_course(patient=patient, practitioner=practitioner, today=timezone.localdate())
+    sign_in(page, practitioner.email)
+    page.goto(plan.get_absolute_url())
+    review = page.get_by_role("region", name="Course review (so far)")
+    expect(review).to_contain_text("Responder")
+    expect(review).to_contain_text("pain 7/10 (session")
+    chart = review.get_by_role("img")
+    expect(chart).to_have_attribute("aria-label", re.compile(r"^Pain \(0-10\): \d+ readings"))
+    box = chart.bounding_box()
+    assert box["width"] > 500
+    assert box["height"] > 150
+    review.screenshot(path=str(screenshot(page, "course-review-page").with_name("course-review.png")))
     assert axe_violations(page) == []

@@ -306,3 +306,17 @@ def test_ending_a_course_early_needs_a_reason(clinic_a, practitioner):
     assert plan.status == PlanStatus.COMPLETED
     with pytest.raises(ClinicRuleError, match="already completed"):
         services.end_plan(plan=plan, by=practitioner, status="stopped", reason="Changed my mind")
+
+
+def test_the_review_shows_the_pain_chart_and_downloads_as_a_pdf_with_the_same_chart(
+    practitioner_client, clinic_a, practitioner
+):
+    plan = pain_course(clinic_a, practitioner, 6, 3)
+    with time_machine.travel(datetime.datetime(2026, 3, 20, 9, 0, tzinfo=datetime.UTC), tick=False):
+        page = practitioner_client.get(plan.get_absolute_url())
+        pdf = practitioner_client.get(reverse("plans:review_pdf", args=[plan.public_id]))
+    assert page.text.count('role="img"') == 1
+    assert "Pain during the course" in page.text
+    assert "responder threshold 4" in page.text  # baseline 6 minus the clinic's 2 points
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
