@@ -1,5 +1,3 @@
-import datetime
-
 from django import forms
 
 from knotwork.clinics.services import ClinicRuleError
@@ -131,7 +129,7 @@ class WorkingHoursForm(forms.Form):
                 if (starts is None) != (ends is None):
                     self.add_error(end_key if ends is None else start_key, "Give both the start and the end.")
                 elif starts is not None and ends is not None:
-                    if ends != datetime.time(0) and ends <= starts:
+                    if ends <= starts:
                         self.add_error(end_key, "The end must be after the start.")
                     else:
                         hours.append((day.value, starts, ends))

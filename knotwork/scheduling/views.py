@@ -143,7 +143,14 @@ def _day_rows(clinic, day, columns, appointments, hours, time_off):
                 else ""
             )
             cells.append(
-                {"member": member, "appointments": here, "working": working, "away": away, "book_url": book_url}
+                {
+                    "member": member,
+                    "appointments": here,
+                    "working": working,
+                    "away": away,
+                    "busy": busy,
+                    "book_url": book_url,
+                }
             )
         rows.append({"label": label, "cells": cells})
     return rows

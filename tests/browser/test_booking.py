@@ -1,0 +1,71 @@
+"""Front desk books, moves and cancels from the calendar."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from knotwork.patients.tests.factories import PatientFactory
+from knotwork.scheduling.tests.factories import AppointmentTypeFactory, at, book, in_zone, weekday_hours
+from tests.browser.test_patient_registration import sign_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_front_desk_books_moves_and_cancels(page, clinic_a, front_desk, practitioner, screenshot, axe_violations):
+    clinic = in_zone(clinic_a)
+    weekday_hours(clinic, practitioner, starts=datetime.time(8), ends=datetime.time(18), days=range(7))
+    AppointmentTypeFactory(clinic=clinic, name="First visit", duration_minutes=60)
+    treatment = AppointmentTypeFactory(clinic=clinic, name="Treatment", duration_minutes=45)
+    elin = PatientFactory(clinic=clinic, first_name="Elin", last_name="Sandqvist")
+    other = PatientFactory(clinic=clinic, first_name="Tomas", last_name="Berg")
+    tomorrow = timezone.now().astimezone(clinic.tzinfo).date() + datetime.timedelta(days=1)
+    book(other, practitioner, treatment, at(clinic, tomorrow, 14))
+
+    sign_in(page, front_desk.email)
+    page.goto("/schedule/")
+    expect(page.get_by_role("heading", name="Calendar")).to_be_visible()
+    expect(page.get_by_text("Times in Europe/London")).to_be_visible()
+    assert not axe_violations(page)
+    screenshot(page, "calendar-today")
+
+    page.get_by_role("link", name="Book an appointment").click()
+    page.get_by_label("Patient").select_option(str(elin.public_id))
+    page.get_by_label("Practitioner").select_option(str(practitioner.membership.public_id))
+    page.get_by_label("Appointment type").select_option(label="Treatment (45 min)")
+    page.get_by_label("Date").fill(tomorrow.isoformat())
+    page.get_by_label("Time").fill("10:00")
+    screenshot(page, "booking-form")
+    page.get_by_role("button", name="Book", exact=True).click()
+
+    expect(page.get_by_text("Booked Elin Sandqvist")).to_be_visible()
+    day = page.get_by_role("table")
+    expect(day.get_by_role("link", name="Elin Sandqvist")).to_contain_text("10:00")
+    expect(day.get_by_role("link", name="Tomas Berg")).to_contain_text("14:00")
+    screenshot(page, "calendar-booked")
+
+    day.get_by_role("link", name="Elin Sandqvist").click()
+    expect(page.get_by_role("heading", name="Treatment: Elin Sandqvist")).to_be_visible()
+    expect(page.get_by_role("link", name="Start session")).to_have_count(0)
+    page.get_by_text("Move to another time").click()
+    page.get_by_label("New time").fill("11:30")
+    page.get_by_role("button", name="Move the appointment").click()
+    expect(page.get_by_text("Moved to")).to_contain_text("11:30")
+
+    page.get_by_role("link", name="← Calendar").click()
+    page.get_by_role("table").get_by_role("link", name="Tomas Berg").click()
+    page.get_by_text("Cancel this appointment").click()
+    page.get_by_label("Reason for cancelling").fill("Patient unwell, will call back")
+    screenshot(page, "appointment-cancel")
+    page.get_by_role("button", name="Cancel the appointment").click()
+    expect(page.get_by_text("Appointment cancelled")).to_be_visible()
+
+    page.get_by_role("link", name="← Calendar").click()
+    day = page.get_by_role("table")
+    expect(day.get_by_role("link", name="Elin Sandqvist")).to_contain_text("11:30")
+    expect(day.get_by_role("link", name="Tomas Berg")).to_contain_text("Cancelled")
+    screenshot(page, "calendar-after-changes")
+    page.get_by_role("link", name="Week").click()
+    expect(page.get_by_role("table").get_by_role("link", name="Elin Sandqvist")).to_be_visible()
+    screenshot(page, "calendar-week")
