@@ -104,7 +104,7 @@ def _rc(salt: str) -> dict:
 
 
 def _figure() -> tuple[Figure, object]:
-    figure = Figure(figsize=(7.2, 3.0), dpi=72)
+    figure = Figure(figsize=(6.4, 2.8), dpi=72)
     axes = figure.add_subplot()
     axes.grid(axis="y", color=GRID, linewidth=0.8)
     axes.set_axisbelow(True)
@@ -112,10 +112,12 @@ def _figure() -> tuple[Figure, object]:
 
 
 def _time_axis(axes, points: Sequence[Point], tz) -> None:
-    locator = mdates.AutoDateLocator(minticks=2, maxticks=7, tz=tz)
-    axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b", tz=tz))
     first, last = points[0].at, points[-1].at
+    short = (
+        datetime.timedelta(0) < last - first <= datetime.timedelta(days=2)
+    )  # hours apart: the ticks need the time, or all read alike
+    axes.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2, maxticks=4 if short else 7, tz=tz))
+    axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %H:%M" if short else "%d %b", tz=tz))
     if first == last:
         first, last = first - datetime.timedelta(days=1), last + datetime.timedelta(days=1)
     pad = (last - first) * 0.04
@@ -215,7 +217,7 @@ def pain_chart(
         axes.set_ylabel("Pain 0-10")
         _time_axis(axes, points, tz)
         axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
-        figure.subplots_adjust(left=0.08, right=0.72, top=0.95, bottom=0.12)
+        figure.subplots_adjust(left=0.11, right=0.72, top=0.95, bottom=0.12)
     last = points[-1]
     label = (
         f"{title}: {len(points)} readings from {_day(points[0].at, tz)} to {_day(last.at, tz)}; "
@@ -272,7 +274,7 @@ def questionnaire_chart(
         axes.set_ylabel(axis_label)
         _time_axis(axes, points, tz)
         axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=9)
-        figure.subplots_adjust(left=0.08, right=0.72, top=0.95, bottom=0.12)
+        figure.subplots_adjust(left=0.11, right=0.72, top=0.95, bottom=0.12)
     direction = "lower" if lower_is_better else "higher"
     label = (
         f"{name}: {len(points)} scores from {_day(points[0].at, tz)} to {_day(points[-1].at, tz)}: "

@@ -7,6 +7,7 @@ from knotwork.outcomes.services import ACTIVITY_MAX_LENGTH, PSFS_MAX_ACTIVITIES
 ITEMS = 10
 PAIN_LABELS = {0: "0 — no pain", 10: "10 — the worst pain you can imagine"}
 SCORE_LABELS = {0: "0 — least limitation", 5: "5 — greatest limitation"}
+SKIP_LABEL = "Leave blank"
 
 
 def _choices(high: int, labels: dict[int, str]) -> list[tuple[str, str]]:
@@ -55,7 +56,7 @@ class QuestionnaireForm(forms.Form):
                     choices = _choices(5, SCORE_LABELS)
                 self.fields[f"item_{number}"] = forms.ChoiceField(
                     label=label,
-                    choices=choices,
+                    choices=[*choices, ("", SKIP_LABEL)],  # a way back to blank once an answer was chosen
                     required=False,
                     widget=forms.RadioSelect,
                     error_messages={"invalid_choice": "%(value)s is not a possible answer: choose 0 to 5."},
