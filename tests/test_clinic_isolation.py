@@ -50,11 +50,16 @@ def app_isolation_records(patient, owner) -> list:
     import importlib
     import importlib.util
 
-    from django.conf import settings
+    from django.apps import apps
 
     rows = []
-    for app in settings.INSTALLED_APPS:
-        if app.startswith("knotwork.") and importlib.util.find_spec(f"{app}.tests.isolation") is not None:
+    for config in apps.get_app_configs():
+        app = config.name
+        if (
+            app.startswith("knotwork.")
+            and importlib.util.find_spec(f"{app}.tests") is not None
+            and importlib.util.find_spec(f"{app}.tests.isolation") is not None
+        ):
             rows += importlib.import_module(f"{app}.tests.isolation").records(patient, owner, MARKER)
     return rows
 

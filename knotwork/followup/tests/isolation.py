@@ -1,0 +1,22 @@
+"""One row of every clinic-scoped model of the follow-up app, for the clinic-isolation URL walk."""
+
+import datetime
+
+
+def records(patient, owner, marker) -> list:
+    from django.utils import timezone
+
+    from knotwork.followup import services
+    from knotwork.followup.messaging import send_to_patient
+    from knotwork.followup.models import CheckIn, FlagKind
+    from knotwork.treatment.models import TreatmentSession
+
+    session = TreatmentSession.objects.filter(patient=patient).exclude(ended_at=None).first()
+    check_in = CheckIn.objects.filter(session=session).first() or services.schedule_check_ins(session=session)[0]
+    services.record_check_in(check_in=check_in, soreness=5, pain=4, new_symptom=marker)
+    flag = services.raise_flag(patient=patient, kind=FlagKind.ADVERSE_EVENT, detail=marker)
+    diary = services.add_diary_entry(
+        patient=patient, recorded_on=timezone.localdate() - datetime.timedelta(days=1), pain=4, note=marker
+    )
+    message = send_to_patient(patient=patient, subject=marker, body=marker, purpose="link")
+    return [check_in, flag, diary, message]
