@@ -1,10 +1,12 @@
 """Scoped reads of questionnaires, the change since each baseline, and the series the charts plot."""
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 from django.apps import apps
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from knotwork.outcomes import scoring
@@ -23,7 +25,7 @@ def list_questionnaires(user, patient, *, instrument: str = "") -> QuerySet[Ques
     responses = QuestionnaireResponse.objects.for_user(user).filter(patient=patient)
     if instrument:
         responses = responses.filter(instrument=instrument)
-    return responses.select_related("recorded_by", "session", "plan")
+    return responses.select_related("patient", "recorded_by", "session", "plan")
 
 
 def get_questionnaire(user, public_id) -> QuestionnaireResponse:
@@ -42,14 +44,22 @@ def current_wording(clinic, instrument: str) -> QuestionnaireText | None:
     return QuestionnaireText.objects.filter(clinic=clinic, instrument=instrument).order_by("-created_at").first()
 
 
+def _uuid(value) -> uuid.UUID:
+    """A public id from a query string or payload; anything else is 'not found', never a server error."""
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise Http404("No such record.") from None
+
+
 def get_patient_session(user, patient, public_id):
     session_model = apps.get_model("treatment", "TreatmentSession")
-    return get_object_or_404(session_model.objects.for_user(user), patient=patient, public_id=public_id)
+    return get_object_or_404(session_model.objects.for_user(user), patient=patient, public_id=_uuid(public_id))
 
 
 def get_patient_plan(user, patient, public_id):
     plan_model = apps.get_model("plans", "TreatmentPlan")
-    return get_object_or_404(plan_model.objects.for_user(user), patient=patient, public_id=public_id)
+    return get_object_or_404(plan_model.objects.for_user(user), patient=patient, public_id=_uuid(public_id))
 
 
 def active_plan(patient):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from knotwork.audit.services import record_view
+from knotwork.audit.services import record_view, record_views
 from knotwork.clinics.models import Role
 from knotwork.core.access import ClinicRequest, clinic_member
 from knotwork.outcomes import charts, selectors, services
@@ -165,6 +165,7 @@ def patient_charts(patient, responses, *, settings) -> list[dict]:
 def patient_list(request: ClinicRequest, patient_id):
     patient = get_patient(request.user, patient_id)
     responses = list(selectors.list_questionnaires(request.user, patient))
+    record_views(instances=responses, by=request.user)
     settings = request.clinic.settings
     context = {
         "patient": patient,

@@ -151,3 +151,32 @@ def test_questionnaire_series_plots_percent_or_mean(patient, practitioner):
     assert [p.value for p in selectors.questionnaire_series(patient, "ndi")] == [40.0, 20.0]
     assert selectors.questionnaire_series(patient, "odi") == []
     assert len(selectors.questionnaire_series(patient, "ndi", since=now - datetime.timedelta(days=1))) == 1
+
+
+def test_pain_series_includes_check_in_answers(patient, practitioner, clinic_a):
+    from knotwork.followup.models import CheckIn
+
+    now = timezone.now()
+    session = TreatmentSession.objects.create(
+        clinic=clinic_a, patient=patient, practitioner=practitioner, pain_before=6
+    )
+    CheckIn.objects.create(
+        clinic=clinic_a,
+        patient=patient,
+        session=session,
+        hours_after=24,
+        due_at=now,
+        status="answered",
+        answered_at=now + datetime.timedelta(hours=24),
+        soreness=3,
+        pain=4,
+    )
+    assert [(p.value, p.label) for p in selectors.pain_series(patient)] == [(6, "before session"), (4, "check-in")]
+
+
+def test_the_chart_embeds_in_a_weasyprint_pdf():
+    import weasyprint
+
+    html = f"<html><body><h1>Progress</h1><figure>{pain_chart(PAIN)}</figure></body></html>"
+    pdf = weasyprint.HTML(string=html).write_pdf()
+    assert pdf.startswith(b"%PDF-")
