@@ -187,32 +187,67 @@ def _week_rows(clinic, days, columns, appointments, hours, time_off):
     return rows
 
 
+def _book_initial(request: ClinicRequest, practitioners, query) -> tuple[dict, object, object]:
+    """Prefill from the query string (chart link, calendar cell) or a "Show free times" post; ignore anything else."""
+    clinic = request.clinic
+    initial = {"date": _parse_date(query.get("date"), _today(clinic)), "notes": query.get("notes", "")[:500]}
+    patient = None
+    if query.get("patient"):
+        with contextlib.suppress(ValidationError):
+            patient = list_patients(request.user).filter(public_id=query["patient"]).first()
+    if patient is not None:
+        initial["patient"] = patient.public_id
+    member = _chosen_practitioner(practitioners, query.get("practitioner"))
+    if member is None:
+        member = next((m for m in practitioners if m.user_id == request.user.pk), None)
+    if member is not None:
+        initial["practitioner"] = member.public_id
+    appointment_type = None
+    if query.get("appointment_type"):
+        with contextlib.suppress(ValidationError):
+            appointment_type = (
+                selectors.list_appointment_types(request.user, active_only=True)
+                .filter(public_id=query["appointment_type"])
+                .first()
+            )
+    if appointment_type is not None:
+        initial["appointment_type"] = appointment_type.public_id
+    if query.get("time"):
+        with contextlib.suppress(ValueError):
+            initial["time"] = datetime.time.fromisoformat(query["time"])
+    if query.get("allow_outside_hours"):
+        initial["allow_outside_hours"] = True
+    return initial, patient, (member, appointment_type)
+
+
+def _free_times(request: ClinicRequest, initial: dict, member, appointment_type) -> list[dict]:
+    """The chosen practitioner's free start times on the chosen day, each a link that fills in the time."""
+    if member is None or appointment_type is None:
+        return []
+    slots = selectors.list_free_slots(
+        practitioner=member.user, appointment_type=appointment_type, starts_on=initial["date"], ends_on=initial["date"]
+    )
+    base = {key: str(value) for key, value in initial.items() if key != "time" and value not in (None, "")}
+    tz = request.clinic.tzinfo
+    return [
+        {"label": f"{clock.local(slot, tz):%H:%M}", "url": _book_url(**base, time=f"{clock.local(slot, tz):%H:%M}")}
+        for slot in slots
+    ]
+
+
 @clinic_member()
 @require_http_methods(["GET", "POST"])
 def book(request: ClinicRequest):
     """Book an appointment; `?patient=<public id>` (from the chart) and the calendar's cell links prefill it."""
     clinic = request.clinic
-    initial = {"date": _parse_date(request.GET.get("date"), _today(clinic))}
-    patient_id = request.GET.get("patient")
-    prefilled_patient = None
-    if patient_id:
-        try:
-            prefilled_patient = list_patients(request.user).filter(public_id=patient_id).first()
-        except ValidationError:
-            prefilled_patient = None
-        if prefilled_patient is not None:
-            initial["patient"] = prefilled_patient.public_id
     practitioners = list(selectors.list_practitioners(request.user))
-    member = _chosen_practitioner(practitioners, request.GET.get("practitioner"))
-    if member is None:
-        member = next((m for m in practitioners if m.user_id == request.user.pk), None)
-    if member is not None:
-        initial["practitioner"] = member.public_id
-    if request.GET.get("time"):
-        with contextlib.suppress(ValueError):
-            initial["time"] = datetime.time.fromisoformat(request.GET["time"])
-    form = BookForm(request.POST or None, initial=initial, user=request.user, clinic=clinic)
-    if request.method == "POST" and form.is_valid():
+    # "Show free times" posts the form so far: show it again, unchecked, with the practitioner's free times.
+    finding = request.method == "POST" and "find" in request.POST
+    query = request.POST if finding else request.GET
+    initial, prefilled_patient, (member, appointment_type) = _book_initial(request, practitioners, query)
+    bound = request.POST if request.method == "POST" and not finding else None
+    form = BookForm(bound, initial=initial, user=request.user, clinic=clinic)
+    if bound is not None and form.is_valid():
         data = form.cleaned_data
         try:
             appointment = services.book_appointment(
@@ -234,7 +269,16 @@ def book(request: ClinicRequest):
             local_day = clock.local(appointment.starts_at, clinic.tzinfo).date()
             return redirect(_calendar_url(view="day", day=local_day))
     has_types = selectors.list_appointment_types(request.user, active_only=True).exists()
-    context = {"form": form, "patient": prefilled_patient, "has_types": has_types, "time_zone": clinic.time_zone}
+    context = {
+        "form": form,
+        "patient": prefilled_patient,
+        "has_types": has_types,
+        "time_zone": clinic.time_zone,
+        "free_times": _free_times(request, initial, member, appointment_type) if bound is None else [],
+        "looked_for_free_times": bound is None and member is not None and appointment_type is not None,
+        "free_day": initial["date"],
+        "free_with": member.user if member else None,
+    }
     return render(request, "scheduling/appointment_form.html", context)
 
 

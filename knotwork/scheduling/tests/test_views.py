@@ -336,3 +336,23 @@ def test_signed_out_users_go_to_the_login(client):
     response = client.get(CALENDAR)
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+def test_show_free_times_keeps_the_choices_and_offers_times_that_fill_in(
+    front_desk_client, london, patient, other_patient, practitioner, treatment
+):
+    book(other_patient, practitioner, treatment, at(london, MONDAY, 9))
+    data = book_data(patient, practitioner, treatment, time="", notes="Wheelchair", find="1")
+    response = front_desk_client.post(BOOK, data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Free times, Monday 2 March" in html
+    assert "Wheelchair" in html
+    assert 'aria-label="Use 09:00"' not in html  # taken
+    link = re.search(r'href="([^"]+)" aria-label="Use 09:45"', html).group(1).replace("&amp;", "&")
+    assert "csrfmiddlewaretoken" not in link
+    assert not Appointment.objects.filter(patient=patient).exists()
+    html = front_desk_client.get(link).content.decode()
+    assert 'value="09:45"' in html
+    assert re.search(rf'<option value="{treatment.public_id}" selected>', html)
+    assert re.search(rf'<option value="{patient.public_id}" selected>', html)
