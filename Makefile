@@ -27,10 +27,11 @@ run: $(VENV)/.app-installed | var
 	@DEBUG=1 $(PY) manage.py migrate --noinput
 	@DEBUG=1 $(PY) manage.py load_demo_clinic --if-empty
 	@DEBUG=1 $(PY) manage.py demo_logins
-	@echo "Knotwork is serving on http://127.0.0.1:$(PORT), with a background worker for email and reminders (Ctrl-C stops both)"
+	@echo "Knotwork is serving on http://127.0.0.1:$(PORT), with a background worker for email, reminders and check-ins (Ctrl-C stops all)"
 	@export DEBUG=1 TASKS_BACKEND=database BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)}; \
 	  $(PY) manage.py db_worker --no-reload --interval 2 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  ( while sleep 300; do $(PY) manage.py send_due_messages --quiet; done ) & sweep=$$!; \
+	  trap 'kill $$worker $$sweep 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver --skip-checks 127.0.0.1:$(PORT)
 
 # Browser tests drive Debian's chromium; install it when it is missing (never a browser download).

@@ -76,3 +76,21 @@ class ResolveFlagForm(forms.Form):
     resolution = forms.CharField(
         label="What did you do?", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), min_length=5
     )
+
+
+class QuestionnaireRequestForm(forms.Form):
+    instrument = forms.ChoiceField(label="Questionnaire")
+    occasion = forms.ChoiceField(label="For")
+    send_link = forms.BooleanField(
+        label="Email the patient a new care page link",
+        required=False,
+        initial=True,
+        help_text="The patient fills it on their care page; a new link replaces the old one.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        from knotwork.outcomes.models import Instrument, Occasion
+
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].choices = Instrument.choices
+        self.fields["occasion"].choices = [(o.value, o.label) for o in Occasion if o != Occasion.SESSION]

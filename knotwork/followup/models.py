@@ -150,3 +150,40 @@ class DiaryEntry(ClinicScoped):
 
     def __str__(self) -> str:
         return f"Diary {self.recorded_on:%Y-%m-%d} ({self.patient.chart_number})"
+
+
+class QuestionnaireRequest(ClinicScoped):
+    """A questionnaire the clinic asks the patient to fill on their care page (intake, check-in, discharge)."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="questionnaire_requests")
+    instrument = models.CharField(max_length=4)  # outcomes.Instrument
+    occasion = models.CharField(max_length=10)  # outcomes.Occasion
+    plan = models.ForeignKey("plans.TreatmentPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    response = models.ForeignKey(
+        "outcomes.QuestionnaireResponse", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} ({self.occasion}) for {self.patient.chart_number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.completed_at is None and self.withdrawn_at is None
+
+    @property
+    def instrument_label(self) -> str:
+        from knotwork.outcomes.models import Instrument
+
+        return Instrument(self.instrument).label
+
+    @property
+    def occasion_label(self) -> str:
+        from knotwork.outcomes.models import Occasion
+
+        return Occasion(self.occasion).label

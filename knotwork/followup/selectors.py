@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from knotwork.followup.models import CheckIn, CheckInStatus, DiaryEntry, Flag, FlagStatus
+from knotwork.followup.models import CheckIn, CheckInStatus, DiaryEntry, Flag, FlagStatus, QuestionnaireRequest
 from knotwork.followup.services import CHECK_IN_ANSWER_WINDOW
 
 
@@ -20,6 +20,10 @@ def open_check_ins(patient, *, now: datetime.datetime | None = None) -> QuerySet
         due_at__lte=now,
         due_at__gt=now - CHECK_IN_ANSWER_WINDOW,
     ).select_related("session")
+
+
+def open_questionnaire_requests(patient) -> QuerySet[QuestionnaireRequest]:
+    return QuestionnaireRequest.objects.filter(patient=patient, completed_at=None, withdrawn_at=None)
 
 
 def diary_for_patient(patient) -> QuerySet[DiaryEntry]:
@@ -76,3 +80,13 @@ def check_ins_missed(
 
 def get_check_in(user, check_in_id) -> CheckIn:
     return get_object_or_404(CheckIn.objects.for_user(user).select_related("patient"), public_id=check_in_id)
+
+
+def list_questionnaire_requests(user, *, patient) -> QuerySet[QuestionnaireRequest]:
+    return QuestionnaireRequest.objects.for_user(user).filter(patient=patient).select_related("response")
+
+
+def get_questionnaire_request(user, request_id) -> QuestionnaireRequest:
+    return get_object_or_404(
+        QuestionnaireRequest.objects.for_user(user).select_related("patient"), public_id=request_id
+    )

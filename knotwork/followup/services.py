@@ -20,6 +20,7 @@ from knotwork.followup.models import (
     FlagStatus,
     MessagePurpose,
     NeuroSymptom,
+    QuestionnaireRequest,
 )
 
 # How long a check-in link stays open after it is due; an unanswered check-in counts as missed after that.
@@ -233,3 +234,42 @@ def add_diary_entry(*, patient, recorded_on: datetime.date, pain: int, note: str
     entry.full_clean()
     entry.save()
     return entry
+
+
+@transaction.atomic
+def request_questionnaire(*, patient, instrument: str, occasion: str, by, plan=None) -> QuestionnaireRequest:
+    """Ask the patient to fill a questionnaire on their care page; an open request for the same one is reused."""
+    from knotwork.outcomes.models import Instrument, Occasion
+
+    if instrument not in Instrument.values or occasion not in Occasion.values:
+        raise ClinicRuleError("Choose a questionnaire and when it is for.")
+    existing = QuestionnaireRequest.objects.filter(
+        patient=patient, instrument=instrument, occasion=occasion, completed_at=None, withdrawn_at=None
+    ).first()
+    if existing is not None:
+        return existing
+    return QuestionnaireRequest.objects.create(
+        clinic_id=patient.clinic_id,
+        patient=patient,
+        instrument=instrument,
+        occasion=occasion,
+        plan=plan,
+        requested_by=by,
+    )
+
+
+@transaction.atomic
+def complete_questionnaire_request(*, questionnaire_request: QuestionnaireRequest, response) -> None:
+    locked = QuestionnaireRequest.objects.select_for_update().get(pk=questionnaire_request.pk)
+    if not locked.is_open:
+        raise ClinicRuleError("This questionnaire was already filled.")
+    locked.response = response
+    locked.completed_at = timezone.now()
+    locked.save(update_fields=["response", "completed_at", "updated_at"])
+
+
+@transaction.atomic
+def withdraw_questionnaire_request(*, questionnaire_request: QuestionnaireRequest, by) -> None:
+    QuestionnaireRequest.objects.filter(pk=questionnaire_request.pk, completed_at=None, withdrawn_at=None).update(
+        withdrawn_at=timezone.now(), updated_at=timezone.now()
+    )

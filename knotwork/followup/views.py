@@ -11,7 +11,7 @@ from knotwork.clinics.models import CLINICAL_ROLES, Role
 from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.access import ClinicRequest, clinic_member
 from knotwork.followup import selectors, services
-from knotwork.followup.forms import ResolveFlagForm
+from knotwork.followup.forms import QuestionnaireRequestForm, ResolveFlagForm
 from knotwork.followup.models import CheckInStatus
 from knotwork.patients.selectors import get_patient
 from knotwork.plans.selectors import courses_ending_soon
@@ -76,9 +76,50 @@ def patient_follow_up(request: ClinicRequest, patient_id):
             "check_ins": selectors.list_check_ins(request.user, patient=patient),
             "flags": selectors.list_flags(request.user, patient=patient),
             "diary": selectors.diary_for_patient(patient)[:60],
+            "requests": selectors.list_questionnaire_requests(request.user, patient=patient),
+            "request_form": QuestionnaireRequestForm(),
             "now": timezone.now(),
         },
     )
+
+
+@clinic_member(*STAFF)
+@require_POST
+def questionnaire_request(request: ClinicRequest, patient_id):
+    """Ask the patient to fill a questionnaire on their care page (and send them the page)."""
+    from knotwork.plans.selectors import current_plan_for_patient
+    from knotwork.portal.services import create_patient_link
+
+    patient = get_patient(request.user, patient_id)
+    form = QuestionnaireRequestForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a questionnaire and when it is for.")
+        return redirect("followup:patient", patient_id=patient.public_id)
+    asked = services.request_questionnaire(
+        patient=patient,
+        instrument=form.cleaned_data["instrument"],
+        occasion=form.cleaned_data["occasion"],
+        plan=current_plan_for_patient(patient),
+        by=request.user,
+    )
+    text = f"{asked.instrument_label} ({asked.occasion_label.lower()}) is on the patient's care page."
+    if form.cleaned_data["send_link"]:
+        if patient.email:
+            create_patient_link(patient=patient, purpose="care", by=request.user)
+            text += " A new care page link was emailed to them."
+        else:
+            text += " The patient has no email address: give them the care page link another way."
+    messages.success(request, text)
+    return redirect("followup:patient", patient_id=patient.public_id)
+
+
+@clinic_member(*STAFF)
+@require_POST
+def questionnaire_withdraw(request: ClinicRequest, request_id):
+    asked = selectors.get_questionnaire_request(request.user, request_id)
+    services.withdraw_questionnaire_request(questionnaire_request=asked, by=request.user)
+    messages.success(request, f"{asked.instrument_label} taken off the patient's care page.")
+    return redirect("followup:patient", patient_id=asked.patient.public_id)
 
 
 @clinic_member(*STAFF)

@@ -32,5 +32,5 @@ def care_page_context(patient) -> dict:
         "exercises": plans.home_program(plan) if plan else [],
         "diary": list(followup.diary_for_patient(patient)[:5]),
         "aftercare": list(aftercare_sessions(patient)[:5]),
-        "questionnaires": [],
+        "questionnaires": list(followup.open_questionnaire_requests(patient)),
     }

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -239,3 +240,35 @@ def appointment_ics(request, token: str, appointment_id):
     response = HttpResponse(build_ics(appointment), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.starts_at:%Y%m%d-%H%M}.ics"'
     return response
+
+
+@public
+@never_cache
+@require_http_methods(["GET", "POST"])
+def questionnaire(request, token: str, request_id):
+    """A questionnaire the clinic asked for, filled by the patient on their care page."""
+    from knotwork.outcomes.views import questionnaire_page
+
+    with transaction.atomic():
+        link, ok = _care_link(token, lock=request.method == "POST")
+        if not ok:
+            return _closed(request, link)
+        asked = get_object_or_404(followup_selectors.open_questionnaire_requests(link.patient), public_id=request_id)
+
+        def saved(response):
+            followup.complete_questionnaire_request(questionnaire_request=asked, response=response)
+            messages.success(request, f"Thank you: your {asked.instrument_label} was sent to the clinic.")
+            return redirect("portal:entry", token=token)
+
+        with timezone.override(link.patient.clinic.tzinfo):
+            return questionnaire_page(
+                request,
+                patient=link.patient,
+                instrument=asked.instrument,
+                occasion=asked.occasion,
+                by=None,
+                on_saved=saved,
+                base_template="portal/base.html",
+                plan=asked.plan,
+                extra_context={"link_token": token, "back_url": reverse("portal:entry", args=[token])},
+            )

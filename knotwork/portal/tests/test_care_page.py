@@ -164,3 +164,41 @@ def test_the_care_page_offers_open_check_ins_and_aftercare_of_this_patient(
         other_check_in = other_session.check_ins.get(hours_after=24)
         assert client.get(reverse("portal:check_in", args=[token, other_check_in.public_id])).status_code == 404
         assert client.get(reverse("portal:aftercare", args=[token, other_session.public_id])).status_code == 404
+
+
+def test_the_clinic_asks_for_a_questionnaire_and_the_patient_fills_it_on_the_care_page(
+    client, practitioner_client, clinic_a, practitioner
+):
+    from knotwork.followup.models import QuestionnaireRequest
+    from knotwork.outcomes.models import QuestionnaireResponse
+
+    patient = screened(clinic_a, practitioner)
+    response = practitioner_client.post(
+        reverse("followup:questionnaire_request", args=[patient.public_id]),
+        {"instrument": "ndi", "occasion": "discharge", "send_link": ""},
+        follow=True,
+    )
+    assert "Neck Disability Index (discharge) is on the patient&#x27;s care page" in response.text
+    token = care_link(practitioner_client, patient)
+    page = client.get(reverse("portal:entry", args=[token]))
+    asked = QuestionnaireRequest.objects.get(patient=patient)
+    url = reverse("portal:questionnaire", args=[token, asked.public_id])
+    assert url in page.text
+    three_skipped = {f"item_{n}": "2" for n in range(1, 8)}
+    refused = client.post(url, three_skipped)
+    assert refused.status_code == 200
+    assert not QuestionnaireResponse.objects.exists()
+    nine = {f"item_{n}": "2" for n in range(1, 10)}  # nine answered summing 18: 40 % (prorated raw 20)
+    done = client.post(url, nine, follow=True)
+    assert "Thank you: your Neck Disability Index was sent to the clinic." in done.text
+    saved = QuestionnaireResponse.objects.get(patient=patient)
+    assert (saved.instrument, saved.occasion, saved.via_link, saved.percent) == ("ndi", "discharge", True, 40)
+    asked.refresh_from_db()
+    assert asked.response == saved
+    assert client.get(url).status_code == 404  # filled: no longer on the care page
+    other = screened(clinic_a, practitioner)
+    practitioner_client.post(
+        reverse("followup:questionnaire_request", args=[other.public_id]), {"instrument": "odi", "occasion": "intake"}
+    )
+    others = QuestionnaireRequest.objects.get(patient=other)
+    assert client.get(reverse("portal:questionnaire", args=[token, others.public_id])).status_code == 404

@@ -12,6 +12,9 @@ class Command(BaseCommand):
         "by itself; run this from cron (e.g. every 5 minutes) when the worker is not used, or as a safety net."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet", action="store_true", help="Print nothing when nothing was due.")
+
     def handle(self, *args, **options):
         from knotwork.scheduling import services as scheduling
 
@@ -19,6 +22,8 @@ class Command(BaseCommand):
         check_ins = send_due_check_ins(now=now)
         reminders = scheduling.send_due_reminders(now=now)
         flags = flag_courses_without_response()
+        if options["quiet"] and not (check_ins or reminders or flags):
+            return
         self.stdout.write(
             f"Sent {check_ins} check-in(s) and {reminders} reminder(s); {flags} course(s) flagged for reassessment."
         )
