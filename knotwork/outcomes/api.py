@@ -3,6 +3,7 @@ from uuid import UUID
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
+from knotwork.audit.services import record_views
 from knotwork.outcomes import selectors, services
 from knotwork.outcomes.models import Instrument
 from knotwork.outcomes.schemas import QuestionnaireIn, QuestionnaireOut
@@ -22,9 +23,9 @@ class QuestionnaireFilter(Schema):
 )
 def list_questionnaires(request, patient_id: UUID, filters: Query[QuestionnaireFilter]):
     patient = get_patient(request.auth, patient_id)
-    return selectors.list_questionnaires(request.auth, patient, instrument=filters.instrument or "").select_related(
-        "patient"
-    )
+    responses = list(selectors.list_questionnaires(request.auth, patient, instrument=filters.instrument or ""))
+    record_views(instances=responses, by=request.auth)
+    return responses
 
 
 @router.post(

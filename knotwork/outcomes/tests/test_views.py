@@ -287,14 +287,40 @@ def test_the_patient_page_function_saves_without_a_user(rf, patient):
     page = questionnaire_page(
         rf.get("/p/x/"),
         patient=patient,
-        instrument="odi",
+        instrument="psfs",
         occasion="check_in",
         by=None,
         on_saved=None,
         base_template="portal/base.html",
     )
     assert b"This private page is only for Olwen" in page.content
-    assert b"Questionnaire wording" not in page.content  # no staff links on the patient's page
+    assert b"Name up to five activities" in page.content
+    assert b"Questionnaires of" not in page.content  # no staff links on the patient's page
+
+
+def test_the_patient_link_does_not_offer_an_oswestry_without_the_clinic_wording(rf, patient, owner, clinic_a):
+    from knotwork.outcomes.selectors import available_online
+    from knotwork.outcomes.views import questionnaire_page
+
+    def show():
+        return questionnaire_page(
+            rf.get("/p/x/"),
+            patient=patient,
+            instrument="odi",
+            occasion="check_in",
+            by=None,
+            on_saved=None,
+            base_template="portal/base.html",
+        ).content.decode()
+
+    assert not available_online(clinic_a, "odi")
+    assert available_online(clinic_a, "psfs")
+    assert "not available online yet" in show()
+    services.load_questionnaire_text(clinic=clinic_a, content=wording_file(), filename="odi.json", by=owner)
+    assert available_online(clinic_a, "odi")
+    page = show()
+    assert "Placeholder statement 1.0" in page
+    assert "not loaded the licensed wording" not in page
 
 
 @pytest.mark.parametrize("param", ["session", "plan"])
