@@ -7,7 +7,7 @@ from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
 from knotwork.patients.selectors import get_patient
-from knotwork.scheduling import selectors, services
+from knotwork.scheduling import clock, selectors, services
 from knotwork.scheduling.schemas import (
     AppointmentFilter,
     AppointmentIn,
@@ -80,6 +80,8 @@ def free_slots(request, practitioner_id: UUID, filters: Query[FreeSlotsFilter]):
     appointment_type = selectors.get_appointment_type(request.auth, filters.appointment_type)
     if filters.ends_on < filters.starts_on:
         raise HttpError(422, "to must not be before from")
+    if not (filters.starts_on >= clock.FIRST_DAY and filters.ends_on <= clock.LAST_DAY):
+        raise HttpError(422, "Ask for dates between 2000 and 2199")
     if filters.ends_on - filters.starts_on > LONGEST_SLOT_SEARCH:
         raise HttpError(422, "Ask for at most 31 days at a time")
     slots = selectors.list_free_slots(

@@ -14,6 +14,15 @@ import zoneinfo
 UTC = datetime.UTC
 
 
+# The calendar's range: wide enough for any real booking, narrow enough that day arithmetic never overflows.
+FIRST_DAY = datetime.date(2000, 1, 1)
+LAST_DAY = datetime.date(2199, 12, 31)
+
+
+def clamp_day(day: datetime.date) -> datetime.date:
+    return min(max(day, FIRST_DAY), LAST_DAY)
+
+
 class NonexistentTime(ValueError):
     """A local time the clocks skip (spring forward)."""
 

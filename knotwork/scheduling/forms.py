@@ -7,6 +7,17 @@ from knotwork.scheduling import clock, selectors, services
 from knotwork.scheduling.models import AppointmentType, Weekday
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CalendarDateField(forms.DateField):
+    """A date the calendar can handle (2000-2199), so a mistyped year is a form error, not a crash."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not clock.FIRST_DAY <= value <= clock.LAST_DAY:
+            raise forms.ValidationError("Please check the year.")
+
+
 TIME = forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M")
 
 
@@ -42,7 +53,7 @@ class BookForm(WhenMixin, forms.Form):
     appointment_type = forms.ModelChoiceField(
         label="Appointment type", queryset=None, to_field_name="public_id", empty_label="Choose a type"
     )
-    date = forms.DateField(widget=DATE)
+    date = CalendarDateField(widget=DATE)
     time = forms.TimeField(widget=TIME, help_text="Clinic time, on a 5-minute mark (e.g. 10:15).")
     notes = forms.CharField(
         required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}), help_text="For staff only."
@@ -58,7 +69,7 @@ class BookForm(WhenMixin, forms.Form):
 
 
 class MoveForm(WhenMixin, forms.Form):
-    date = forms.DateField(label="New date", widget=DATE)
+    date = CalendarDateField(label="New date", widget=DATE)
     time = forms.TimeField(label="New time", widget=TIME, help_text="Clinic time, on a 5-minute mark.")
     practitioner = PractitionerChoice(queryset=None, to_field_name="public_id", empty_label=None)
     allow_outside_hours = forms.BooleanField(label="Book outside working hours", required=False)
@@ -138,11 +149,11 @@ class WorkingHoursForm(forms.Form):
 
 
 class TimeOffForm(forms.Form):
-    starts_on = forms.DateField(label="From (date)", widget=DATE)
+    starts_on = CalendarDateField(label="From (date)", widget=DATE)
     starts_time = forms.TimeField(
         label="From (time)", required=False, widget=TIME, help_text="Empty: from the start of the day."
     )
-    ends_on = forms.DateField(label="Until (date)", widget=DATE)
+    ends_on = CalendarDateField(label="Until (date)", widget=DATE)
     ends_time = forms.TimeField(
         label="Until (time)", required=False, widget=TIME, help_text="Empty: until the end of the day."
     )

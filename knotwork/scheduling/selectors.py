@@ -197,6 +197,7 @@ def list_free_slots(
     clinic = appointment_type.clinic
     tz: zoneinfo.ZoneInfo = clinic.tzinfo
     now = now or timezone.now()
+    starts_on, ends_on = clock.clamp_day(starts_on), clock.clamp_day(ends_on)
     if ends_on < starts_on:
         return []
     range_start = clock.day_bounds(starts_on, tz)[0]

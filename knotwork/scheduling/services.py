@@ -28,6 +28,7 @@ from knotwork.scheduling.models import (
 from knotwork.scheduling.selectors import practitioner_name
 
 logger = logging.getLogger(__name__)
+BOOKING_HORIZON = datetime.timedelta(days=2 * 366)
 
 
 # --- wording -------------------------------------------------------------------------------------
@@ -88,6 +89,8 @@ def _check_start(starts_at: datetime.datetime, clinic) -> None:
     today_starts = clock.day_bounds(timezone.now().astimezone(clinic.tzinfo).date(), clinic.tzinfo)[0]
     if starts_at < today_starts:
         raise ClinicRuleError("This date has passed: choose today or a later date.")
+    if starts_at > timezone.now() + BOOKING_HORIZON:
+        raise ClinicRuleError("Appointments can be booked up to two years ahead. Please check the year.")
 
 
 def _check_availability(*, practitioner, clinic, starts_at, ends_at, allow_outside_hours: bool) -> bool:
@@ -403,6 +406,8 @@ def add_time_off(
     _require_self_or_owner(by, practitioner, clinic)
     if not starts_at < ends_at:
         raise ClinicRuleError("Time off must end after it starts.")
+    if ends_at - starts_at > datetime.timedelta(days=366):
+        raise ClinicRuleError("Record time off of up to a year at a time.")
     time_off = TimeOff(
         clinic=clinic,
         practitioner=practitioner,

@@ -31,7 +31,7 @@ ROW = datetime.timedelta(minutes=30)
 
 def _parse_date(text: str | None, default: datetime.date) -> datetime.date:
     try:
-        return datetime.date.fromisoformat(text or "")
+        return clock.clamp_day(datetime.date.fromisoformat(text or ""))
     except ValueError:
         return default
 

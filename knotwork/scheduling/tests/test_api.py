@@ -132,3 +132,9 @@ def test_another_clinic_gets_404s(practitioner_b_client, london, patient, practi
 
 def test_signed_out_is_401(client, london):
     assert client.get(API, window(london)).status_code == 401
+
+
+def test_free_slots_at_the_end_of_time_are_a_problem_not_a_crash(front_desk_client, practitioner, treatment):
+    url = f"/api/v1/practitioners/{member(practitioner)}/free-slots"
+    query = {"type": str(treatment.public_id), "from": "9999-12-30", "to": "9999-12-31"}
+    assert front_desk_client.get(url, query).status_code == 422

@@ -356,3 +356,23 @@ def test_show_free_times_keeps_the_choices_and_offers_times_that_fill_in(
     assert 'value="09:45"' in html
     assert re.search(rf'<option value="{treatment.public_id}" selected>', html)
     assert re.search(rf'<option value="{patient.public_id}" selected>', html)
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2300-01-01"])
+def test_far_off_dates_are_refused_politely(front_desk_client, patient, practitioner, treatment, day):
+    assert front_desk_client.get(CALENDAR, {"date": day, "view": "week"}).status_code == 200
+    assert front_desk_client.get(BOOK, {"date": day}).status_code == 200
+    response = front_desk_client.post(BOOK, book_data(patient, practitioner, treatment, date=day))
+    assert "Please check the year" in response.content.decode()
+    found = book_data(patient, practitioner, treatment, date=day, find="1")
+    assert front_desk_client.post(BOOK, found).status_code == 200
+    front_desk_client.force_login(practitioner)
+    response = front_desk_client.post(
+        reverse("scheduling:availability"), {"action": "time_off", "off-starts_on": day, "off-ends_on": day}
+    )
+    assert "Please check the year" in response.content.decode()
+
+
+def test_booking_more_than_two_years_ahead_is_refused(front_desk_client, patient, practitioner, treatment):
+    html = front_desk_client.post(BOOK, book_data(patient, practitioner, treatment, date="2029-03-05")).content.decode()
+    assert "up to two years ahead" in html
