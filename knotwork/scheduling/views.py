@@ -434,10 +434,28 @@ def availability(request: ClinicRequest):
         "hours": hours,
         "hours_form": hours_form,
         "off_form": off_form,
-        "time_off": selectors.list_time_off(request.user, practitioner=practitioner, since=timezone.now()),
+        "time_off": [
+            (item, time_off_text(item, clinic))
+            for item in selectors.list_time_off(request.user, practitioner=practitioner, since=timezone.now())
+        ],
         "time_zone": clinic.time_zone,
     }
     return render(request, "scheduling/availability.html", context)
+
+
+def time_off_text(time_off: TimeOff, clinic) -> str:
+    """'Mon 30 Nov 2026 to Wed 2 Dec 2026 (whole days)' or 'Mon 30 Nov 2026 09:00 to 12:30'."""
+    tz = clinic.tzinfo
+    starts, ends = clock.local(time_off.starts_at, tz), clock.local(time_off.ends_at, tz)
+    midnight = datetime.time(0, 0)
+    if starts.time() == midnight and ends.time() == midnight:
+        last = ends.date() - datetime.timedelta(days=1)
+        if last == starts.date():
+            return f"{starts:%a %-d %b %Y} (whole day)"
+        return f"{starts:%a %-d %b %Y} to {last:%a %-d %b %Y} (whole days)"
+    if starts.date() == ends.date():
+        return f"{starts:%a %-d %b %Y %H:%M} to {ends:%H:%M}"
+    return f"{starts:%a %-d %b %Y %H:%M} to {ends:%a %-d %b %Y %H:%M}"
 
 
 @clinic_member()

@@ -74,3 +74,29 @@ def test_front_desk_books_moves_and_cancels(page, clinic_a, front_desk, practiti
     page.get_by_role("link", name="Week").click()
     expect(page.get_by_role("table").get_by_role("link", name="Elin Sandqvist")).to_be_visible()
     screenshot(page, "calendar-week")
+
+
+def test_a_practitioner_sets_working_hours_and_time_off(page, clinic_a, practitioner, screenshot, axe_violations):
+    in_zone(clinic_a)
+    sign_in(page, practitioner.email)
+    page.goto("/schedule/")
+    page.get_by_role("link", name="Working hours and time off").click()
+    expect(page.get_by_role("heading", name=f"Working hours and time off: {practitioner}")).to_be_visible()
+    for day in ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday"):
+        page.get_by_label(f"{day} from", exact=True).fill("09:00")
+        page.get_by_label(f"{day} to", exact=True).fill("12:30")
+        page.get_by_label(f"{day}, second stretch from").fill("13:30")
+        page.get_by_label(f"{day}, second stretch to").fill("17:00")
+    page.get_by_role("button", name="Save working hours").click()
+    expect(page.get_by_text("Working hours saved.")).to_be_visible()
+    expect(page.get_by_label("Monday, second stretch to")).to_have_value("17:00")
+
+    next_week = timezone.now().astimezone(clinic_a.tzinfo).date() + datetime.timedelta(days=7)
+    page.get_by_label("From (date)").fill(next_week.isoformat())
+    page.get_by_label("Until (date)").fill((next_week + datetime.timedelta(days=2)).isoformat())
+    page.get_by_label("Reason").fill("Course on dry needling")
+    page.get_by_role("button", name="Add time off").click()
+    expect(page.get_by_text("Time off added.")).to_be_visible()
+    expect(page.get_by_text("Course on dry needling")).to_be_visible()
+    assert not axe_violations(page)
+    screenshot(page, "availability")
