@@ -116,12 +116,14 @@ def _day_rows(clinic, day, columns, appointments, hours, time_off):
     last = max([clock.to_utc_lenient(day, datetime.time(18), tz), *ends])
     last_local = clock.local(last, tz)
     last_hour = 24 if last_local.date() > day else last_local.hour + (1 if last_local.minute else 0)
+    # Rows step through real time, so a skipped hour has no rows and a repeated hour has two sets.
+    first_row = clock.to_utc_lenient(day, datetime.time(first_hour), tz)
+    last_row = (
+        clock.day_bounds(day, tz)[1] if last_hour >= 24 else clock.to_utc_lenient(day, datetime.time(last_hour), tz)
+    )
     rows = []
-    for minutes in range(first_hour * 60, last_hour * 60, 30):
-        label = datetime.time(minutes // 60, minutes % 60)
-        if clock.is_nonexistent(day, label, tz):
-            continue
-        row_start = clock.to_utc(day, label, tz)
+    for row_start in clock.steps(first_row, last_row, ROW):
+        label = clock.local(row_start, tz).time()
         row_end = row_start + ROW
         cells = []
         for member in columns:

@@ -376,3 +376,17 @@ def test_far_off_dates_are_refused_politely(front_desk_client, patient, practiti
 def test_booking_more_than_two_years_ahead_is_refused(front_desk_client, patient, practitioner, treatment):
     html = front_desk_client.post(BOOK, book_data(patient, practitioner, treatment, date="2029-03-05")).content.decode()
     assert "up to two years ahead" in html
+
+
+def test_the_day_view_on_autumn_change_day_shows_the_repeated_hour_twice(front_desk_client, london, practitioner):
+    from knotwork.scheduling.models import WorkingHours as Hours
+
+    Hours.objects.create(
+        clinic=london, practitioner=practitioner, weekday=6, starts=datetime.time(0, 30), ends=datetime.time(3)
+    )
+    html = front_desk_client.get(CALENDAR, {"date": "2026-10-25"}).content.decode()
+    assert html.count(">01:30</th>") == 2
+    html = front_desk_client.get(CALENDAR, {"date": "2026-03-29"}).content.decode()
+    assert ">01:30</th>" not in html
+    assert ">00:30</th>" in html
+    assert ">02:00</th>" in html
