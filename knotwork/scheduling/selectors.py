@@ -104,6 +104,15 @@ def list_time_off(user, *, practitioner, since: datetime.datetime | None = None)
     return time_off
 
 
+def list_clinic_working_hours(user) -> QuerySet[WorkingHours]:
+    """Every practitioner's weekly hours in the user's clinic (the calendar draws them all at once)."""
+    return WorkingHours.objects.for_user(user)
+
+
+def list_time_off_between(user, *, start: datetime.datetime, end: datetime.datetime) -> QuerySet[TimeOff]:
+    return TimeOff.objects.for_user(user).filter(starts_at__lt=end, ends_at__gt=start)
+
+
 def get_time_off(user, time_off_id) -> TimeOff:
     return get_object_or_404(TimeOff.objects.for_user(user), public_id=time_off_id)
 

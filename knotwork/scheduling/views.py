@@ -24,7 +24,7 @@ from knotwork.scheduling.forms import (
     TimeOffForm,
     WorkingHoursForm,
 )
-from knotwork.scheduling.models import AppointmentStatus, TimeOff, WorkingHours
+from knotwork.scheduling.models import AppointmentStatus, TimeOff
 
 ROW = datetime.timedelta(minutes=30)
 
@@ -74,9 +74,11 @@ def calendar(request: ClinicRequest):
         selectors.list_appointments(request.user, start=start, end=end, practitioner=chosen.user if chosen else None)
     )
     hours = [
-        h for h in WorkingHours.objects.for_user(request.user) if not chosen or h.practitioner_id == chosen.user_id
+        h
+        for h in selectors.list_clinic_working_hours(request.user)
+        if not chosen or h.practitioner_id == chosen.user_id
     ]
-    time_off = list(TimeOff.objects.for_user(request.user).filter(starts_at__lt=end, ends_at__gt=start))
+    time_off = list(selectors.list_time_off_between(request.user, start=start, end=end))
     step = datetime.timedelta(days=7 if view == "week" else 1)
     context = {
         "view": view,
