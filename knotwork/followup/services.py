@@ -241,8 +241,16 @@ def request_questionnaire(*, patient, instrument: str, occasion: str, by, plan=N
     """Ask the patient to fill a questionnaire on their care page; an open request for the same one is reused."""
     from knotwork.outcomes.models import Instrument, Occasion
 
+    from knotwork.outcomes.models import LICENSED
+    from knotwork.outcomes.selectors import current_wording
+
     if instrument not in Instrument.values or occasion not in Occasion.values:
         raise ClinicRuleError("Choose a questionnaire and when it is for.")
+    if instrument in LICENSED and current_wording(patient.clinic, instrument) is None:
+        raise ClinicRuleError(
+            f"The clinic has not loaded its licensed wording of the {Instrument(instrument).label}, so patients "
+            "cannot fill it online. An owner loads it under Settings; until then, use it on paper in the clinic."
+        )
     existing = QuestionnaireRequest.objects.filter(
         patient=patient, instrument=instrument, occasion=occasion, completed_at=None, withdrawn_at=None
     ).first()

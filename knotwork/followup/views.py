@@ -95,13 +95,17 @@ def questionnaire_request(request: ClinicRequest, patient_id):
     if not form.is_valid():
         messages.error(request, "Choose a questionnaire and when it is for.")
         return redirect("followup:patient", patient_id=patient.public_id)
-    asked = services.request_questionnaire(
-        patient=patient,
-        instrument=form.cleaned_data["instrument"],
-        occasion=form.cleaned_data["occasion"],
-        plan=current_plan_for_patient(patient),
-        by=request.user,
-    )
+    try:
+        asked = services.request_questionnaire(
+            patient=patient,
+            instrument=form.cleaned_data["instrument"],
+            occasion=form.cleaned_data["occasion"],
+            plan=current_plan_for_patient(patient),
+            by=request.user,
+        )
+    except ClinicRuleError as error:
+        messages.error(request, str(error))
+        return redirect("followup:patient", patient_id=patient.public_id)
     text = f"{asked.instrument_label} ({asked.occasion_label.lower()}) is on the patient's care page."
     if form.cleaned_data["send_link"]:
         if patient.email:

@@ -19,4 +19,5 @@ def records(patient, owner, marker) -> list:
         patient=patient, recorded_on=timezone.localdate() - datetime.timedelta(days=1), pain=4, note=marker
     )
     message = send_to_patient(patient=patient, subject=marker, body=marker, purpose="link")
-    return [check_in, flag, diary, message]
+    asked = services.request_questionnaire(patient=patient, instrument="psfs", occasion="discharge", by=owner)
+    return [check_in, flag, diary, message, asked]

@@ -199,19 +199,19 @@ def test_the_dashboard_shows_flags_check_ins_and_resolving_a_flag_needs_a_note(p
     flags = answer(session, 24, adverse_event="Large bruise on the calf")
     with time_machine.travel(SESSION_END + datetime.timedelta(hours=30), tick=False):
         page = practitioner_client.get(reverse("followup:dashboard"))
-    assert "Adverse event reported" in page.text
-    assert "Large bruise on the calf" in page.text
-    assert "36 h check-in" in page.text  # due within the day
-    url = reverse("followup:flag_resolve", args=[flags[0].public_id])
-    short = practitioner_client.post(url, {"resolution": "ok"})
-    assert short.status_code == 200
-    flags[0].refresh_from_db()
-    assert flags[0].status == "open"
-    practitioner_client.post(url, {"resolution": "Phoned: bruise only, advised cold pack."})
-    flags[0].refresh_from_db()
-    assert flags[0].status == "resolved"
-    assert flags[0].resolved_by == practitioner
-    assert "Large bruise" not in practitioner_client.get(reverse("followup:dashboard")).text
+        assert "Adverse event reported" in page.text
+        assert "Large bruise on the calf" in page.text
+        assert "36 h check-in" in page.text  # due within the day
+        url = reverse("followup:flag_resolve", args=[flags[0].public_id])
+        short = practitioner_client.post(url, {"resolution": "ok"})
+        assert short.status_code == 200
+        flags[0].refresh_from_db()
+        assert flags[0].status == "open"
+        practitioner_client.post(url, {"resolution": "Phoned: bruise only, advised cold pack."})
+        flags[0].refresh_from_db()
+        assert flags[0].status == "resolved"
+        assert flags[0].resolved_by == practitioner
+        assert "Large bruise" not in practitioner_client.get(reverse("followup:dashboard")).text
 
 
 def test_another_clinic_cannot_see_or_resolve_a_flag(practitioner_b_client, clinic_a, practitioner):

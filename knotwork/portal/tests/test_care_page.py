@@ -167,12 +167,31 @@ def test_the_care_page_offers_open_check_ins_and_aftercare_of_this_patient(
 
 
 def test_the_clinic_asks_for_a_questionnaire_and_the_patient_fills_it_on_the_care_page(
-    client, practitioner_client, clinic_a, practitioner
+    client, practitioner_client, clinic_a, owner, practitioner
 ):
     from knotwork.followup.models import QuestionnaireRequest
     from knotwork.outcomes.models import QuestionnaireResponse
 
+    from knotwork.outcomes.services import load_questionnaire_text
+
     patient = screened(clinic_a, practitioner)
+    refused = practitioner_client.post(
+        reverse("followup:questionnaire_request", args=[patient.public_id]),
+        {"instrument": "ndi", "occasion": "discharge"},
+        follow=True,
+    )
+    assert "has not loaded its licensed wording of the Neck Disability Index" in refused.text
+    assert not QuestionnaireRequest.objects.exists()
+    sections = "".join(
+        f"  - name: Section {n}\n    statements: [{', '.join(f'Placeholder {n}.{k}' for k in range(6))}]\n"
+        for n in range(1, 11)
+    )
+    load_questionnaire_text(
+        clinic=clinic_a,
+        content=f"instrument: ndi\nversion: test\nsections:\n{sections}".encode(),
+        filename="ndi.yaml",
+        by=owner,
+    )
     response = practitioner_client.post(
         reverse("followup:questionnaire_request", args=[patient.public_id]),
         {"instrument": "ndi", "occasion": "discharge", "send_link": ""},
@@ -198,7 +217,7 @@ def test_the_clinic_asks_for_a_questionnaire_and_the_patient_fills_it_on_the_car
     assert client.get(url).status_code == 404  # filled: no longer on the care page
     other = screened(clinic_a, practitioner)
     practitioner_client.post(
-        reverse("followup:questionnaire_request", args=[other.public_id]), {"instrument": "odi", "occasion": "intake"}
+        reverse("followup:questionnaire_request", args=[other.public_id]), {"instrument": "psfs", "occasion": "intake"}
     )
     others = QuestionnaireRequest.objects.get(patient=other)
     assert client.get(reverse("portal:questionnaire", args=[token, others.public_id])).status_code == 404
