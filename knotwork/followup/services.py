@@ -239,9 +239,7 @@ def add_diary_entry(*, patient, recorded_on: datetime.date, pain: int, note: str
 @transaction.atomic
 def request_questionnaire(*, patient, instrument: str, occasion: str, by, plan=None) -> QuestionnaireRequest:
     """Ask the patient to fill a questionnaire on their care page; an open request for the same one is reused."""
-    from knotwork.outcomes.models import Instrument, Occasion
-
-    from knotwork.outcomes.models import LICENSED
+    from knotwork.outcomes.models import LICENSED, Instrument, Occasion
     from knotwork.outcomes.selectors import current_wording
 
     if instrument not in Instrument.values or occasion not in Occasion.values:

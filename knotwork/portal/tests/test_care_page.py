@@ -171,7 +171,6 @@ def test_the_clinic_asks_for_a_questionnaire_and_the_patient_fills_it_on_the_car
 ):
     from knotwork.followup.models import QuestionnaireRequest
     from knotwork.outcomes.models import QuestionnaireResponse
-
     from knotwork.outcomes.services import load_questionnaire_text
 
     patient = screened(clinic_a, practitioner)
