@@ -186,14 +186,19 @@ def end_plan(*, plan: TreatmentPlan, by, status: str, reason: str = "") -> Treat
 
 
 def flag_courses_without_response(*, today: datetime.date | None = None, plans=None) -> int:
-    """Raise a reassess-or-refer flag for every active course whose review is due and shows no response."""
-    from knotwork.followup.models import FlagKind
+    """Raise a reassess-or-refer flag for every active course whose review is due and shows no response.
+
+    Returns how many flags were raised now.
+    """
+    from knotwork.followup.models import Flag, FlagKind
     from knotwork.followup.services import raise_flag
     from knotwork.plans.selectors import course_review
 
     plans = plans if plans is not None else TreatmentPlan.objects.filter(status=PlanStatus.ACTIVE)
+    # Once per course: a flag a clinician resolved is not raised again by the next sweep.
+    flagged = Flag.objects.filter(kind=FlagKind.NOT_RESPONDING, plan__isnull=False).values("plan_id")
     raised = 0
-    for plan in plans.select_related("patient__clinic__settings"):
+    for plan in plans.exclude(pk__in=flagged).select_related("patient__clinic__settings"):
         review = course_review(plan, today=today)
         if review.needs_reassessment:
             change = review.response.change

@@ -215,6 +215,11 @@ def propose(request: ClinicRequest, plan_id):
         else:
             messages.success(request, f"{len(booked)} appointment{'s' if len(booked) != 1 else ''} booked.")
             return redirect(plan)
+    tz = plan.patient.clinic.tzinfo
+    other_days: dict = {}
+    for slot in free:
+        if slot not in proposals:
+            other_days.setdefault(slot.astimezone(tz).date(), []).append(slot)
     chosen = set()
     if request.method == "POST":
         chosen = set(request.POST.getlist("slots"))
@@ -230,6 +235,7 @@ def propose(request: ClinicRequest, plan_id):
             "book_form": book,
             "proposals": proposals,
             "free": free,
+            "other_days": sorted(other_days.items()),
             "chosen": chosen,
             "remaining": plan.max_sessions - plan.sessions.count() - plan.appointments.filter(status="booked").count(),
         },

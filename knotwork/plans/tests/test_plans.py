@@ -276,10 +276,13 @@ def test_a_course_that_ends_without_a_response_raises_a_reassess_flag_once(clini
     plan = pain_course(clinic_a, practitioner, 5, 4)
     assert services.flag_courses_without_response(today=datetime.date(2026, 3, 10)) == 0  # window still open
     assert services.flag_courses_without_response(today=datetime.date(2026, 3, 16)) == 1
-    services.flag_courses_without_response(today=datetime.date(2026, 3, 17))
+    assert services.flag_courses_without_response(today=datetime.date(2026, 3, 17)) == 0
     flag = Flag.objects.get(kind=FlagKind.NOT_RESPONDING)
     assert flag.plan == plan
     assert "Pain 5 → 4" in flag.detail
+    followup.resolve_flag(flag=flag, by=practitioner, resolution="Reassessed: referred for imaging.")
+    assert services.flag_courses_without_response(today=datetime.date(2026, 3, 18)) == 0
+    assert Flag.objects.filter(kind=FlagKind.NOT_RESPONDING).count() == 1
 
 
 def test_the_review_on_the_plan_page_says_responder_or_not_and_flags_reassessment(
