@@ -1,0 +1,47 @@
+"""Practitioners' private calendar feed URLs."""
+
+import datetime
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from knotwork.clinics.services import ClinicRuleError
+from knotwork.scheduling.models import (
+    CalendarFeed,
+    hash_token,
+)
+from knotwork.scheduling.services.rules import active_membership, require_practitioner
+
+
+@transaction.atomic
+def create_calendar_feed(*, practitioner, by) -> tuple[CalendarFeed, str]:
+    """Make a new private feed URL for the practitioner; the old one stops working. Returns (feed, token)."""
+    membership = active_membership(by)
+    if by.pk != practitioner.pk or membership is None:
+        raise ClinicRuleError("Each practitioner makes their own calendar feed.")
+    require_practitioner(practitioner, membership.clinic)
+    now = timezone.now()
+    CalendarFeed.objects.filter(practitioner=practitioner, revoked_at__isnull=True).update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    feed = CalendarFeed.objects.create(
+        clinic=membership.clinic, practitioner=practitioner, token_hash=hash_token(token)
+    )
+    return feed, token
+
+
+@transaction.atomic
+def revoke_calendar_feed(*, practitioner, by) -> int:
+    """Stop the practitioner's feed URL; calendar apps subscribed to it get 'not found' from now on."""
+    if by.pk != practitioner.pk:
+        raise ClinicRuleError("Each practitioner revokes their own calendar feed.")
+    return CalendarFeed.objects.filter(practitioner=practitioner, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def touch_feed(feed: CalendarFeed) -> None:
+    """Note when a calendar app last read the feed (shown to the practitioner), at most once a minute."""
+    now = timezone.now()
+    if feed.last_used_at is None or now - feed.last_used_at > datetime.timedelta(minutes=1):
+        CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now)

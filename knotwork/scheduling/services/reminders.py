@@ -1,0 +1,105 @@
+"""Appointment reminders: queued for their due time when the task backend can defer, and a sweep for cron."""
+
+import datetime
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from knotwork.scheduling.models import (
+    Appointment,
+    AppointmentStatus,
+)
+from knotwork.scheduling.selectors import practitioner_name
+from knotwork.scheduling.services.rules import local_when_text
+
+logger = logging.getLogger(__name__)
+
+
+def reminder_due_at(appointment: Appointment) -> datetime.datetime:
+    return appointment.starts_at - datetime.timedelta(hours=appointment.clinic.settings.reminder_hours_before)
+
+
+def schedule_reminder(appointment: Appointment) -> None:
+    """Queue the reminder for its due time when the task backend can defer; otherwise the sweep sends it."""
+    from django.tasks import default_task_backend
+
+    from knotwork.scheduling.tasks import send_appointment_reminder
+
+    if not default_task_backend.supports_defer:
+        return
+    due = reminder_due_at(appointment)
+    appointment_id = appointment.pk
+    transaction.on_commit(lambda: send_appointment_reminder.using(run_after=due).enqueue(appointment_id=appointment_id))
+
+
+def reminder_text(appointment: Appointment) -> tuple[str, str]:
+    """Subject and body of a reminder: when, where, with whom, how to change it; nothing clinical."""
+    clinic = appointment.clinic
+    patient = appointment.patient
+    when = local_when_text(appointment.starts_at, clinic)
+    lines = [
+        f"Hello {patient.preferred_name or patient.first_name},",
+        "",
+        f"This is a reminder of your appointment at {clinic.name}:",
+        "",
+        f"  {when} ({clinic.time_zone} time)",
+        f"  with {practitioner_name(appointment.practitioner)}",
+    ]
+    if clinic.address:
+        lines += ["", "Address:", *[f"  {line}" for line in clinic.address.splitlines() if line.strip()]]
+    change = f"please phone the clinic on {clinic.phone}" if clinic.phone else "please phone the clinic"
+    lines += ["", f"To change or cancel this appointment, {change}.", "", clinic.name]
+    return f"[{clinic.name}] Appointment reminder: {when}", "\n".join(lines) + "\n"
+
+
+@transaction.atomic
+def send_reminder(*, appointment_id: int, now: datetime.datetime | None = None) -> bool:
+    """Send one appointment's reminder if it is still due; safe to call twice or for a moved appointment."""
+    from knotwork.followup.messaging import send_to_patient
+    from knotwork.followup.models import MessageStatus
+
+    now = now or timezone.now()
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("clinic__settings", "patient", "practitioner")
+        .filter(pk=appointment_id)
+        .first()
+    )
+    if appointment is None or appointment.status != AppointmentStatus.BOOKED or appointment.reminder_sent_at:
+        return False
+    if not reminder_due_at(appointment) <= now < appointment.starts_at:
+        return False
+    subject, body = reminder_text(appointment)
+    message = send_to_patient(
+        patient=appointment.patient,
+        subject=subject,
+        body=body,
+        purpose="reminder",
+        reference=str(appointment.public_id),
+    )
+    if message.status == MessageStatus.FAILED:
+        logger.warning("Reminder for appointment %s failed (%s); will retry", appointment.public_id, message.error)
+        return False
+    appointment.reminder_sent_at = now
+    appointment.save(update_fields=["reminder_sent_at", "updated_at"])
+    return True
+
+
+def send_due_reminders(*, now: datetime.datetime) -> int:
+    """Send every due, unsent reminder of every clinic (for cron); return how many were sent."""
+    from knotwork.clinics.models import ClinicSettings
+
+    sent = 0
+    for clinic_settings in ClinicSettings.objects.all():
+        window_end = now + datetime.timedelta(hours=clinic_settings.reminder_hours_before)
+        ids = Appointment.objects.filter(
+            clinic_id=clinic_settings.clinic_id,
+            status=AppointmentStatus.BOOKED,
+            reminder_sent_at__isnull=True,
+            starts_at__gt=now,
+            starts_at__lte=window_end,
+        ).values_list("pk", flat=True)
+        for appointment_id in list(ids):
+            sent += send_reminder(appointment_id=appointment_id, now=now)
+    return sent

@@ -1,0 +1,58 @@
+"""Wording and who-may-do-what checks shared by the calendar services."""
+
+import datetime
+
+from django.utils import formats
+
+from knotwork.clinics.models import CLINICAL_ROLES, Role
+from knotwork.clinics.services import ClinicRuleError
+from knotwork.scheduling import clock
+
+# --- wording -------------------------------------------------------------------------------------
+
+
+def local_time_text(instant: datetime.datetime, clinic) -> str:
+    """'10:15' in the clinic's time zone."""
+    return clock.local(instant, clinic.tzinfo).strftime("%H:%M")
+
+
+def local_when_text(instant: datetime.datetime, clinic) -> str:
+    """'Tuesday 3 March 2026 at 10:15' in the clinic's time zone."""
+    moment = clock.local(instant, clinic.tzinfo)
+    return f"{formats.date_format(moment, 'l j F Y')} at {moment:%H:%M}"
+
+
+# --- checks ---------------------------------------------------------------------------------------
+
+
+def active_membership(user):
+    membership = getattr(user, "membership", None)
+    if membership is None or not membership.is_active or not user.is_active:
+        return None
+    return membership
+
+
+def require_staff(by, clinic) -> None:
+    membership = active_membership(by)
+    if membership is None or membership.clinic_id != clinic.pk:
+        raise ClinicRuleError("Only staff of this clinic can change its calendar.")
+
+
+def require_owner(by, clinic) -> None:
+    membership = active_membership(by)
+    if membership is None or membership.clinic_id != clinic.pk or membership.role != Role.OWNER:
+        raise ClinicRuleError("Only the clinic owner can do this.")
+
+
+def require_self_or_owner(by, practitioner, clinic) -> None:
+    membership = active_membership(by)
+    if membership is None or membership.clinic_id != clinic.pk:
+        raise ClinicRuleError("Only staff of this clinic can change its calendar.")
+    if by.pk != practitioner.pk and membership.role != Role.OWNER:
+        raise ClinicRuleError("You can change your own working hours and time off; the owner can change anyone's.")
+
+
+def require_practitioner(practitioner, clinic) -> None:
+    membership = active_membership(practitioner)
+    if membership is None or membership.clinic_id != clinic.pk or membership.role not in CLINICAL_ROLES:
+        raise ClinicRuleError("Choose a practitioner of this clinic who sees patients.")
