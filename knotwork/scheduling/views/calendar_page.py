@@ -1,0 +1,148 @@
+"""The calendar: a day or a week of one practitioner or everyone, in the clinic's time zone."""
+
+import datetime
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from knotwork.core.access import ClinicRequest, clinic_member
+from knotwork.scheduling import clock, selectors
+from knotwork.scheduling.views.links import book_url, calendar_url, chosen_practitioner, clinic_today, parse_date
+
+ROW = datetime.timedelta(minutes=30)
+
+
+@clinic_member()
+@require_GET
+def calendar(request: ClinicRequest):
+    """Day or week of one practitioner or everyone, in the clinic's time zone."""
+    clinic = request.clinic
+    tz = clinic.tzinfo
+    today = clinic_today(clinic)
+    view = "week" if request.GET.get("view") == "week" else "day"
+    day = parse_date(request.GET.get("date"), today)
+    practitioners = list(selectors.list_practitioners(request.user))
+    chosen = chosen_practitioner(practitioners, request.GET.get("practitioner"))
+    columns = [chosen] if chosen else practitioners
+    first = day - datetime.timedelta(days=day.weekday()) if view == "week" else day
+    days = [first + datetime.timedelta(days=i) for i in range(7 if view == "week" else 1)]
+    start, end = clock.day_bounds(days[0], tz)[0], clock.day_bounds(days[-1], tz)[1]
+    appointments = list(
+        selectors.list_appointments(request.user, start=start, end=end, practitioner=chosen.user if chosen else None)
+    )
+    hours = [
+        h
+        for h in selectors.list_clinic_working_hours(request.user)
+        if not chosen or h.practitioner_id == chosen.user_id
+    ]
+    time_off = list(selectors.list_time_off_between(request.user, start=start, end=end))
+    step = datetime.timedelta(days=7 if view == "week" else 1)
+    context = {
+        "view": view,
+        "day": day,
+        "days": days,
+        "today": today,
+        "practitioners": practitioners,
+        "chosen": chosen,
+        "columns": columns,
+        "appointment_count": sum(a.holds_time for a in appointments),
+        "previous_url": calendar_url(view=view, day=day - step, practitioner=chosen),
+        "next_url": calendar_url(view=view, day=day + step, practitioner=chosen),
+        "today_url": calendar_url(view=view, day=today, practitioner=chosen),
+        "day_url": calendar_url(view="day", day=day, practitioner=chosen),
+        "week_url": calendar_url(view="week", day=day, practitioner=chosen),
+        "time_zone": clinic.time_zone,
+    }
+    if view == "day":
+        context["rows"] = _day_rows(clinic, day, columns, appointments, hours, time_off)
+    else:
+        context["week_rows"] = _week_rows(clinic, days, columns, appointments, hours, time_off)
+    return render(request, "scheduling/calendar.html", context)
+
+
+def _stretches(clinic, practitioner_id, day, hours):
+    rows = [h for h in hours if h.practitioner_id == practitioner_id]
+    return selectors.working_stretches(practitioner=None, clinic=clinic, day=day, hours=rows)
+
+
+def _day_rows(clinic, day, columns, appointments, hours, time_off):
+    """Half-hour rows of the day: each cell holds the appointments starting in it and whether it is working time."""
+    tz = clinic.tzinfo
+    stretches = {m.user_id: _stretches(clinic, m.user_id, day, hours) for m in columns}
+    starts = [s for spans in stretches.values() for s, _e in spans] + [a.starts_at for a in appointments]
+    ends = [e for spans in stretches.values() for _s, e in spans] + [a.ends_at for a in appointments]
+    first_hour = min([8] + [clock.local(s, tz).hour for s in starts])
+    last = max([clock.to_utc_lenient(day, datetime.time(18), tz), *ends])
+    last_local = clock.local(last, tz)
+    last_hour = 24 if last_local.date() > day else last_local.hour + (1 if last_local.minute else 0)
+    # Rows step through real time, so a skipped hour has no rows and a repeated hour has two sets.
+    first_row = clock.to_utc_lenient(day, datetime.time(first_hour), tz)
+    last_row = (
+        clock.day_bounds(day, tz)[1] if last_hour >= 24 else clock.to_utc_lenient(day, datetime.time(last_hour), tz)
+    )
+    rows = []
+    for row_start in clock.steps(first_row, last_row, ROW):
+        label = clock.local(row_start, tz).time()
+        row_end = row_start + ROW
+        cells = []
+        for member in columns:
+            working = any(s <= row_start and row_end <= e for s, e in stretches[member.user_id])
+            away = any(
+                t.practitioner_id == member.user_id and t.starts_at < row_end and row_start < t.ends_at
+                for t in time_off
+            )
+            here = [
+                a for a in appointments if a.practitioner_id == member.user_id and row_start <= a.starts_at < row_end
+            ]
+            busy = any(
+                a.practitioner_id == member.user_id and a.holds_time and a.starts_at < row_end and row_start < a.ends_at
+                for a in appointments
+            )
+            free_book_url = (
+                book_url(practitioner=member.public_id, date=day.isoformat(), time=label.strftime("%H:%M"))
+                if working and not away and not busy
+                else ""
+            )
+            cells.append(
+                {
+                    "member": member,
+                    "appointments": here,
+                    "working": working,
+                    "away": away,
+                    "busy": busy,
+                    "book_url": free_book_url,
+                }
+            )
+        rows.append({"label": label, "cells": cells})
+    return rows
+
+
+def _week_rows(clinic, days, columns, appointments, hours, time_off):
+    tz = clinic.tzinfo
+    rows = []
+    for member in columns:
+        cells = []
+        for day in days:
+            stretches = _stretches(clinic, member.user_id, day, hours)
+            here = [
+                a
+                for a in appointments
+                if a.practitioner_id == member.user_id and clock.local(a.starts_at, tz).date() == day
+            ]
+            bounds = clock.day_bounds(day, tz)
+            away = [
+                t
+                for t in time_off
+                if t.practitioner_id == member.user_id and t.starts_at < bounds[1] and bounds[0] < t.ends_at
+            ]
+            cells.append(
+                {
+                    "day": day,
+                    "appointments": here,
+                    "hours": [(clock.local(s, tz), clock.local(e, tz)) for s, e in stretches],
+                    "away": away,
+                    "book_url": book_url(practitioner=member.public_id, date=day.isoformat()),
+                }
+            )
+        rows.append({"member": member, "cells": cells})
+    return rows
