@@ -57,11 +57,13 @@ GRID = "#d8e0e2"
 LINE = "#0f5c63"
 THRESHOLD = "#1e6b3a"
 BAND = "#e5f4ea"
+MIN_SPAN = datetime.timedelta(hours=6)
 PAIN_STYLES = {  # label: (marker, colour)
     "before session": ("o", "#b3261e"),
     "after session": ("s", "#0f5c63"),
     "check-in": ("^", "#8a5a00"),
     "pain rating": ("D", "#2b6cb0"),
+    "diary": ("v", "#5b2a86"),
 }
 QUESTIONNAIRES = {  # instrument: (name, axis label, lowest, highest, lower is better)
     "odi": ("Oswestry Disability Index (%)", "ODI %", 0, 100, True),
@@ -113,14 +115,14 @@ def _figure() -> tuple[Figure, object]:
 
 def _time_axis(axes, points: Sequence[Point], tz) -> None:
     first, last = points[0].at, points[-1].at
-    short = (
-        datetime.timedelta(0) < last - first <= datetime.timedelta(days=2)
-    )  # hours apart: the ticks need the time, or all read alike
-    axes.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2, maxticks=4 if short else 7, tz=tz))
+    span = last - first
+    if span < MIN_SPAN:  # one reading, or readings minutes apart (before and after a session): widen around them
+        middle = first + span / 2
+        first, last, span = middle - MIN_SPAN / 2, middle + MIN_SPAN / 2, MIN_SPAN
+    short = span <= datetime.timedelta(days=2)  # hours apart: the ticks need the time, or all read alike
+    axes.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2, maxticks=5 if short else 7, tz=tz))
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%d %b %H:%M" if short else "%d %b", tz=tz))
-    if first == last:
-        first, last = first - datetime.timedelta(days=1), last + datetime.timedelta(days=1)
-    pad = (last - first) * 0.04
+    pad = span * 0.04
     axes.set_xlim(first - pad, last + pad)
 
 

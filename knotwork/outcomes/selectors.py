@@ -52,11 +52,6 @@ def _uuid(value) -> uuid.UUID:
         raise Http404("No such record.") from None
 
 
-def available_online(clinic, instrument: str) -> bool:
-    """Whether a patient can answer this questionnaire on a private link (ODI/NDI need the clinic's wording)."""
-    return instrument not in (Instrument.ODI, Instrument.NDI) or current_wording(clinic, instrument) is not None
-
-
 def get_patient_session(user, patient, public_id):
     session_model = apps.get_model("treatment", "TreatmentSession")
     return get_object_or_404(session_model.objects.for_user(user), patient=patient, public_id=_uuid(public_id))

@@ -54,14 +54,9 @@ def questionnaire_page(
 
     Used by the staff page (`by` = the staff user, base "base.html") and by the patient's private link (`by=None`,
     base "portal/base.html"). `on_saved(response)` returns the response after a save. Refused answers are shown
-    again, as typed, with the reason. On the private link, an ODI or NDI the clinic has no licensed wording for is
-    not offered (`selectors.available_online` tells the portal beforehand).
+    again, as typed, with the reason.
     """
     wording = selectors.current_wording(patient.clinic, instrument) if instrument in LICENSED else None
-    if by is None and instrument in LICENSED and wording is None:
-        # At home the patient has no licensed paper form to read the statements from: do not ask for bare numbers.
-        context = {"patient": patient, "base_template": base_template, "instrument_label": Instrument(instrument).label}
-        return render(request, "outcomes/questionnaire_unavailable.html", context)
     activities, baseline = [], None
     if instrument == Instrument.PSFS:
         baseline = selectors.baseline_psfs(patient, plan=plan)

@@ -4,6 +4,8 @@ import zoneinfo
 
 import pytest
 from django.utils import timezone
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from knotwork.outcomes import selectors, services
 from knotwork.outcomes.charts import Point, pain_chart, questionnaire_chart
@@ -180,3 +182,27 @@ def test_the_chart_embeds_in_a_weasyprint_pdf():
     html = f"<html><body><h1>Progress</h1><figure>{pain_chart(PAIN)}</figure></body></html>"
     pdf = weasyprint.HTML(string=html).write_pdf()
     assert pdf.startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    "gap", [datetime.timedelta(0), datetime.timedelta(microseconds=5), datetime.timedelta(minutes=3)]
+)
+def test_readings_moments_apart_still_chart(gap):
+    svg = pain_chart([Point(START, 6, "before session"), Point(START + gap, 3, "after session")])
+    assert "2 readings" in parse(svg).get("aria-label")
+
+
+def test_single_reading_questionnaire_and_diary_points_chart():
+    assert parse(questionnaire_chart([Point(START, 30.0)], instrument="ndi", important_change=10)) is not None
+    legend = [t.text for t in parse(pain_chart([Point(START, 4, "diary")])).iter(f"{SVG}text")]
+    assert "Diary" in legend
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=0, max_value=3 * 365 * 24 * 60))
+@example(37 * 60)
+@example(40 * 60)
+def test_any_span_of_readings_charts_without_a_warning(minutes):
+    """Warnings are errors: matplotlib's date locator must find ticks for any span (37-40 h once failed)."""
+    later = START + datetime.timedelta(minutes=minutes)
+    assert "2 readings" in parse(pain_chart([Point(START, 6), Point(later, 3)])).get("aria-label")
