@@ -390,3 +390,18 @@ def test_the_day_view_on_autumn_change_day_shows_the_repeated_hour_twice(front_d
     assert ">01:30</th>" not in html
     assert ">00:30</th>" in html
     assert ">02:00</th>" in html
+
+
+def test_moving_a_cancelled_appointment_says_why(
+    front_desk_client, london, patient, practitioner, front_desk, treatment
+):
+    appointment = book(patient, practitioner, treatment, at(london, MONDAY, 10))
+    services.cancel_appointment(appointment=appointment, by=front_desk, reason="Patient called")
+    data = {
+        "action": "move",
+        "move-date": MONDAY.isoformat(),
+        "move-time": "11:00",
+        "move-practitioner": membership_id(practitioner),
+    }
+    html = front_desk_client.post(appointment.get_absolute_url(), data).content.decode()
+    assert "cancelled; it cannot be moved" in html

@@ -169,9 +169,9 @@ def appointment_detail(request: ClinicRequest, public_id):
                 return redirect(appointment)
         except ClinicRuleError as problem:
             target = {"move": move_form, "cancel": cancel_form}.get(action)
-            if target is not None:
+            if target is not None and appointment.status == AppointmentStatus.BOOKED:
                 target.add_error(None, str(problem))
-            else:
+            else:  # the forms are not shown for a finished appointment: say it at the top
                 error = str(problem)
         except ValidationError as problem:
             target = move_form if action == "move" else cancel_form
