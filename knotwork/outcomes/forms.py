@@ -1,4 +1,7 @@
+import datetime
+
 from django import forms
+from django.utils import timezone
 
 from knotwork.outcomes import scoring
 from knotwork.outcomes.models import LICENSED, SECTION_NAMES, Instrument, Occasion
@@ -29,7 +32,16 @@ class QuestionnaireForm(forms.Form):
     activities named by the patient, each rated 0-10 (a follow-up starts from the baseline's activities).
     """
 
-    def __init__(self, data=None, *, instrument: str, wording=None, activities: list[str] | None = None, **kwargs):
+    def __init__(
+        self,
+        data=None,
+        *,
+        instrument: str,
+        wording=None,
+        activities: list[str] | None = None,
+        ask_date: bool = False,
+        **kwargs,
+    ):
         super().__init__(data, **kwargs)
         self.instrument = instrument
         self.wording = wording
@@ -71,12 +83,24 @@ class QuestionnaireForm(forms.Form):
                     initial=names[number - 1] if number <= len(names) else "",
                 )
                 self.fields[f"rating_{number}"] = forms.IntegerField(
-                    label=f"How well can you do activity {number} now? (0-10)",
+                    label=f"Activity {number} rating (0-10)",
                     min_value=0,
                     max_value=10,
                     required=False,
-                    error_messages={"invalid": "Enter a whole number from 0 to 10."},
+                    error_messages={
+                        "invalid": "Enter a whole number from 0 to 10.",
+                        "min_value": "Enter a rating from 0 to 10.",
+                        "max_value": "Enter a rating from 0 to 10.",
+                    },
                 )
+
+        if ask_date:  # staff typing in a paper form answered earlier
+            self.fields["answered_on"] = forms.DateField(
+                label="Answered on",
+                required=False,
+                help_text="Leave empty for today; fill in when typing in a paper form from an earlier day.",
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )
 
     def item_fields(self) -> list:
         return [self[name] for name in self.fields if name.startswith("item_")]
@@ -86,6 +110,9 @@ class QuestionnaireForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        answered_on = data.get("answered_on")
+        if answered_on and answered_on > timezone.localdate():
+            self.add_error("answered_on", "A questionnaire cannot be answered on a future day.")
         if self.errors:
             return data
         if self.instrument == Instrument.PSFS:
@@ -110,9 +137,9 @@ class QuestionnaireForm(forms.Form):
                 raise forms.ValidationError("Each activity may be named only once.")
         else:
             activities = []
+            items = len(self.item_fields())
             answers = [
-                None if data.get(f"item_{n}") in (None, "") else int(data[f"item_{n}"])
-                for n in range(1, len(self.fields) + 1)
+                None if data.get(f"item_{n}") in (None, "") else int(data[f"item_{n}"]) for n in range(1, items + 1)
             ]
         try:
             scoring.score(self.instrument, answers)
@@ -120,4 +147,8 @@ class QuestionnaireForm(forms.Form):
             raise forms.ValidationError(str(error)) from error
         self.answers = answers
         self.activities = activities
+        self.taken_at = None
+        if answered_on and answered_on != timezone.localdate():
+            # An earlier day: noon in the current (clinic) time zone, so the date reads the same everywhere.
+            self.taken_at = datetime.datetime.combine(answered_on, datetime.time(12), timezone.get_current_timezone())
         return data

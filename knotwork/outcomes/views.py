@@ -62,8 +62,12 @@ def questionnaire_page(
         baseline = selectors.baseline_psfs(patient, plan=plan)
         activities = list(baseline.activities) if baseline else []
     data = request.POST if request.method == "POST" else None  # an empty POST is still a submission
-    form = QuestionnaireForm(data, instrument=instrument, wording=wording, activities=activities)
-    if request.method == "POST" and form.is_valid():
+    form = QuestionnaireForm(
+        data, instrument=instrument, wording=wording, activities=activities, ask_date=by is not None
+    )
+    with timezone.override(patient.clinic.tzinfo):  # "today" and an earlier day are the clinic's
+        valid = request.method == "POST" and form.is_valid()
+    if valid:
         try:
             response = services.record_questionnaire(
                 patient=patient,
@@ -75,6 +79,7 @@ def questionnaire_page(
                 session=session,
                 plan=plan,
                 wording=wording,
+                taken_at=form.taken_at,
             )
         except ValidationError as error:
             form.add_error(None, error.messages)

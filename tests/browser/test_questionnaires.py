@@ -71,3 +71,18 @@ def test_record_an_oswestry_at_intake_and_read_the_outcomes(page, clinic_a, prac
     expect(page.get_by_role("img", name="Oswestry Disability Index (%): 1 scores")).to_be_visible()
     screenshot(page, "questionnaire-list")
     assert axe_violations(page) == []
+
+    # A PSFS opened from the same page: the patient names and rates activities.
+    page.get_by_label("Questionnaire", exact=True).select_option(label="Patient-Specific Functional Scale")
+    page.get_by_role("button", name="Record a questionnaire").click()
+    page.get_by_label("Activity 1", exact=True).fill("Gardening")
+    page.get_by_label("Activity 1 rating (0-10)").fill("3")
+    page.get_by_label("Activity 2", exact=True).fill("Sitting through a meeting")
+    page.get_by_label("Activity 2 rating (0-10)").fill("12")
+    page.get_by_role("button", name="Save answers").click()
+    expect(page.get_by_text("Enter a rating from 0 to 10.")).to_be_visible()
+    expect(page.get_by_label("Activity 2", exact=True)).to_have_value("Sitting through a meeting")
+    screenshot(page, "questionnaire-psfs-refused")
+    page.get_by_label("Activity 2 rating (0-10)").fill("5")
+    page.get_by_role("button", name="Save answers").click()
+    expect(page.locator(".outcome-big")).to_have_text("4.0 / 10")

@@ -128,7 +128,7 @@ def test_psfs_rating_without_a_name_or_a_name_without_a_rating_is_refused(practi
     assert "Name the activity you rated." in response.text
     assert 'value="Gardening"' in response.text
     response = practitioner_client.post(record_url(patient, "psfs"), {"activity_1": "Gardening", "rating_1": "12"})
-    assert "Ensure this value is less than or equal to 10." in response.text
+    assert "Enter a rating from 0 to 10." in response.text
     response = practitioner_client.post(record_url(patient, "psfs"), {})
     assert "Name at least one activity" in response.text
     assert not QuestionnaireResponse.objects.exists()
@@ -337,3 +337,14 @@ def test_opening_the_list_is_audited(practitioner_client, practitioner, patient)
     practitioner_client.get(reverse("outcomes:patient_list", args=[patient.public_id]))
     practitioner_client.get(saved.get_absolute_url())
     assert AuditEntry.objects.filter(object_pk=str(saved.pk), action=AuditEntry.Action.ACCESS).count() == before + 2
+
+
+def test_staff_type_in_a_paper_form_from_an_earlier_day(practitioner_client, patient, clinic_a):
+    earlier = timezone.localdate() - datetime.timedelta(days=5)
+    practitioner_client.post(record_url(patient, "nprs"), {"item_1": "6", "answered_on": earlier.isoformat()})
+    saved = QuestionnaireResponse.objects.get()
+    assert saved.taken_at.astimezone(clinic_a.tzinfo).date() == earlier
+    future = timezone.localdate() + datetime.timedelta(days=2)
+    response = practitioner_client.post(record_url(patient, "nprs"), {"item_1": "6", "answered_on": future.isoformat()})
+    assert "cannot be answered on a future day" in response.text
+    assert QuestionnaireResponse.objects.count() == 1
