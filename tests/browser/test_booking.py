@@ -1,6 +1,7 @@
 """Front desk books, moves and cancels from the calendar."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -100,3 +101,18 @@ def test_a_practitioner_sets_working_hours_and_time_off(page, clinic_a, practiti
     expect(page.get_by_text("Course on dry needling")).to_be_visible()
     assert not axe_violations(page)
     screenshot(page, "availability")
+
+    page.goto("/schedule/")
+    page.get_by_role("link", name="My calendar feed").click()
+    page.get_by_role("button", name="Make a feed URL").click()
+    address = page.get_by_label("Feed URL")
+    expect(address).to_have_value(re.compile(r"/schedule/feed/.+\.ics$"))
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copy the address").click()
+    expect(page.get_by_text("Copied to the clipboard.")).to_be_visible()
+    feed = page.request.get(address.input_value())
+    assert feed.ok
+    assert feed.headers["content-type"].startswith("text/calendar")
+    screenshot(page, "calendar-feed")
+    page.get_by_role("button", name="Revoke the feed").click()
+    expect(page.get_by_text("Calendar feed revoked.")).to_be_visible()
