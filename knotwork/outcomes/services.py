@@ -141,14 +141,15 @@ def parse_questionnaire_text(content: bytes, *, filename: str = "") -> dict:
     if not isinstance(data, dict):
         raise ValidationError("The file must hold a mapping with instrument, version and sections.")
     problems: list[str] = []
-    unknown = sorted(set(data) - {"instrument", "version", "licence", "sections"})
+    unknown = sorted(str(key)[:40] for key in set(data) - {"instrument", "version", "licence", "sections"})
     if unknown:
-        problems.append(f"Unknown keys: {', '.join(map(str, unknown))}.")
-    instrument = str(data.get("instrument", "")).strip().lower()
+        problems.append(f"Unknown keys: {', '.join(unknown[:10])}.")
+    given = data.get("instrument")
+    instrument = given.strip().lower() if isinstance(given, str) else ""
     if instrument not in LICENSED:
-        problems.append(
-            f"instrument must be odi or ndi (the licensed questionnaires); the file says {data.get('instrument')!r}."
-        )
+        # Only a short text is echoed back: a YAML alias could make anything else enormous.
+        said = repr(given) if isinstance(given, str) and len(given) <= 40 else "something else"
+        problems.append(f"instrument must be odi or ndi (the licensed questionnaires); the file says {said}.")
     version = data.get("version")
     if not isinstance(version, str | int | float) or not str(version).strip():
         problems.append("version is missing (e.g. version: 2.1a).")

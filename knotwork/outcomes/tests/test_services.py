@@ -203,6 +203,13 @@ def _sections(count=10, statements=6, text="Placeholder"):
         (b"{", "x.json", "not valid YAML or JSON"),
         (b"- just\n- a list\n", "x.yaml", "must hold a mapping"),
         (b"x" * 70_000, "x.yaml", "at most 64 KB"),
+        (
+            b"a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+            b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+            b"instrument: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n",
+            "bomb.yaml",
+            "the file says something else",
+        ),
     ],
 )
 def test_a_bad_wording_file_is_refused_and_changes_nothing(clinic_a, owner, content, filename, message):
