@@ -24,7 +24,7 @@ from knotwork.scheduling.services.reminders import (
     send_due_reminders,
     send_reminder,
 )
-from knotwork.scheduling.services.rules import local_time_text, local_when_text
+from knotwork.scheduling.services.rules import local_time_text, local_when_text, time_off_text
 
 __all__ = [
     "BOOKING_HORIZON",
@@ -47,6 +47,7 @@ __all__ = [
     "send_due_reminders",
     "send_reminder",
     "set_working_hours",
+    "time_off_text",
     "touch_feed",
     "update_appointment_type",
 ]

@@ -25,6 +25,7 @@ from knotwork.scheduling.services.rules import (
     local_when_text,
     require_practitioner,
     require_staff,
+    time_off_text,
 )
 
 logger = logging.getLogger(__name__)
@@ -50,8 +51,8 @@ def _check_availability(*, practitioner, clinic, starts_at, ends_at, allow_outsi
     ).first()
     if away is not None:
         raise ClinicRuleError(
-            f"{practitioner_name(practitioner)} is away from {local_when_text(away.starts_at, clinic)} "
-            f"to {local_when_text(away.ends_at, clinic)}. Choose another time or practitioner."
+            f"{practitioner_name(practitioner)} is away ({time_off_text(away, clinic)}). "
+            "Choose another time or practitioner."
         )
     inside = selectors.is_within_working_hours(
         practitioner=practitioner, clinic=clinic, starts_at=starts_at, ends_at=ends_at

@@ -7,6 +7,7 @@ from django.utils import formats
 from knotwork.clinics.models import CLINICAL_ROLES, Role
 from knotwork.clinics.services import ClinicRuleError
 from knotwork.scheduling import clock
+from knotwork.scheduling.models import TimeOff
 
 # --- wording -------------------------------------------------------------------------------------
 
@@ -20,6 +21,21 @@ def local_when_text(instant: datetime.datetime, clinic) -> str:
     """'Tuesday 3 March 2026 at 10:15' in the clinic's time zone."""
     moment = clock.local(instant, clinic.tzinfo)
     return f"{formats.date_format(moment, 'l j F Y')} at {moment:%H:%M}"
+
+
+def time_off_text(time_off: TimeOff, clinic) -> str:
+    """'Mon 30 Nov 2026 to Wed 2 Dec 2026 (whole days)' or 'Mon 30 Nov 2026 09:00 to 12:30'."""
+    tz = clinic.tzinfo
+    starts, ends = clock.local(time_off.starts_at, tz), clock.local(time_off.ends_at, tz)
+    midnight = datetime.time(0, 0)
+    if starts.time() == midnight and ends.time() == midnight:
+        last = ends.date() - datetime.timedelta(days=1)
+        if last == starts.date():
+            return f"{starts:%a %-d %b %Y} (whole day)"
+        return f"{starts:%a %-d %b %Y} to {last:%a %-d %b %Y} (whole days)"
+    if starts.date() == ends.date():
+        return f"{starts:%a %-d %b %Y %H:%M} to {ends:%H:%M}"
+    return f"{starts:%a %-d %b %Y %H:%M} to {ends:%a %-d %b %Y %H:%M}"
 
 
 # --- checks ---------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 """Working hours, time off and appointment types."""
 
-import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -13,13 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from knotwork.clinics.models import Role
 from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.access import ClinicRequest, clinic_member
-from knotwork.scheduling import clock, selectors, services
+from knotwork.scheduling import selectors, services
 from knotwork.scheduling.forms import (
     AppointmentTypeForm,
     TimeOffForm,
     WorkingHoursForm,
 )
-from knotwork.scheduling.models import TimeOff
 from knotwork.scheduling.views.links import chosen_practitioner
 
 
@@ -93,27 +91,12 @@ def availability(request: ClinicRequest):
         "hours_form": hours_form,
         "off_form": off_form,
         "time_off": [
-            (item, time_off_text(item, clinic))
+            (item, services.time_off_text(item, clinic))
             for item in selectors.list_time_off(request.user, practitioner=practitioner, since=timezone.now())
         ],
         "time_zone": clinic.time_zone,
     }
     return render(request, "scheduling/availability.html", context)
-
-
-def time_off_text(time_off: TimeOff, clinic) -> str:
-    """'Mon 30 Nov 2026 to Wed 2 Dec 2026 (whole days)' or 'Mon 30 Nov 2026 09:00 to 12:30'."""
-    tz = clinic.tzinfo
-    starts, ends = clock.local(time_off.starts_at, tz), clock.local(time_off.ends_at, tz)
-    midnight = datetime.time(0, 0)
-    if starts.time() == midnight and ends.time() == midnight:
-        last = ends.date() - datetime.timedelta(days=1)
-        if last == starts.date():
-            return f"{starts:%a %-d %b %Y} (whole day)"
-        return f"{starts:%a %-d %b %Y} to {last:%a %-d %b %Y} (whole days)"
-    if starts.date() == ends.date():
-        return f"{starts:%a %-d %b %Y %H:%M} to {ends:%H:%M}"
-    return f"{starts:%a %-d %b %Y %H:%M} to {ends:%a %-d %b %Y %H:%M}"
 
 
 @clinic_member()
