@@ -1,19 +1,14 @@
 from uuid import UUID
 
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Status
 
 from knotwork.audit.services import record_views
 from knotwork.outcomes import selectors, services
-from knotwork.outcomes.models import Instrument
-from knotwork.outcomes.schemas import QuestionnaireIn, QuestionnaireOut
+from knotwork.outcomes.schemas import QuestionnaireFilter, QuestionnaireIn, QuestionnaireOut
 from knotwork.patients.selectors import get_patient
 
 router = Router(tags=["outcomes"])
-
-
-class QuestionnaireFilter(Schema):
-    instrument: Instrument | None = None
 
 
 @router.get(

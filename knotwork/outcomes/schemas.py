@@ -58,3 +58,7 @@ class QuestionnaireOut(Schema):
     @staticmethod
     def resolve_plan(obj) -> UUID | None:
         return obj.plan.public_id if obj.plan_id else None
+
+
+class QuestionnaireFilter(Schema):
+    instrument: Instrument | None = Field(None, description="only this questionnaire")
