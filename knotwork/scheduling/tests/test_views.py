@@ -405,3 +405,13 @@ def test_moving_a_cancelled_appointment_says_why(
     }
     html = front_desk_client.post(appointment.get_absolute_url(), data).content.decode()
     assert "cancelled; it cannot be moved" in html
+
+
+def test_everyones_day_leaves_out_who_is_not_working(front_desk_client, london, practitioner, owner):
+    WorkingHours.objects.filter(practitioner=owner, weekday=0).delete()
+    html = front_desk_client.get(CALENDAR, {"date": MONDAY.isoformat()}).content.decode()
+    assert f'<th scope="col">{practitioner}</th>' in html
+    assert f'<th scope="col">{owner}</th>' not in html
+    assert "Not working on Monday 2 March:" in html
+    html = front_desk_client.get(CALENDAR, {"date": MONDAY.isoformat(), "practitioner": membership_id(owner)})
+    assert f'<th scope="col">{owner}</th>' in html.content.decode()

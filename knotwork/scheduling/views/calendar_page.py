@@ -36,8 +36,20 @@ def calendar(request: ClinicRequest):
         if not chosen or h.practitioner_id == chosen.user_id
     ]
     time_off = list(selectors.list_time_off_between(request.user, start=start, end=end))
+    hidden = []
+    if view == "day" and not chosen:
+        # Everyone's day: leave out who neither works nor has an appointment that day (named below the table).
+        present = [
+            m
+            for m in columns
+            if _stretches(clinic, m.user_id, day, hours) or any(a.practitioner_id == m.user_id for a in appointments)
+        ]
+        if present:
+            hidden = [m for m in columns if m not in present]
+            columns = present
     step = datetime.timedelta(days=7 if view == "week" else 1)
     context = {
+        "hidden": hidden,
         "view": view,
         "day": day,
         "days": days,
