@@ -42,6 +42,7 @@ def test_front_desk_books_moves_and_cancels(page, clinic_a, front_desk, practiti
     page.get_by_role("link", name="Use 10:00").click()
     expect(page.get_by_role("textbox", name="Time")).to_have_value("10:00")
     expect(page.get_by_label("Patient")).to_have_value(str(elin.public_id))
+    assert not axe_violations(page)
     screenshot(page, "booking-form")
     page.get_by_role("button", name="Book", exact=True).click()
 
@@ -63,6 +64,7 @@ def test_front_desk_books_moves_and_cancels(page, clinic_a, front_desk, practiti
     page.get_by_role("table").get_by_role("link", name="Tomas Berg").click()
     page.get_by_text("Cancel this appointment").click()
     page.get_by_label("Reason for cancelling").fill("Patient unwell, will call back")
+    assert not axe_violations(page)
     screenshot(page, "appointment-cancel")
     page.get_by_role("button", name="Cancel the appointment").click()
     expect(page.get_by_text("Appointment cancelled")).to_be_visible()
@@ -74,6 +76,7 @@ def test_front_desk_books_moves_and_cancels(page, clinic_a, front_desk, practiti
     screenshot(page, "calendar-after-changes")
     page.get_by_role("link", name="Week").click()
     expect(page.get_by_role("table").get_by_role("link", name="Elin Sandqvist")).to_be_visible()
+    assert not axe_violations(page)
     screenshot(page, "calendar-week")
 
 
