@@ -1,3 +1,4 @@
+import contextlib
 import datetime
 
 import pytest
@@ -167,3 +168,49 @@ def test_working_hours_on_change_days_are_as_long_as_the_clock_says(clinic_a, pr
     assert appointment.starts_at == utc(2026, 3, 8, 7)
     with pytest.raises(ClinicRuleError, match="does not exist"):
         services.local_start(day=spring, at=datetime.time(2, 30), clinic=clinic)
+
+
+class _Undo(Exception):
+    pass
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_slot_is_offered_exactly_when_booking_it_would_succeed(hours, london, practitioner, treatment, seed):
+    import random
+
+    from django.db import transaction
+
+    rng = random.Random(seed)
+    for _ in range(5):
+        with contextlib.suppress(ClinicRuleError):
+            book(
+                PatientFactory(clinic=london),
+                practitioner,
+                treatment,
+                at(london, MONDAY, rng.randint(9, 16), 5 * rng.randint(0, 11)),
+            )
+    start = rng.randint(9, 15)
+    TimeOff.objects.create(
+        clinic=london,
+        practitioner=practitioner,
+        starts_at=at(london, MONDAY, start),
+        ends_at=at(london, MONDAY, start + 1),
+        created_by=practitioner,
+    )
+    free = set(
+        selectors.list_free_slots(
+            practitioner=practitioner, appointment_type=treatment, starts_on=MONDAY, ends_on=MONDAY
+        )
+    )
+    newcomer = PatientFactory(clinic=london)
+    for minutes in range(9 * 60, 17 * 60, 15):
+        candidate = at(london, MONDAY, minutes // 60, minutes % 60)
+        try:
+            with transaction.atomic():
+                book(newcomer, practitioner, treatment, candidate)
+                raise _Undo
+        except _Undo:
+            bookable = True
+        except ClinicRuleError:
+            bookable = False
+        assert (candidate in free) == bookable, candidate
