@@ -36,7 +36,7 @@ def test_calendar_day_shows_everyones_appointments_in_clinic_time(
     book(patient, practitioner, treatment, at(london, MONDAY, 10, 15))
     for n in range(3):
         book(PatientFactory(clinic=london), owner, treatment, at(london, MONDAY, 9 + n))
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(14):
         response = front_desk_client.get(CALENDAR, {"date": MONDAY.isoformat()})
     html = response.content.decode()
     assert response.status_code == 200
