@@ -8,6 +8,7 @@ from django.apps import apps
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from knotwork.outcomes import scoring
 from knotwork.outcomes.charts import Point
@@ -21,10 +22,18 @@ IMPORTANT_CHANGE_SETTING = {
 }
 
 
-def list_questionnaires(user, patient, *, instrument: str = "") -> QuerySet[QuestionnaireResponse]:
+def list_questionnaires(
+    user, patient, *, instrument: str = "", since=None, until=None
+) -> QuerySet[QuestionnaireResponse]:
+    """A patient's responses, newest first; `since`/`until` as in `pain_series` (dates are the clinic's days)."""
     responses = QuestionnaireResponse.objects.for_user(user).filter(patient=patient)
     if instrument:
         responses = responses.filter(instrument=instrument)
+    since, until = _bounds(patient, since, until)
+    if since is not None:
+        responses = responses.filter(taken_at__gte=since)
+    if until is not None:
+        responses = responses.filter(taken_at__lte=until)
     return responses.select_related("patient", "recorded_by", "session", "plan")
 
 
@@ -60,6 +69,18 @@ def get_patient_session(user, patient, public_id):
 def get_patient_plan(user, patient, public_id):
     plan_model = apps.get_model("plans", "TreatmentPlan")
     return get_object_or_404(plan_model.objects.for_user(user), patient=patient, public_id=_uuid(public_id))
+
+
+def list_patient_plans(user, patient):
+    plan_model = apps.get_model("plans", "TreatmentPlan")
+    return plan_model.objects.for_user(user).filter(patient=patient).order_by("-starts_on", "-created_at")
+
+
+def course_dates(plan) -> tuple[datetime.date, datetime.date]:
+    """The days a course covers: from its start to the day it ended, or to the end of its window while it runs."""
+    if plan.ended_at is not None:
+        return plan.starts_on, plan.ended_at.astimezone(plan.patient.clinic.tzinfo).date()
+    return plan.starts_on, max(plan.ends_on, timezone.localdate(timezone=plan.patient.clinic.tzinfo))
 
 
 def active_plan(patient):

@@ -145,11 +145,11 @@ def _summary(response) -> str:
     return f"{response.display}{f', {response.band}' if response.band else ''}"
 
 
-def patient_charts(patient, responses, *, settings) -> list[dict]:
-    """The pain chart and one chart per questionnaire the patient has answered (inline SVG)."""
+def patient_charts(patient, responses, *, settings, since=None, until=None) -> list[dict]:
+    """The pain chart and one chart per questionnaire answered (inline SVG), optionally within a course's dates."""
     tz = patient.clinic.tzinfo
     result = []
-    pain = selectors.pain_series(patient)
+    pain = selectors.pain_series(patient, since=since, until=until)
     if pain:
         svg = charts.pain_chart(pain, responder_points=settings.responder_points, tz=tz)
         result.append({"title": "Pain", "svg": svg})
@@ -160,7 +160,7 @@ def patient_charts(patient, responses, *, settings) -> list[dict]:
         change = getattr(settings, selectors.IMPORTANT_CHANGE_SETTING[instrument])
         if instrument == Instrument.NDI:
             change *= 2  # the setting is in raw points; the chart plots percent
-        series = selectors.questionnaire_series(patient, instrument)
+        series = selectors.questionnaire_series(patient, instrument, since=since, until=until)
         svg = charts.questionnaire_chart(series, instrument=instrument, important_change=change, tz=tz)
         result.append({"title": Instrument(instrument).label, "svg": svg})
     return result
@@ -168,16 +168,24 @@ def patient_charts(patient, responses, *, settings) -> list[dict]:
 
 @clinic_member(*STAFF)
 def patient_list(request: ClinicRequest, patient_id):
+    """A patient's questionnaires with the change since baseline and the charts; `?plan=` keeps to one course."""
     patient = get_patient(request.user, patient_id)
-    responses = list(selectors.list_questionnaires(request.user, patient))
+    plans = list(selectors.list_patient_plans(request.user, patient))
+    plan = since = until = None
+    if request.GET.get("plan"):
+        plan = selectors.get_patient_plan(request.user, patient, request.GET["plan"])
+        since, until = selectors.course_dates(plan)
+    responses = list(selectors.list_questionnaires(request.user, patient, since=since, until=until))
     record_views(instances=responses, by=request.user)
     settings = request.clinic.settings
     context = {
         "patient": patient,
         "rows": selectors.outcome_rows(responses, settings),
-        "charts": patient_charts(patient, responses, settings=settings),
+        "charts": patient_charts(patient, responses, settings=settings, since=since, until=until),
         "choice": QuestionnaireChoiceForm(),
         "settings": settings,
+        "plans": plans,
+        "plan": plan,
     }
     with timezone.override(patient.clinic.tzinfo):
         return render(request, "outcomes/questionnaire_list.html", context)
