@@ -180,6 +180,7 @@ def load_demo() -> list[Clinic]:
             for i, (name, profession, practice) in enumerate(REFERRERS)
         ]
         first_names = rng.sample(FIRST_NAMES, len(FIRST_NAMES))
+        patients = []
         for n in range(36):
             first = first_names[n % len(first_names)]
             last = LAST_NAMES[rng.randrange(len(LAST_NAMES))]
@@ -204,6 +205,7 @@ def load_demo() -> list[Clinic]:
                     "referring_clinician": rng.choice([*referrers, None]),
                 },
             )
+            patients.append(patient)
             if n < 3:
                 _demo_first_visit(patient, owner, practitioners, scenario=n)
             elif n % 9 == 4:
@@ -217,8 +219,39 @@ def load_demo() -> list[Clinic]:
                 change_patient_status(
                     patient=patient, status=PatientStatus.DISCHARGED, reason="Course completed.", by=owner
                 )
+        from django.utils import timezone
+
+        from knotwork.scheduling.demo import load_demo_schedule
+
+        bookable = [p for p in patients[3:] if p.status == PatientStatus.ACTIVE]
+        load_demo_schedule(clinic=clinic, practitioners=practitioners, patients=bookable, today=timezone.localdate())
+        _demo_course_appointment(patients[0])
         clinics.append(clinic)
     return clinics
+
+
+def _demo_course_appointment(patient) -> None:
+    """Book the demo course's next session at the first free time proposed inside its window."""
+    from django.utils import timezone
+
+    from knotwork.plans.models import TreatmentPlan
+    from knotwork.plans.proposal import spread_slots
+    from knotwork.plans.services import book_course
+    from knotwork.scheduling.selectors import list_appointment_types, list_free_slots
+
+    plan = TreatmentPlan.objects.filter(patient=patient, status="active").first()
+    if plan is None:
+        return
+    kind = list_appointment_types(plan.practitioner, active_only=True).filter(name="Treatment").first()
+    if kind is None:
+        return
+    first_day = timezone.localdate(timezone=patient.clinic.tzinfo) + datetime.timedelta(days=1)
+    free = list_free_slots(
+        practitioner=plan.practitioner, appointment_type=kind, starts_on=first_day, ends_on=plan.ends_on
+    )
+    slots = spread_slots(free, starts_on=first_day, ends_on=plan.ends_on, count=1, tz=patient.clinic.tzinfo)
+    if slots:
+        book_course(plan=plan, appointment_type=kind, slots=slots, by=plan.practitioner)
 
 
 DEMO_VISITS = (
