@@ -114,6 +114,7 @@ def chart_course_context(user, patient) -> dict:
     from django.utils import timezone
 
     from knotwork.followup import selectors as followup
+    from knotwork.outcomes.selectors import list_questionnaires
     from knotwork.plans.selectors import list_plans
     from knotwork.portal.models import LinkPurpose
     from knotwork.scheduling.selectors import list_upcoming_for_patient
@@ -127,6 +128,7 @@ def chart_course_context(user, patient) -> dict:
         "open_flags": list(followup.list_open_flags(user).filter(patient=patient)),
         "recent_check_ins": list(followup.list_check_ins(user, patient=patient).order_by("-due_at")[:4]),
         "care_link": care_link if care_link and care_link.state == "open" else None,
+        "questionnaires": list(list_questionnaires(user, patient)[:4]),
     }
 
 

@@ -37,7 +37,7 @@ def home_program(plan: TreatmentPlan) -> QuerySet[HomeExercise]:
 class PainReport:
     at: datetime.datetime
     value: int
-    source: str  # "session", "check-in", "diary"
+    source: str  # "session", "check-in", "pain rating", "diary"
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ class CourseReview:
 def pain_reports(plan: TreatmentPlan) -> list[PainReport]:
     """Every pain score the patient gave during the course, oldest first.
 
-    The pain before each session, the check-ins and the diary: how the pain is between visits. The pain just after
+    The pain before each session, the check-ins, pain ratings (NRS) and the diary: how the pain is between visits. The pain just after
     a session is left out on purpose: it shows the immediate effect of that session, not the course.
     """
     from knotwork.followup.models import CheckIn, DiaryEntry
@@ -100,6 +100,12 @@ def pain_reports(plan: TreatmentPlan) -> list[PainReport]:
         PainReport(check_in.answered_at, check_in.pain, "check-in")
         for check_in in CheckIn.objects.filter(plan=plan, pain__isnull=False)
     ]
+    from knotwork.outcomes.models import Instrument, QuestionnaireResponse
+
+    reports += [
+        PainReport(response.taken_at, int(response.raw), "pain rating")
+        for response in QuestionnaireResponse.objects.filter(patient=plan.patient, instrument=Instrument.NPRS)
+    ]
     start = datetime.datetime.combine(plan.starts_on, datetime.time.min, tzinfo=tz)
     end_day = plan.ended_at.astimezone(tz).date() if plan.ended_at else plan.ends_on
     reports += [
@@ -108,7 +114,8 @@ def pain_reports(plan: TreatmentPlan) -> list[PainReport]:
             patient=plan.patient, recorded_on__gte=plan.starts_on, recorded_on__lte=end_day
         )
     ]
-    return sorted((r for r in reports if r.at >= start), key=lambda r: r.at)
+    end = datetime.datetime.combine(end_day + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    return sorted((r for r in reports if start <= r.at < end), key=lambda r: r.at)
 
 
 def ppt_changes(plan: TreatmentPlan) -> list[PptChange]:

@@ -10,6 +10,7 @@ from knotwork.atlas.catalog import get_atlas
 from knotwork.clinics.models import CLINICAL_ROLES
 from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.access import ClinicRequest, clinic_member
+from knotwork.outcomes.models import Instrument
 from knotwork.patients.selectors import get_patient
 from knotwork.treatment import selectors, services
 from knotwork.treatment.forms import (
@@ -138,6 +139,7 @@ def session_detail(request: ClinicRequest, public_id):
         "needling": session.needling.all(),
         "needle_safety": {m.id: m.needling_safety for m in atlas.muscles.values()},
         "techniques": session.techniques.all(),
+        "session_questionnaires": [(value, label) for value, label in Instrument.choices],
     }
     return render(request, "treatment/session_detail.html", context)
 

@@ -323,3 +323,16 @@ def test_the_review_shows_the_pain_chart_and_downloads_as_a_pdf_with_the_same_ch
     assert "responder threshold 4" in page.text  # baseline 6 minus the clinic's 2 points
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_a_pain_rating_questionnaire_counts_in_the_review_inside_the_course_only(clinic_a, practitioner):
+    from knotwork.outcomes.services import record_questionnaire
+
+    plan = pain_course(clinic_a, practitioner, 6, 5)
+    with time_machine.travel(datetime.datetime(2026, 3, 10, 9, 0, tzinfo=datetime.UTC), tick=False):
+        record_questionnaire(patient=plan.patient, instrument="nprs", occasion="check_in", answers=[3], by=practitioner)
+    with time_machine.travel(datetime.datetime(2026, 4, 10, 9, 0, tzinfo=datetime.UTC), tick=False):
+        record_questionnaire(patient=plan.patient, instrument="nprs", occasion="other", answers=[9], by=practitioner)
+    review = selectors.course_review(plan, today=datetime.date(2026, 3, 20))
+    assert (review.latest.value, review.latest.source) == (3, "pain rating")
+    assert review.responder is True
