@@ -85,8 +85,9 @@ class CourseReview:
 def pain_reports(plan: TreatmentPlan) -> list[PainReport]:
     """Every pain score the patient gave during the course, oldest first.
 
-    The pain before each session, the check-ins, pain ratings (NRS) and the diary: how the pain is between visits. The pain just after
-    a session is left out on purpose: it shows the immediate effect of that session, not the course.
+    The pain before each session, the check-ins, pain ratings (NRS) and the diary: how the pain is between
+    visits. The pain just after a session is left out on purpose: it shows the immediate effect of that
+    session, not the course.
     """
     from knotwork.followup.models import CheckIn, DiaryEntry
     from knotwork.treatment.models import SessionStatus, TreatmentSession
