@@ -244,3 +244,15 @@ def list_free_slots(
                 slots.append(start)
         day += datetime.timedelta(days=1)
     return sorted(set(slots))
+
+
+def todays_booked_appointment(patient) -> Appointment | None:
+    """The patient's first appointment of today (clinic time) still booked and without a session."""
+    start, end = clock.day_bounds(timezone.localdate(timezone=patient.clinic.tzinfo), patient.clinic.tzinfo)
+    return (
+        Appointment.objects.filter(
+            patient=patient, status=AppointmentStatus.BOOKED, starts_at__gte=start, starts_at__lt=end, session=None
+        )
+        .order_by("starts_at")
+        .first()
+    )

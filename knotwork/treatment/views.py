@@ -1,3 +1,4 @@
+import contextlib
 import difflib
 
 from django.contrib import messages
@@ -50,11 +51,24 @@ def session_start(request: ClinicRequest, patient_id):
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
+            _attend_todays_appointment(patient, session, by=request.user)
             return redirect(session)
     from knotwork.patients.views import chart_assessment_context
 
     context = {"form": form, "patient": patient, **chart_assessment_context(patient)}
     return render(request, "treatment/session_start.html", context)
+
+
+def _attend_todays_appointment(patient, session, *, by) -> None:
+    """Starting a session marks the patient's booked appointment of today as attended, linked to the session."""
+    from knotwork.scheduling.selectors import todays_booked_appointment
+    from knotwork.scheduling.services import mark_attended
+
+    booked = todays_booked_appointment(patient)
+    if booked is not None:
+        # The session stands either way; an appointment the rules refuse can still be marked by hand.
+        with contextlib.suppress(ClinicRuleError):
+            mark_attended(appointment=booked, by=by, session=session)
 
 
 def _level_text(hold) -> str:

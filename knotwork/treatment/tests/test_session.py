@@ -408,3 +408,25 @@ def test_implausible_or_repeated_holds_are_not_recorded(practitioner_client, cli
         response = practitioner_client.post(url, {**body, **change}, content_type="application/json")
         assert response.status_code in (409, 422), response.content
     assert Hold.objects.count() == 1
+
+
+def test_starting_a_session_marks_todays_appointment_attended(practitioner_client, clinic_a, owner, practitioner):
+    from knotwork.scheduling import services as scheduling
+    from knotwork.scheduling.models import AppointmentStatus
+
+    patient = screened(clinic_a, practitioner)
+    kind = scheduling.create_appointment_type(clinic=clinic_a, name="Treatment", duration_minutes=45, by=owner)
+    soon = timezone.now().replace(second=0, microsecond=0)
+    soon -= datetime.timedelta(minutes=soon.minute % 5)
+    appointment = scheduling.book_appointment(
+        patient=patient,
+        practitioner=practitioner,
+        appointment_type=kind,
+        starts_at=soon,
+        by=owner,
+        allow_outside_hours=True,
+    )
+    practitioner_client.post(reverse("treatment:start", args=[patient.public_id]), {"pain_before": 5})
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.ATTENDED
+    assert appointment.session == patient.sessions.get()
