@@ -73,8 +73,9 @@ def test_the_course_review_chart(page, clinic_a, practitioner, screenshot, axe_v
     expect(review).to_contain_text("pain 7/10 (session")
     chart = review.get_by_role("img")
     expect(chart).to_have_attribute("aria-label", re.compile(r"^Pain \(0-10\): \d+ readings"))
+    page.wait_for_load_state("load")  # the stylesheet sizes the chart; measure after it has applied
     box = chart.bounding_box()
     assert box["width"] > 500
-    assert box["height"] > 150
+    assert box["height"] > 150, box
     review.screenshot(path=str(screenshot(page, "course-review-page").with_name("course-review.png")))
     assert axe_violations(page) == []
