@@ -80,7 +80,9 @@ def send_check_in(*, check_in_id: int, now: datetime.datetime | None = None) -> 
     from knotwork.portal.services import create_check_in_link, link_url
 
     now = now or timezone.now()
-    check_in = CheckIn.objects.select_for_update().select_related("patient__clinic", "session").get(pk=check_in_id)
+    check_in = (
+        CheckIn.objects.select_for_update(of=("self",)).select_related("patient__clinic", "session").get(pk=check_in_id)
+    )
     if check_in.status != CheckInStatus.SCHEDULED or check_in.due_at > now:
         return False
     link, token = create_check_in_link(check_in=check_in, expires_at=check_in.due_at + CHECK_IN_ANSWER_WINDOW, now=now)
@@ -129,7 +131,9 @@ def record_check_in(
 ) -> list[Flag]:
     """Save the patient's answers and raise the flags a clinician must see; return the flags raised."""
     now = now or timezone.now()
-    check_in = CheckIn.objects.select_for_update().select_related("patient__clinic__settings").get(pk=check_in.pk)
+    check_in = (
+        CheckIn.objects.select_for_update(of=("self",)).select_related("patient__clinic__settings").get(pk=check_in.pk)
+    )
     neuro_symptoms = list(dict.fromkeys(neuro_symptoms or []))
     errors = {}
     for name, value in (("soreness", soreness), ("pain", pain)):
