@@ -87,6 +87,20 @@ class CheckIn(ClinicScoped):
     def __str__(self) -> str:
         return f"{self.hours_after} h check-in for {self.patient.chart_number}"
 
+    def is_missed(self, now) -> bool:
+        """Not answered within a day of its time (the link has closed)."""
+        from knotwork.followup.services import CHECK_IN_ANSWER_WINDOW
+
+        return (
+            self.status in (CheckInStatus.SCHEDULED, CheckInStatus.SENT) and now >= self.due_at + CHECK_IN_ANSWER_WINDOW
+        )
+
+    @property
+    def status_text(self) -> str:
+        from django.utils import timezone
+
+        return "Missed" if self.is_missed(timezone.now()) else self.get_status_display()
+
     @property
     def neuro_symptom_labels(self) -> list[str]:
         return [NeuroSymptom(value).label for value in self.neuro_symptoms if value in NeuroSymptom.values]

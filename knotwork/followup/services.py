@@ -85,6 +85,8 @@ def send_check_in(*, check_in_id: int, now: datetime.datetime | None = None) -> 
     )
     if check_in.status != CheckInStatus.SCHEDULED or check_in.due_at > now:
         return False
+    if now >= check_in.due_at + CHECK_IN_ANSWER_WINDOW:
+        return False  # too late to ask (the worker was down): it stays unanswered and shows as missed
     link, token = create_check_in_link(check_in=check_in, expires_at=check_in.due_at + CHECK_IN_ANSWER_WINDOW, now=now)
     clinic = check_in.patient.clinic
     with timezone.override(clinic.tzinfo):
@@ -112,9 +114,11 @@ def send_check_in(*, check_in_id: int, now: datetime.datetime | None = None) -> 
 
 
 def send_due_check_ins(*, now: datetime.datetime | None = None) -> int:
-    """Send every check-in whose time has come (each in its own transaction); return how many went out."""
+    """Send every check-in whose time has come and not yet gone (each in its own transaction); return how many."""
     now = now or timezone.now()
-    due = CheckIn.objects.filter(status=CheckInStatus.SCHEDULED, due_at__lte=now).values_list("pk", flat=True)
+    due = CheckIn.objects.filter(
+        status=CheckInStatus.SCHEDULED, due_at__lte=now, due_at__gt=now - CHECK_IN_ANSWER_WINDOW
+    ).values_list("pk", flat=True)
     return sum(send_check_in(check_in_id=pk, now=now) for pk in list(due))
 
 
@@ -144,6 +148,9 @@ def record_check_in(
         errors["neuro_symptoms"] = "Choose symptoms from the list."
     if errors:
         raise ValidationError(errors)
+    if now < check_in.due_at:
+        opens = timezone.localtime(check_in.due_at, check_in.patient.clinic.tzinfo)
+        raise ClinicRuleError(f"This check-in opens on {opens:%A %d %B at %H:%M}.")
     _transition(check_in, CheckInStatus.ANSWERED)
     check_in.soreness, check_in.pain = soreness, pain
     check_in.neuro_symptoms = neuro_symptoms

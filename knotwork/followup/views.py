@@ -133,11 +133,15 @@ def check_in_link(request: ClinicRequest, check_in_id):
     from knotwork.portal.services import create_check_in_link, link_url
 
     check_in = selectors.get_check_in(request.user, check_in_id)
+    now = timezone.now()
     if check_in.status not in (CheckInStatus.SCHEDULED, CheckInStatus.SENT):
         messages.error(request, f"This check-in is {check_in.get_status_display().lower()}.")
+    elif now < check_in.due_at:
+        messages.error(request, f"This check-in opens on {timezone.localtime(check_in.due_at):%a %d %b at %H:%M}.")
     else:
+        # Open a day from now: a check-in missed by email can still be answered on the phone or from a new link.
         link, token = create_check_in_link(
-            check_in=check_in, expires_at=timezone.now() + services.CHECK_IN_ANSWER_WINDOW, by=request.user
+            check_in=check_in, expires_at=now + services.CHECK_IN_ANSWER_WINDOW, by=request.user
         )
         messages.success(
             request,

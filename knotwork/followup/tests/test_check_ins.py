@@ -250,3 +250,23 @@ def test_staff_make_a_fresh_check_in_link_and_the_old_one_stops(client, practiti
         new_token = response.text.split("/p/")[1].split("/")[0]
         assert client.get(reverse("portal:entry", args=[old_token])).status_code == 410
         assert client.get(reverse("portal:entry", args=[new_token])).status_code == 200
+
+
+def test_a_check_in_the_worker_missed_is_not_sent_days_late(clinic_a, practitioner):
+    session = finished_session(clinic_a, practitioner)
+    three_days_on = SESSION_END + datetime.timedelta(days=3)
+    assert services.send_due_check_ins(now=three_days_on) == 0
+    assert mail.outbox == []
+    assert [c.hours_after for c in selectors.check_ins_missed(practitioner, now=three_days_on)] == [36, 24]
+    assert {c.status_text for c in session.check_ins.all()} == {"Missed"}
+
+
+def test_a_check_in_cannot_be_answered_or_linked_before_its_time(practitioner_client, clinic_a, practitioner):
+    session = finished_session(clinic_a, practitioner)
+    check_in = session.check_ins.get(hours_after=36)
+    with time_machine.travel(SESSION_END + datetime.timedelta(minutes=6), tick=False):
+        with pytest.raises(ClinicRuleError, match="This check-in opens on"):
+            services.record_check_in(check_in=check_in, soreness=6, pain=5)
+        response = practitioner_client.post(reverse("followup:check_in_link", args=[check_in.public_id]), follow=True)
+    assert "This check-in opens on" in response.text
+    assert not PatientLink.objects.filter(check_in=check_in).exists()
