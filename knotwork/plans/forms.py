@@ -130,3 +130,6 @@ class BookCourseForm(ProposeForm):
 class EndPlanForm(forms.Form):
     status = forms.ChoiceField(choices=[("completed", "Completed (reviewed)"), ("stopped", "Stopped early")])
     reason = forms.CharField(label="Reason or outcome", required=False, max_length=300)
+    cancel_appointments = forms.BooleanField(
+        label="Cancel the course's remaining appointments", required=False, initial=True
+    )

@@ -54,7 +54,25 @@ def create_plan(
     plan.save()
     for goal in goals or []:
         add_goal(plan=plan, by=by, **goal)
+    _adopt_booked_appointments(plan)
     return plan
+
+
+def _adopt_booked_appointments(plan: TreatmentPlan) -> int:
+    """Appointments the patient already has inside the window become part of the course (and count in it)."""
+    from knotwork.scheduling.clock import day_bounds
+    from knotwork.scheduling.models import Appointment, AppointmentStatus
+
+    tz = plan.patient.clinic.tzinfo
+    start, end = day_bounds(plan.starts_on, tz)[0], day_bounds(plan.ends_on, tz)[1]
+    return Appointment.objects.filter(
+        patient=plan.patient, plan=None, status=AppointmentStatus.BOOKED, starts_at__gte=start, starts_at__lt=end
+    ).update(plan=plan)
+
+
+def sessions_left_to_book(plan: TreatmentPlan) -> int:
+    """The course's sessions not yet done, in progress or booked."""
+    return max(plan.max_sessions - plan.sessions.count() - plan.appointments.filter(status="booked").count(), 0)
 
 
 @transaction.atomic
@@ -143,13 +161,21 @@ def book_course(*, plan: TreatmentPlan, appointment_type, slots: list[datetime.d
     _active(plan)
     if not slots:
         raise ClinicRuleError("Choose at least one appointment to book.")
-    booked_or_done = plan.sessions.count() + plan.appointments.filter(status="booked").count()
-    if booked_or_done + len(slots) > plan.max_sessions:
+    left = sessions_left_to_book(plan)
+    if len(slots) > left:
         raise ClinicRuleError(
-            f"The course allows {plan.max_sessions} sessions; {booked_or_done} are already booked or done."
+            f"You chose {len(slots)} appointments; the course allows {plan.max_sessions} sessions and "
+            f"{plan.max_sessions - left} are already booked or done, so {left} can be booked."
         )
     window_end = plan.ends_on
     tz = plan.patient.clinic.tzinfo
+    ordered = sorted(slots)
+    for first, second in zip(ordered, ordered[1:], strict=False):
+        if second < first + appointment_type.duration:
+            raise ClinicRuleError(
+                f"Two of the chosen times overlap: {first.astimezone(tz):%a %d %b %H:%M} and "
+                f"{second.astimezone(tz):%H:%M}. Untick one."
+            )
     for slot in slots:
         day = slot.astimezone(tz).date()
         if not plan.starts_on <= day <= window_end:
@@ -170,18 +196,31 @@ def book_course(*, plan: TreatmentPlan, appointment_type, slots: list[datetime.d
 
 
 @transaction.atomic
-def end_plan(*, plan: TreatmentPlan, by, status: str, reason: str = "") -> TreatmentPlan:
-    """Close the course as completed (reviewed) or stopped; a stopped course needs a reason."""
+def end_plan(
+    *, plan: TreatmentPlan, by, status: str, reason: str = "", cancel_appointments: bool = True
+) -> TreatmentPlan:
+    """Close the course as completed (reviewed) or stopped; a stopped course needs a reason.
+
+    Its future appointments are cancelled unless `cancel_appointments` is False.
+    """
     plan = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
     new = PlanStatus(status)
     if new not in PLAN_TRANSITIONS[PlanStatus(plan.status)]:
         raise ClinicRuleError(f"This course is already {plan.get_status_display().lower()}.")
     if new == PlanStatus.STOPPED and len(reason.strip()) < 5:
         raise ClinicRuleError("Say why the course stops early (for example: referred to the GP).")
+    if plan.sessions.filter(status="in_progress").exists():
+        raise ClinicRuleError("A session of this course is still in progress: finish it first.")
     plan.status = new
     plan.end_reason = reason.strip()
     plan.ended_at = timezone.now()
     plan.save()
+    if cancel_appointments:
+        from knotwork.scheduling.services import cancel_appointment
+
+        why = f"Course {new.label.lower()}" + (f": {plan.end_reason}" if plan.end_reason else "")
+        for appointment in plan.appointments.filter(status="booked", starts_at__gt=plan.ended_at):
+            cancel_appointment(appointment=appointment, by=by, reason=why[:300])
     return plan
 
 

@@ -160,6 +160,15 @@ def exercise_remove(request: ClinicRequest, plan_id, exercise_id):
     return redirect(plan)
 
 
+def _default_type(plan, types):
+    """The type of the course's latest appointment, else one named for treatment, else the first."""
+    latest = plan.appointments.order_by("-starts_at").values_list("appointment_type_id", flat=True).first()
+    by_id = {t.pk: t for t in types}
+    if latest in by_id:
+        return by_id[latest]
+    return next((t for t in types if "treat" in t.name.lower()), types[0])
+
+
 def _proposals(plan, *, practitioner, appointment_type, preferred_time) -> tuple[list, list]:
     """Free slots inside the rest of the window, and the ones spread across it for the sessions still to book."""
     from knotwork.scheduling.selectors import list_free_slots
@@ -170,7 +179,7 @@ def _proposals(plan, *, practitioner, appointment_type, preferred_time) -> tuple
     free = list_free_slots(
         practitioner=practitioner, appointment_type=appointment_type, starts_on=first_day, ends_on=plan.ends_on
     )
-    wanted = plan.max_sessions - plan.sessions.count() - plan.appointments.filter(status="booked").count()
+    wanted = services.sessions_left_to_book(plan)
     spread = spread_slots(
         free, starts_on=first_day, ends_on=plan.ends_on, count=max(wanted, 0), tz=tz, preferred_time=preferred_time
     )
@@ -184,11 +193,14 @@ def propose(request: ClinicRequest, plan_id):
     from knotwork.scheduling.selectors import list_appointment_types
 
     plan = selectors.get_plan(request.user, plan_id)
-    types = list(list_appointment_types(request.user))
+    types = list(list_appointment_types(request.user, active_only=True))
     if not types:
         messages.error(request, "The clinic has no appointment types yet: an owner adds them under Schedule.")
         return redirect(plan)
-    initial = {"practitioner": str(plan.practitioner.membership.public_id), "appointment_type": str(types[0].public_id)}
+    initial = {
+        "practitioner": str(plan.practitioner.membership.public_id),
+        "appointment_type": str(_default_type(plan, types).public_id),
+    }
     data = request.POST if request.method == "POST" else request.GET if "practitioner" in request.GET else initial
     choose = ProposeForm(data, user=request.user, types=types)
     proposals, free = [], []
@@ -237,7 +249,7 @@ def propose(request: ClinicRequest, plan_id):
             "free": free,
             "other_days": sorted(other_days.items()),
             "chosen": chosen,
-            "remaining": plan.max_sessions - plan.sessions.count() - plan.appointments.filter(status="booked").count(),
+            "remaining": services.sessions_left_to_book(plan),
         },
     )
 

@@ -336,3 +336,49 @@ def test_a_pain_rating_questionnaire_counts_in_the_review_inside_the_course_only
     review = selectors.course_review(plan, today=datetime.date(2026, 3, 20))
     assert (review.latest.value, review.latest.source) == (3, "pain rating")
     assert review.responder is True
+
+
+def test_appointments_already_booked_in_the_window_count_in_the_course(clinic_a, owner, practitioner):
+    with time_machine.travel(datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.UTC), tick=False):
+        kind = clinic_hours(clinic_a, owner, practitioner)
+        patient = screened(clinic_a, practitioner)
+        earlier = scheduling.book_appointment(
+            patient=patient,
+            practitioner=practitioner,
+            appointment_type=kind,
+            starts_at=datetime.datetime(2026, 3, 3, 10, 0, tzinfo=clinic_a.tzinfo),
+            by=owner,
+        )
+        plan = services.create_plan(
+            patient=patient, practitioner=practitioner, by=practitioner, starts_on=MONDAY, techniques=[]
+        )
+        earlier.refresh_from_db()
+        assert earlier.plan == plan
+        assert services.sessions_left_to_book(plan) == 3
+        two_overlapping = [
+            datetime.datetime(2026, 3, 5, 14, 0, tzinfo=clinic_a.tzinfo),
+            datetime.datetime(2026, 3, 5, 14, 15, tzinfo=clinic_a.tzinfo),
+        ]
+        with pytest.raises(ClinicRuleError, match="Two of the chosen times overlap"):
+            services.book_course(plan=plan, appointment_type=kind, slots=two_overlapping, by=owner)
+        four = [datetime.datetime(2026, 3, d, 10, 0, tzinfo=clinic_a.tzinfo) for d in (4, 6, 9, 11)]
+        with pytest.raises(ClinicRuleError, match="You chose 4 appointments"):
+            services.book_course(plan=plan, appointment_type=kind, slots=four, by=owner)
+
+
+def test_stopping_a_course_cancels_its_future_appointments(clinic_a, owner, practitioner):
+    from knotwork.scheduling.models import AppointmentStatus
+
+    with time_machine.travel(datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.UTC), tick=False):
+        kind = clinic_hours(clinic_a, owner, practitioner)
+        plan = new_plan(clinic_a, practitioner)
+        booked = services.book_course(
+            plan=plan,
+            appointment_type=kind,
+            slots=[datetime.datetime(2026, 3, d, 10, 0, tzinfo=clinic_a.tzinfo) for d in (4, 9)],
+            by=owner,
+        )
+        services.end_plan(plan=plan, by=practitioner, status="stopped", reason="Referred to the GP for imaging")
+    statuses = {a.status for a in Appointment.objects.filter(pk__in=[a.pk for a in booked])}
+    assert statuses == {AppointmentStatus.CANCELLED}
+    assert "Referred to the GP" in Appointment.objects.get(pk=booked[0].pk).cancel_reason
