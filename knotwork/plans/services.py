@@ -1,6 +1,7 @@
 """The one way to make and change treatment plans, their goals and home program, and to book the course."""
 
 import datetime
+import itertools
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -170,7 +171,7 @@ def book_course(*, plan: TreatmentPlan, appointment_type, slots: list[datetime.d
     window_end = plan.ends_on
     tz = plan.patient.clinic.tzinfo
     ordered = sorted(slots)
-    for first, second in zip(ordered, ordered[1:], strict=False):
+    for first, second in itertools.pairwise(ordered):
         if second < first + appointment_type.duration:
             raise ClinicRuleError(
                 f"Two of the chosen times overlap: {first.astimezone(tz):%a %d %b %H:%M} and "
