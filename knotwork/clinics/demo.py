@@ -30,6 +30,8 @@ class DemoClinic:
     seed: int
 
 
+DEMO_TIME_ZONE = "America/Denver"
+
 DEMO_CLINICS = (
     DemoClinic(
         name="Harbourside Myotherapy",
@@ -153,6 +155,8 @@ def load_demo() -> list[Clinic]:
     for spec in DEMO_CLINICS:
         rng = random.Random(spec.seed)  # noqa: S311 (deterministic synthetic data, not security)
         clinic = create_clinic(name=spec.name, phone=spec.phone, email=spec.email, address=spec.address)
+        clinic.time_zone = DEMO_TIME_ZONE  # both demo clinics are in Colorado
+        clinic.save(update_fields=["time_zone"])
         owner = None
         practitioners = []
         for person in spec.staff:
@@ -224,7 +228,12 @@ def load_demo() -> list[Clinic]:
         from knotwork.scheduling.demo import load_demo_schedule
 
         bookable = [p for p in patients[3:] if p.status == PatientStatus.ACTIVE]
-        load_demo_schedule(clinic=clinic, practitioners=practitioners, patients=bookable, today=timezone.localdate())
+        load_demo_schedule(
+            clinic=clinic,
+            practitioners=practitioners,
+            patients=bookable,
+            today=timezone.localdate(timezone=clinic.tzinfo),
+        )
         _demo_course_appointment(patients[0])
         clinics.append(clinic)
     return clinics
@@ -353,7 +362,8 @@ def _demo_first_visit(patient, owner, practitioners, *, scenario: int) -> None:
 
         from knotwork.plans.demo import load_demo_course
 
-        load_demo_course(patient=patient, practitioner=practitioner, today=timezone.localdate())
+        today = timezone.localdate(timezone=patient.clinic.tzinfo)
+        load_demo_course(patient=patient, practitioner=practitioner, today=today)
         _demo_session(patient, practitioner)
 
 

@@ -5,7 +5,7 @@ from knotwork.clinics.models import ClinicSettings, time_zone_choices
 
 class ClinicSettingsForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
-        label="clinic time zone",
+        label="Clinic time zone",
         choices=[],
         help_text="Appointments, the calendar and check-in times are shown in this time zone.",
     )

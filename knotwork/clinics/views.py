@@ -1,3 +1,5 @@
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -14,6 +16,7 @@ from knotwork.core.access import ClinicRequest, clinic_member
 def settings_edit(request: ClinicRequest):
     clinic_settings = selectors.get_clinic_settings(request.user)
     form = ClinicSettingsForm(request.POST or None, instance=clinic_settings)
+    old_time_zone = request.clinic.time_zone
     if request.method == "POST" and form.is_valid():
         try:
             services.update_clinic_settings(clinic=request.clinic, by=request.user, values=form.cleaned_data)
@@ -21,6 +24,27 @@ def settings_edit(request: ClinicRequest):
             form.add_error(None, error.messages)
         else:
             messages.success(request, "Clinic settings saved.")
+            if form.cleaned_data["time_zone"] != old_time_zone:
+                _warn_about_moved_times(request, old_time_zone)
             return redirect("clinics:settings")
     seed_defaults = dict(defaults.ALL.items())
     return render(request, "clinics/clinicsettings_form.html", {"form": form, "seed_defaults": seed_defaults})
+
+
+def _warn_about_moved_times(request: ClinicRequest, old_time_zone: str) -> None:
+    """Booked appointments keep their moment in time, so their clock time changes with the zone: say so."""
+    from django.utils import timezone
+
+    from knotwork.scheduling.selectors import list_appointments
+
+    upcoming = list_appointments(
+        request.user, start=timezone.now(), end=timezone.now() + datetime.timedelta(days=3650)
+    ).filter(status="booked")
+    count = upcoming.count()
+    if count:
+        messages.warning(
+            request,
+            f"The clinic's time zone changed from {old_time_zone} to {request.clinic.time_zone}. {count} booked "
+            f"appointment{'s keep their' if count != 1 else ' keeps its'} moment in time, so clock times now show "
+            "differently: check the calendar and move any that should stay at the same clock time.",
+        )

@@ -160,7 +160,10 @@ class DiaryEntry(ClinicScoped):
     class Meta:
         ordering = ["-recorded_on", "-created_at"]
         verbose_name_plural = "diary entries"
-        constraints = [models.CheckConstraint(condition=models.Q(pain__lte=10), name="diary_pain_0_10")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pain__lte=10), name="diary_pain_0_10"),
+            models.UniqueConstraint("patient", "recorded_on", name="one_diary_line_per_day"),
+        ]
 
     def __str__(self) -> str:
         return f"Diary {self.recorded_on:%Y-%m-%d} ({self.patient.chart_number})"

@@ -241,7 +241,11 @@ def add_diary_entry(*, patient, recorded_on: datetime.date, pain: int, note: str
         raise ValidationError({"recorded_on": "The diary cannot hold a day that has not happened yet."})
     if recorded_on < today - datetime.timedelta(days=365):
         raise ValidationError({"recorded_on": "Choose a day in the last year."})
-    entry = DiaryEntry(clinic_id=patient.clinic_id, patient=patient, recorded_on=recorded_on, pain=pain, note=note)
+    # One line a day: writing the same day again replaces that day's line.
+    entry = DiaryEntry.objects.filter(patient=patient, recorded_on=recorded_on).first() or DiaryEntry(
+        clinic_id=patient.clinic_id, patient=patient, recorded_on=recorded_on
+    )
+    entry.pain, entry.note = pain, note
     entry.full_clean()
     entry.save()
     return entry

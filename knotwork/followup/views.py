@@ -108,11 +108,11 @@ def questionnaire_request(request: ClinicRequest, patient_id):
         return redirect("followup:patient", patient_id=patient.public_id)
     text = f"{asked.instrument_label} ({asked.occasion_label.lower()}) is on the patient's care page."
     if form.cleaned_data["send_link"]:
-        if patient.email:
-            create_patient_link(patient=patient, purpose="care", by=request.user)
-            text += " A new care page link was emailed to them."
-        else:
-            text += " The patient has no email address: give them the care page link another way."
+        from knotwork.portal.services import link_url
+
+        _link, token = create_patient_link(patient=patient, purpose="care", by=request.user)
+        sent = "emailed to them, " if patient.email else "no email on file, "
+        text += f" A new care page link ({sent}replacing the old one): {link_url(token)}"
     messages.success(request, text)
     return redirect("followup:patient", patient_id=patient.public_id)
 

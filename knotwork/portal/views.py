@@ -187,7 +187,7 @@ def diary(request, token: str):
             except ValidationError as error:
                 _add_errors(form, error)
             else:
-                messages.success(request, "Saved in your diary.")
+                messages.success(request, "Saved in your diary (one line a day: writing a day again replaces it).")
                 return redirect("portal:diary", token=token)
         entries = followup_selectors.diary_for_patient(patient)[:30]
         return _portal_render(request, link, "portal/diary.html", {"form": form, "entries": entries})
@@ -219,7 +219,11 @@ def aftercare(request, token: str, session_id):
     if not ok:
         return _closed(request, link)
     session = get_object_or_404(selectors.aftercare_sessions(link.patient), public_id=session_id)
-    return _portal_render(request, link, "portal/aftercare.html", aftercare_context(session))
+    plan = plan_selectors.current_plan_for_patient(link.patient)
+    has_program = plan is not None and plan_selectors.home_program(plan).exists()
+    return _portal_render(
+        request, link, "portal/aftercare.html", aftercare_context(session) | {"has_program": has_program}
+    )
 
 
 @public

@@ -1,5 +1,24 @@
-// Countdown for each stretch of the patient's home program: start a hold, hear/see the seconds, count repetitions.
-// Nothing is sent anywhere; the page works without it (the hold time is printed beside the timer).
+// Countdown for each stretch of the patient's home program: start a hold, see the seconds, count repetitions.
+// At the end of a hold the phone vibrates (where it can) and a short tone sounds, so a patient lying in a stretch
+// need not watch the screen. Nothing is sent anywhere; the page works without it (the hold time is printed).
+
+let audio = null;
+
+function tone() {
+  try {
+    audio = audio || new AudioContext();
+    const beep = audio.createOscillator();
+    const volume = audio.createGain();
+    beep.frequency.value = 660;
+    volume.gain.setValueAtTime(0.2, audio.currentTime);
+    volume.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.6);
+    beep.connect(volume).connect(audio.destination);
+    beep.start();
+    beep.stop(audio.currentTime + 0.6);
+  } catch {
+    // No sound available: the screen and the live region still say "Release".
+  }
+}
 
 function setUp(timer) {
   const seconds = Number(timer.dataset.seconds);
@@ -20,6 +39,7 @@ function setUp(timer) {
     stop.hidden = true;
     start.hidden = false;
     if (completed) done += 1;
+    start.focus();
     if (done >= repetitions) {
       progress.textContent = `All ${repetitions} done. Well done.`;
       start.textContent = "Start again";
@@ -44,7 +64,9 @@ function setUp(timer) {
       if (left === 0) {
         display.textContent = "Release";
         progress.textContent = "Release";
-        setTimeout(() => finish(true), 1500);
+        if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
+        tone();
+        setTimeout(() => finish(true), 3000);
         clearInterval(ticking);
       }
     }, 250);

@@ -69,3 +69,28 @@ def test_bad_settings_are_refused_with_a_message_and_the_typed_values_kept(owner
         assert f'value="{value}"' in response.text
     clinic_a.settings.refresh_from_db()
     assert clinic_a.settings.hold_seconds_max == 30
+
+
+def test_changing_the_time_zone_warns_about_booked_appointments(owner_client, clinic_a, owner, practitioner):
+    import datetime
+
+    from django.utils import timezone
+
+    from knotwork.patients.tests.factories import PatientFactory
+    from knotwork.scheduling import services as scheduling
+
+    kind = scheduling.create_appointment_type(clinic=clinic_a, name="Treatment", duration_minutes=45, by=owner)
+    start = (timezone.now() + datetime.timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    scheduling.book_appointment(
+        patient=PatientFactory(clinic=clinic_a),
+        practitioner=practitioner,
+        appointment_type=kind,
+        starts_at=start,
+        by=owner,
+        allow_outside_hours=True,
+    )
+    data = {name: getattr(clinic_a.settings, name) for name in defaults.ALL} | {"billing_method": "cms"}
+    page = owner_client.post(reverse("clinics:settings"), {**data, "time_zone": "America/Denver"}, follow=True)
+    assert "changed from UTC to America/Denver. 1 booked appointment keeps its moment" in page.text
+    same = owner_client.post(reverse("clinics:settings"), {**data, "time_zone": "America/Denver"}, follow=True)
+    assert "changed from" not in same.text

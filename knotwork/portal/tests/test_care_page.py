@@ -220,3 +220,14 @@ def test_the_clinic_asks_for_a_questionnaire_and_the_patient_fills_it_on_the_car
     )
     others = QuestionnaireRequest.objects.get(patient=other)
     assert client.get(reverse("portal:questionnaire", args=[token, others.public_id])).status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_writing_the_same_day_again_replaces_that_days_diary_line(client, practitioner_client, clinic_a, practitioner):
+    patient = screened(clinic_a, practitioner)
+    token = care_link(practitioner_client, patient)
+    url = reverse("portal:diary", args=[token])
+    client.post(url, {"recorded_on": "2026-03-01", "pain": "5", "note": "Morning"})
+    client.post(url, {"recorded_on": "2026-03-01", "pain": "3", "note": "Better by the evening"})
+    entry = DiaryEntry.objects.get()
+    assert (entry.pain, entry.note) == (3, "Better by the evening")
