@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from knotwork.audit.services import record_view
@@ -184,6 +185,8 @@ def appointment_detail(request: ClinicRequest, public_id):
         "cancel_form": cancel_form,
         "error": error,
         "is_booked": appointment.status == AppointmentStatus.BOOKED,
+        # Attended and did-not-attend are for the day itself (the service refuses them earlier).
+        "is_due": local_start.date() <= timezone.localdate(timezone=clinic.tzinfo),
         "can_treat": request.membership.role in CLINICAL_ROLES,
         "time_zone": clinic.time_zone,
         "calendar_url": calendar_url(view="day", day=local_start.date()),
