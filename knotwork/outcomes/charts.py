@@ -160,6 +160,11 @@ def _clean(svg: str, label: str) -> str:
     title = ET.Element(f"{{{SVG_NS}}}title")
     title.text = label
     root.insert(0, title)
+    # ElementTree's prefix registry is global and other libraries change it (importing WeasyPrint takes the
+    # empty prefix): register ours again right before writing, or the page gets <ns0:svg>, which browsers do
+    # not draw.
+    ET.register_namespace("", SVG_NS)
+    ET.register_namespace("xlink", XLINK_NS)
     return ET.tostring(root, encoding="unicode")
 
 

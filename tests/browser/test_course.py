@@ -76,6 +76,6 @@ def test_the_course_review_chart(page, clinic_a, practitioner, screenshot, axe_v
     page.wait_for_load_state("load")  # the stylesheet sizes the chart; measure after it has applied
     box = chart.bounding_box()
     assert box["width"] > 500
-    assert box["height"] > 150, box
+    assert box["height"] > 150, (box, chart.evaluate("e => e.outerHTML.slice(0, 400)"))
     review.screenshot(path=str(screenshot(page, "course-review-page").with_name("course-review.png")))
     assert axe_violations(page) == []

@@ -13,7 +13,9 @@ def records(patient, owner, marker) -> list:
 
     session = TreatmentSession.objects.filter(patient=patient).exclude(ended_at=None).first()
     check_in = CheckIn.objects.filter(session=session).first() or services.schedule_check_ins(session=session)[0]
-    services.record_check_in(check_in=check_in, soreness=5, pain=4, new_symptom=marker)
+    services.record_check_in(
+        check_in=check_in, soreness=5, pain=4, new_symptom=marker, now=check_in.due_at + datetime.timedelta(hours=1)
+    )
     flag = services.raise_flag(patient=patient, kind=FlagKind.ADVERSE_EVENT, detail=marker)
     diary = services.add_diary_entry(
         patient=patient, recorded_on=timezone.localdate() - datetime.timedelta(days=1), pain=4, note=marker

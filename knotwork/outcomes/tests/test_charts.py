@@ -206,3 +206,17 @@ def test_any_span_of_readings_charts_without_a_warning(minutes):
     """Warnings are errors: matplotlib's date locator must find ticks for any span (37-40 h once failed)."""
     later = START + datetime.timedelta(minutes=minutes)
     assert "2 readings" in parse(pain_chart([Point(START, 6), Point(later, 3)])).get("aria-label")
+
+
+def test_the_svg_stays_plain_svg_after_weasyprint_has_written_a_pdf():
+    import datetime as dt
+
+    from weasyprint import HTML
+
+    from knotwork.outcomes import charts
+
+    HTML(string="<p>A PDF</p>").write_pdf()  # WeasyPrint takes over ElementTree's empty namespace prefix
+    at = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    svg = charts.pain_chart([charts.Point(at, 6, "before session"), charts.Point(at + dt.timedelta(days=3), 4, "")])
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+    assert "ns0:" not in svg
