@@ -1,3 +1,5 @@
+import logging
+
 from django.core.management.base import BaseCommand, CommandError
 
 from knotwork.clinics.demo import database_is_empty, load_demo
@@ -15,5 +17,12 @@ class Command(BaseCommand):
                 self.stdout.write("The database already has clinics; the demo is not loaded again.")
                 return
             raise CommandError("The database already has clinics. The demo loads only into an empty database.")
-        clinics = load_demo()
+        # The services log each booking and change; for a few hundred demo rows that is noise, not news.
+        knotwork_logger = logging.getLogger("knotwork")
+        level = knotwork_logger.level
+        knotwork_logger.setLevel(logging.WARNING)
+        try:
+            clinics = load_demo()
+        finally:
+            knotwork_logger.setLevel(level)
         self.stdout.write(self.style.SUCCESS(f"Loaded the demo: {', '.join(c.name for c in clinics)}."))
