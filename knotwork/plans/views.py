@@ -104,22 +104,35 @@ def plan_detail(request: ClinicRequest, plan_id):
     )
 
 
-@clinic_member(*CLINICAL_ROLES)
-@require_http_methods(["GET", "POST"])
-def goal_add(request: ClinicRequest, plan_id):
+def _add_to_plan(request: ClinicRequest, plan_id, *, form_class, prefix: str, add, template: str, done: str):
+    """One form page that adds a row to an active plan through `add(plan=, by=, **cleaned_data)`."""
     plan = selectors.get_plan(request.user, plan_id)
-    form = GoalForm(request.POST or None, prefix="goal")
+    form = form_class(request.POST or None, prefix=prefix)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_goal(plan=plan, by=request.user, **form.cleaned_data)
+            add(plan=plan, by=request.user, **form.cleaned_data)
         except ClinicRuleError as error:
             form.add_error(None, str(error))
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, "Goal added.")
+            messages.success(request, done)
             return redirect(plan)
-    return render(request, "plans/goal_form.html", {"form": form, "plan": plan, "patient": plan.patient})
+    return render(request, template, {"form": form, "plan": plan, "patient": plan.patient})
+
+
+@clinic_member(*CLINICAL_ROLES)
+@require_http_methods(["GET", "POST"])
+def goal_add(request: ClinicRequest, plan_id):
+    return _add_to_plan(
+        request,
+        plan_id,
+        form_class=GoalForm,
+        prefix="goal",
+        add=services.add_goal,
+        template="plans/goal_form.html",
+        done="Goal added.",
+    )
 
 
 @clinic_member(*CLINICAL_ROLES)
@@ -135,19 +148,15 @@ def goal_met(request: ClinicRequest, plan_id, goal_id):
 @clinic_member(*CLINICAL_ROLES)
 @require_http_methods(["GET", "POST"])
 def exercise_add(request: ClinicRequest, plan_id):
-    plan = selectors.get_plan(request.user, plan_id)
-    form = HomeExerciseForm(request.POST or None, prefix="exercise")
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_home_exercise(plan=plan, by=request.user, **form.cleaned_data)
-        except ClinicRuleError as error:
-            form.add_error(None, str(error))
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, "Added to the home program.")
-            return redirect(plan)
-    return render(request, "plans/homeexercise_form.html", {"form": form, "plan": plan, "patient": plan.patient})
+    return _add_to_plan(
+        request,
+        plan_id,
+        form_class=HomeExerciseForm,
+        prefix="exercise",
+        add=services.add_home_exercise,
+        template="plans/homeexercise_form.html",
+        done="Added to the home program.",
+    )
 
 
 @clinic_member(*CLINICAL_ROLES)

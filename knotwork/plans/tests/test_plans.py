@@ -382,3 +382,41 @@ def test_stopping_a_course_cancels_its_future_appointments(clinic_a, owner, prac
     statuses = {a.status for a in Appointment.objects.filter(pk__in=[a.pk for a in booked])}
     assert statuses == {AppointmentStatus.CANCELLED}
     assert "Referred to the GP" in Appointment.objects.get(pk=booked[0].pk).cancel_reason
+
+
+def test_goals_and_stretches_are_added_on_the_plan_and_bad_values_are_kept_with_a_message(
+    practitioner_client, clinic_a, practitioner
+):
+    plan = new_plan(clinic_a, practitioner)
+    bad_goal = practitioner_client.post(
+        reverse("plans:goal_add", args=[plan.public_id]),
+        {"goal-description": "Walk the dog for 30 minutes", "goal-measure": "pain", "goal-target": "12"},
+    )
+    assert "runs from 0 to 10" in bad_goal.text
+    assert "Walk the dog for 30 minutes" in bad_goal.text
+    practitioner_client.post(
+        reverse("plans:goal_add", args=[plan.public_id]),
+        {"goal-description": "Walk the dog for 30 minutes", "goal-measure": "pain", "goal-target": "3"},
+    )
+    bad_stretch = practitioner_client.post(
+        reverse("plans:exercise_add", args=[plan.public_id]),
+        {
+            "exercise-name": "Calf stretch",
+            "exercise-hold_seconds": "2",
+            "exercise-repetitions": "3",
+            "exercise-times_per_day": "2",
+        },
+    )
+    assert bad_stretch.status_code == 200
+    assert 'value="Calf stretch"' in bad_stretch.text
+    practitioner_client.post(
+        reverse("plans:exercise_add", args=[plan.public_id]),
+        {
+            "exercise-name": "Calf stretch",
+            "exercise-hold_seconds": "30",
+            "exercise-repetitions": "3",
+            "exercise-times_per_day": "2",
+        },
+    )
+    assert [g.description for g in plan.goals.all()] == ["Walk the dog for 30 minutes"]
+    assert [e.name for e in plan.home_program.all()] == ["Calf stretch"]
