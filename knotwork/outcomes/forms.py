@@ -113,7 +113,11 @@ class QuestionnaireForm(forms.Form):
         answered_on = data.get("answered_on")
         if answered_on and answered_on > timezone.localdate():
             self.add_error("answered_on", "A questionnaire cannot be answered on a future day.")
-        if self.errors:
+
+        def answers_have_errors() -> bool:  # a wrong date alone does not hide the answers' own problems
+            return any(name != "answered_on" for name in self.errors)
+
+        if answers_have_errors():
             return data
         if self.instrument == Instrument.PSFS:
             activities, answers = [], []
@@ -127,7 +131,7 @@ class QuestionnaireForm(forms.Form):
                 elif name:
                     activities.append(name)
                     answers.append(rating)
-            if self.errors:
+            if answers_have_errors():
                 return data
             if not activities:
                 raise forms.ValidationError(

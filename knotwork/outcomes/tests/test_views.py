@@ -383,3 +383,15 @@ def test_the_list_keeps_to_one_course_when_asked(practitioner_client, practition
     assert 'name="plan" value="' + str(plan.public_id) in course
     assert course.count('aria-current="page"') >= 1
     assert practitioner_client.get(f"{url}?plan=nonsense").status_code == 404
+
+
+def test_a_wrong_date_and_too_many_skipped_sections_are_both_reported_at_once(practitioner_client, clinic_a):
+    from knotwork.patients.tests.factories import PatientFactory
+
+    patient = PatientFactory(clinic=clinic_a)
+    url = reverse("outcomes:record", args=[patient.public_id]) + "?instrument=odi&occasion=intake"
+    answers = {f"item_{n}": "1" for n in range(1, 8)}  # three sections blank
+    response = practitioner_client.post(url, {**answers, "answered_on": "2099-01-01"})
+    assert "The answers were not saved." in response.text
+    assert "cannot be answered on a future day" in response.text
+    assert "3 items are unanswered; at most 2 may be skipped" in response.text
