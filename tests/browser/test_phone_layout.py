@@ -23,3 +23,30 @@ def test_staff_pages_fit_a_phone(browser, live_server, practitioner, path, scree
         screenshot(page, "calendar-phone")
     assert page_width(page) <= PHONE["width"]
     context.close()
+
+
+def test_the_patients_care_pages_fit_a_phone_and_pass_axe(
+    browser, live_server, clinic_a, practitioner, screenshot, axe_violations
+):
+    from django.utils import timezone
+
+    from knotwork.plans.demo import load_demo_course
+    from knotwork.portal.services import create_patient_link
+    from knotwork.treatment.tests.test_session import screened
+
+    patient = screened(clinic_a, practitioner)
+    load_demo_course(patient=patient, practitioner=practitioner, today=timezone.localdate())
+    _link, token = create_patient_link(patient=patient, purpose="care", by=practitioner, send_email=False)
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    for name, path in (("care", ""), ("diary", "diary/"), ("program", "home-program/")):
+        page.goto(f"/p/{token}/{path}")
+        assert page_width(page) <= PHONE["width"], name
+        assert axe_violations(page) == [], name
+        screenshot(page, f"care-page-{name}-phone")
+    context.close()
+
+
+def test_the_today_page_passes_axe(page, practitioner, axe_violations):
+    sign_in(page, practitioner.email)
+    assert axe_violations(page) == []
