@@ -270,3 +270,20 @@ def test_a_check_in_cannot_be_answered_or_linked_before_its_time(practitioner_cl
         response = practitioner_client.post(reverse("followup:check_in_link", args=[check_in.public_id]), follow=True)
     assert "This check-in opens on" in response.text
     assert not PatientLink.objects.filter(check_in=check_in).exists()
+
+
+def test_the_dashboard_does_not_query_per_row(practitioner_client, clinic_a, practitioner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with time_machine.travel(SESSION_END + datetime.timedelta(hours=30), tick=False):
+            with CaptureQueriesContext(connection) as queries:
+                assert practitioner_client.get(reverse("followup:dashboard")).status_code == 200
+        return len(queries)
+
+    answer(finished_session(clinic_a, practitioner), 24, adverse_event="Bruise")
+    one = count()
+    for _ in range(4):
+        answer(finished_session(clinic_a, practitioner), 24, adverse_event="Bruise", new_symptom="Dizzy")
+    assert count() == one
