@@ -82,7 +82,8 @@ def load_demo_course(*, patient, practitioner, today: datetime.date) -> Treatmen
     _answer(first, 24, soreness=5, pain=5)
     _answer(first, 36, soreness=3, pain=5)
     second = _past_session(patient, practitioner, ended_at=at(4, 10), pain_before=5, pain_after=3)
-    _answer(second, 24, soreness=3, pain=4)
+    _answer(second, 24, soreness=5, pain=4)
+    _answer(second, 36, soreness=5, pain=4)  # still sore at 36 h: a flag on the practitioner's Today page
     for days_ago, pain, note in (
         (7, 6, "Stiff in the morning"),
         (6, 5, "Drove 20 minutes, fine"),

@@ -277,9 +277,11 @@ def test_the_dashboard_does_not_query_per_row(practitioner_client, clinic_a, pra
     from django.test.utils import CaptureQueriesContext
 
     def count() -> int:
-        with time_machine.travel(SESSION_END + datetime.timedelta(hours=30), tick=False):
-            with CaptureQueriesContext(connection) as queries:
-                assert practitioner_client.get(reverse("followup:dashboard")).status_code == 200
+        with (
+            time_machine.travel(SESSION_END + datetime.timedelta(hours=30), tick=False),
+            CaptureQueriesContext(connection) as queries,
+        ):
+            assert practitioner_client.get(reverse("followup:dashboard")).status_code == 200
         return len(queries)
 
     answer(finished_session(clinic_a, practitioner), 24, adverse_event="Bruise")
