@@ -158,7 +158,7 @@ def _within(at, since, until) -> bool:
 
 
 def pain_series(patient, *, since=None, until=None) -> list[Point]:
-    """Pain 0-10 over time: before and after each session, check-in answers and pain ratings (NPRS), oldest first.
+    """Pain 0-10 over time: before and after each session, check-ins, pain ratings (NPRS) and the diary, oldest first.
 
     `since`/`until` are dates (whole days in the clinic's time zone, e.g. a plan's course) or datetimes.
     """
@@ -173,6 +173,9 @@ def pain_series(patient, *, since=None, until=None) -> list[Point]:
     for at, value in _check_in_pain(patient):
         if _within(at, since, until):
             points.append(Point(at, value, "check-in"))
+    for at, value in _diary_pain(patient):
+        if _within(at, since, until):
+            points.append(Point(at, value, "diary"))
     ratings = QuestionnaireResponse.objects.filter(patient=patient, instrument=Instrument.NPRS)
     for at, raw in ratings.values_list("taken_at", "raw"):
         if _within(at, since, until):
@@ -181,19 +184,22 @@ def pain_series(patient, *, since=None, until=None) -> list[Point]:
 
 
 def _check_in_pain(patient) -> list[tuple[datetime.datetime, int]]:
-    """Pain answered at check-ins, when the follow-up app keeps it (read without importing that app's code)."""
-    try:
-        model = apps.get_model("followup", "CheckIn")
-    except LookupError:
-        return []
-    fields = {f.name for f in model._meta.get_fields()}
-    if not {"patient", "pain", "answered_at"} <= fields:
-        return []
-    return list(
-        model.objects.filter(patient=patient, pain__isnull=False, answered_at__isnull=False).values_list(
-            "answered_at", "pain"
-        )
-    )
+    """Pain the patient answered at check-ins after sessions."""
+    from knotwork.followup.models import CheckIn
+
+    answered = CheckIn.objects.filter(patient=patient, pain__isnull=False, answered_at__isnull=False)
+    return list(answered.values_list("answered_at", "pain"))
+
+
+def _diary_pain(patient) -> list[tuple[datetime.datetime, int]]:
+    """The patient's pain diary, one reading a day, placed at noon of that day in the clinic's time zone."""
+    from knotwork.followup.models import DiaryEntry
+
+    tz = patient.clinic.tzinfo
+    return [
+        (datetime.datetime.combine(day, datetime.time(12), tzinfo=tz), pain)
+        for day, pain in DiaryEntry.objects.filter(patient=patient).values_list("recorded_on", "pain")
+    ]
 
 
 def questionnaire_series(patient, instrument: str, *, since=None, until=None) -> list[Point]:

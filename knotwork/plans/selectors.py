@@ -82,41 +82,31 @@ class CourseReview:
         return self.due and self.response is not None and not self.response.responder
 
 
+# The chart's labels for the readings the review counts, and the words the review uses for them.
+COUNTED_SOURCES = {"before session": "session", "check-in": "check-in", "pain rating": "pain rating", "diary": "diary"}
+
+
+def course_days(plan: TreatmentPlan) -> tuple[datetime.date, datetime.date]:
+    """The course's first and last day: its window, or up to the day it ended."""
+    end = plan.ended_at.astimezone(plan.patient.clinic.tzinfo).date() if plan.ended_at else plan.ends_on
+    return plan.starts_on, end
+
+
 def pain_reports(plan: TreatmentPlan) -> list[PainReport]:
-    """Every pain score the patient gave during the course, oldest first.
+    """Every pain score the patient gave during the course, oldest first: the same readings the chart plots.
 
     The pain before each session, the check-ins, pain ratings (NRS) and the diary: how the pain is between
     visits. The pain just after a session is left out on purpose: it shows the immediate effect of that
     session, not the course.
     """
-    from knotwork.followup.models import CheckIn, DiaryEntry
-    from knotwork.treatment.models import SessionStatus, TreatmentSession
+    from knotwork.outcomes.selectors import pain_series
 
-    tz = plan.patient.clinic.tzinfo
-    reports = [
-        PainReport(session.created_at, session.pain_before, "session")
-        for session in TreatmentSession.objects.filter(plan=plan).exclude(status=SessionStatus.IN_PROGRESS)
+    since, until = course_days(plan)
+    return [
+        PainReport(point.at, int(point.value), COUNTED_SOURCES[point.label])
+        for point in pain_series(plan.patient, since=since, until=until)
+        if point.label in COUNTED_SOURCES
     ]
-    reports += [
-        PainReport(check_in.answered_at, check_in.pain, "check-in")
-        for check_in in CheckIn.objects.filter(plan=plan, pain__isnull=False)
-    ]
-    from knotwork.outcomes.models import Instrument, QuestionnaireResponse
-
-    reports += [
-        PainReport(response.taken_at, int(response.raw), "pain rating")
-        for response in QuestionnaireResponse.objects.filter(patient=plan.patient, instrument=Instrument.NPRS)
-    ]
-    start = datetime.datetime.combine(plan.starts_on, datetime.time.min, tzinfo=tz)
-    end_day = plan.ended_at.astimezone(tz).date() if plan.ended_at else plan.ends_on
-    reports += [
-        PainReport(datetime.datetime.combine(entry.recorded_on, datetime.time(12), tzinfo=tz), entry.pain, "diary")
-        for entry in DiaryEntry.objects.filter(
-            patient=plan.patient, recorded_on__gte=plan.starts_on, recorded_on__lte=end_day
-        )
-    ]
-    end = datetime.datetime.combine(end_day + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    return sorted((r for r in reports if start <= r.at < end), key=lambda r: r.at)
 
 
 def ppt_changes(plan: TreatmentPlan) -> list[PptChange]:

@@ -306,10 +306,9 @@ def review_charts(plan, review) -> dict:
     from knotwork.outcomes import selectors as outcomes
 
     tz = plan.patient.clinic.tzinfo
-    until = plan.ended_at.astimezone(tz).date() if plan.ended_at else plan.ends_on
+    since, until = selectors.course_days(plan)
     clinic_settings = plan.patient.clinic.settings
-    pain = outcomes.pain_series(plan.patient, since=plan.starts_on, until=until)
-    pain += [charts.Point(r.at, r.value, "diary") for r in review.reports if r.source == "diary"]
+    pain = outcomes.pain_series(plan.patient, since=since, until=until)
     result = []
     if pain:
         result.append(
