@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -56,6 +58,10 @@ class NeuroSymptom(models.TextChoices):
     SPREADING = "spreading", "Pain shooting down an arm or leg"
 
 
+# How long a check-in stays open after its time; unanswered after that, it counts as missed.
+CHECK_IN_ANSWER_WINDOW = datetime.timedelta(hours=24)
+
+
 class CheckIn(ClinicScoped):
     """A short questionnaire sent some hours after a session: soreness, pain, anything new or worrying."""
 
@@ -89,8 +95,6 @@ class CheckIn(ClinicScoped):
 
     def is_missed(self, now) -> bool:
         """Not answered within a day of its time (the link has closed)."""
-        from knotwork.followup.services import CHECK_IN_ANSWER_WINDOW
-
         return (
             self.status in (CheckInStatus.SCHEDULED, CheckInStatus.SENT) and now >= self.due_at + CHECK_IN_ANSWER_WINDOW
         )

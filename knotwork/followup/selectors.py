@@ -6,8 +6,15 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from knotwork.followup.models import CheckIn, CheckInStatus, DiaryEntry, Flag, FlagStatus, QuestionnaireRequest
-from knotwork.followup.services import CHECK_IN_ANSWER_WINDOW
+from knotwork.followup.models import (
+    CHECK_IN_ANSWER_WINDOW,
+    CheckIn,
+    CheckInStatus,
+    DiaryEntry,
+    Flag,
+    FlagStatus,
+    QuestionnaireRequest,
+)
 
 
 # The patient's own side (reached through their private link, never through a staff user).

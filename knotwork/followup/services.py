@@ -11,6 +11,7 @@ from django.utils import timezone
 from knotwork.clinics.services import ClinicRuleError
 from knotwork.followup.messaging import send_to_patient
 from knotwork.followup.models import (
+    CHECK_IN_ANSWER_WINDOW,
     CHECK_IN_TRANSITIONS,
     CheckIn,
     CheckInStatus,
@@ -22,9 +23,6 @@ from knotwork.followup.models import (
     NeuroSymptom,
     QuestionnaireRequest,
 )
-
-# How long a check-in link stays open after it is due; an unanswered check-in counts as missed after that.
-CHECK_IN_ANSWER_WINDOW = datetime.timedelta(hours=24)
 
 
 def check_in_hours(clinic_settings) -> list[int]:

@@ -12,7 +12,7 @@ from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.access import ClinicRequest, clinic_member
 from knotwork.followup import selectors, services
 from knotwork.followup.forms import QuestionnaireRequestForm, ResolveFlagForm
-from knotwork.followup.models import CheckInStatus
+from knotwork.followup.models import CHECK_IN_ANSWER_WINDOW, CheckInStatus
 from knotwork.patients.selectors import get_patient
 from knotwork.plans.selectors import courses_ending_soon
 
@@ -140,9 +140,7 @@ def check_in_link(request: ClinicRequest, check_in_id):
         messages.error(request, f"This check-in opens on {timezone.localtime(check_in.due_at):%a %d %b at %H:%M}.")
     else:
         # Open a day from now: a check-in missed by email can still be answered on the phone or from a new link.
-        link, token = create_check_in_link(
-            check_in=check_in, expires_at=now + services.CHECK_IN_ANSWER_WINDOW, by=request.user
-        )
+        link, token = create_check_in_link(check_in=check_in, expires_at=now + CHECK_IN_ANSWER_WINDOW, by=request.user)
         messages.success(
             request,
             f"New check-in link (works once, until {timezone.localtime(link.expires_at):%a %d %b %H:%M}): "

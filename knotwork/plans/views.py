@@ -12,20 +12,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from knotwork.clinics.models import CLINICAL_ROLES, Role
 from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.access import ClinicRequest, clinic_member
+from knotwork.core.forms import add_service_errors
 from knotwork.patients.selectors import get_patient
 from knotwork.plans import selectors, services
 from knotwork.plans.forms import BookCourseForm, EndPlanForm, GoalForm, HomeExerciseForm, PlanForm, ProposeForm
 from knotwork.plans.proposal import spread_slots
 
 STAFF = (*CLINICAL_ROLES, Role.FRONT_DESK)
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
-    else:
-        form.add_error(None, error.messages)
 
 
 @clinic_member(*CLINICAL_ROLES)
@@ -69,7 +62,7 @@ def plan_create(request: ClinicRequest, patient_id):
         except ClinicRuleError as error:
             form.add_error(None, str(error))
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Treatment plan saved. Now propose the course's appointments.")
             return redirect("plans:propose", plan_id=plan.public_id)
@@ -114,7 +107,7 @@ def _add_to_plan(request: ClinicRequest, plan_id, *, form_class, prefix: str, ad
         except ClinicRuleError as error:
             form.add_error(None, str(error))
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, done)
             return redirect(plan)

@@ -16,6 +16,7 @@ from knotwork.assessment.views import consent_page, handle_intake_post, intake_c
 from knotwork.clinics.models import Role
 from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.access import ClinicRequest, clinic_member, public
+from knotwork.core.forms import add_service_errors
 from knotwork.followup import selectors as followup_selectors
 from knotwork.followup import services as followup
 from knotwork.followup.forms import CheckInForm, DiaryForm
@@ -185,20 +186,12 @@ def diary(request, token: str):
             try:
                 followup.add_diary_entry(patient=patient, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Saved in your diary (one line a day: writing a day again replaces it).")
                 return redirect("portal:diary", token=token)
         entries = followup_selectors.diary_for_patient(patient)[:30]
         return _portal_render(request, link, "portal/diary.html", {"form": form, "entries": entries})
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 @public
