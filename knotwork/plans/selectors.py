@@ -11,6 +11,7 @@ from django.utils import timezone
 from knotwork.outcomes import scoring
 from knotwork.outcomes.scoring import Response
 from knotwork.plans.models import HomeExercise, PlanStatus, TreatmentPlan
+from knotwork.treatment.models import SessionStatus
 
 
 def list_plans(user, *, patient=None) -> QuerySet[TreatmentPlan]:
@@ -150,7 +151,7 @@ def course_review(plan: TreatmentPlan, *, today: datetime.date | None = None) ->
     """Responder or not by the clinic's rule (seed and sources: pain down 2 points or 30 %)."""
     clinic_settings = plan.patient.clinic.settings
     today = today or timezone.localdate(timezone=plan.patient.clinic.tzinfo)
-    sessions_done = plan.sessions.exclude(status="in_progress").count()
+    sessions_done = plan.sessions.exclude(status=SessionStatus.IN_PROGRESS).count()
     reports = pain_reports(plan)
     baseline = reports[0] if reports else None
     later = [r for r in reports[1:] if baseline and r.at > baseline.at]
@@ -181,7 +182,7 @@ def courses_ending_soon(user, *, today: datetime.date, days: int = 3) -> list[Tr
     """Active courses whose window ends within `days` days or that have used their sessions (to review)."""
     plans = list_plans(user).filter(status=PlanStatus.ACTIVE)
     soon = []
-    for plan in plans.annotate(done=Count("sessions", filter=~Q(sessions__status="in_progress"))):
+    for plan in plans.annotate(done=Count("sessions", filter=~Q(sessions__status=SessionStatus.IN_PROGRESS))):
         if plan.ends_on <= today + datetime.timedelta(days=days) or plan.done >= plan.max_sessions:
             soon.append(plan)
     return sorted(soon, key=lambda p: p.ends_on)

@@ -10,6 +10,8 @@ from django.utils import timezone
 from knotwork.assessment.models import Technique
 from knotwork.clinics.services import ClinicRuleError
 from knotwork.plans.models import PLAN_TRANSITIONS, Goal, HomeExercise, PlanStatus, TreatmentPlan
+from knotwork.scheduling.models import AppointmentStatus
+from knotwork.treatment.models import SessionStatus
 
 
 @transaction.atomic
@@ -73,7 +75,9 @@ def _adopt_booked_appointments(plan: TreatmentPlan) -> int:
 
 def sessions_left_to_book(plan: TreatmentPlan) -> int:
     """The course's sessions not yet done, in progress or booked."""
-    return max(plan.max_sessions - plan.sessions.count() - plan.appointments.filter(status="booked").count(), 0)
+    return max(
+        plan.max_sessions - plan.sessions.count() - plan.appointments.filter(status=AppointmentStatus.BOOKED).count(), 0
+    )
 
 
 @transaction.atomic
@@ -210,7 +214,7 @@ def end_plan(
         raise ClinicRuleError(f"This course is already {plan.get_status_display().lower()}.")
     if new == PlanStatus.STOPPED and len(reason.strip()) < 5:
         raise ClinicRuleError("Say why the course stops early (for example: referred to the GP).")
-    if plan.sessions.filter(status="in_progress").exists():
+    if plan.sessions.filter(status=SessionStatus.IN_PROGRESS).exists():
         raise ClinicRuleError("A session of this course is still in progress: finish it first.")
     plan.status = new
     plan.end_reason = reason.strip()
@@ -220,7 +224,7 @@ def end_plan(
         from knotwork.scheduling.services import cancel_appointment
 
         why = f"Course {new.label.lower()}" + (f": {plan.end_reason}" if plan.end_reason else "")
-        for appointment in plan.appointments.filter(status="booked", starts_at__gt=plan.ended_at):
+        for appointment in plan.appointments.filter(status=AppointmentStatus.BOOKED, starts_at__gt=plan.ended_at):
             cancel_appointment(appointment=appointment, by=by, reason=why[:300])
     return plan
 

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -228,12 +228,9 @@ def appointment_ics(request, token: str, appointment_id):
     link, ok = _care_link(token)
     if not ok:
         return _closed(request, link)
-    appointment = next(
-        (a for a in list_upcoming_for_patient(link.patient, now=timezone.now()) if a.public_id == appointment_id),
-        None,
+    appointment = get_object_or_404(
+        list_upcoming_for_patient(link.patient, now=timezone.now()), public_id=appointment_id
     )
-    if appointment is None:
-        raise Http404
     response = HttpResponse(build_ics(appointment), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.starts_at:%Y%m%d-%H%M}.ics"'
     return response

@@ -9,6 +9,7 @@ from django.utils import timezone
 from knotwork.assessment import selectors as assessment
 from knotwork.clinics.services import ClinicRuleError
 from knotwork.patients.models import Patient
+from knotwork.plans.models import PlanStatus
 from knotwork.treatment import billing, pressure
 from knotwork.treatment.models import (
     ClinicalNote,
@@ -120,7 +121,7 @@ def start_session(
         soreness_since_last=soreness_since_last,
         adverse_event_since=adverse_event_since.strip(),
         examination=patient.examinations.order_by("-created_at").first(),
-        plan=patient.plans.filter(status="active").order_by("-starts_on").first(),
+        plan=patient.plans.filter(status=PlanStatus.ACTIVE).order_by("-starts_on").first(),
     )
     session.full_clean()
     session.save()
