@@ -1,20 +1,33 @@
 import time
 
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from knotwork.accounts.models import User
 from knotwork.clinics.demo import DEMO_CLINICS, demo_login_lines, owner_totp_secret
 from knotwork.clinics.models import Role
 
+PRODUCTION_REFUSAL = (
+    "DEBUG is off: the demo logins, authenticator secrets and codes are printed on a development checkout only. "
+    "On a throwaway demonstration server that holds no real patients, pass --allow-production."
+)
+
 
 class Command(BaseCommand):
-    help = "Print the demo logins (and, with --codes, the owners' current authenticator codes)."
+    help = "Print the demo logins (and, with --codes, the owners' current authenticator codes); development only."
 
     def add_arguments(self, parser):
         parser.add_argument("--codes", action="store_true", help="Print each demo owner's current 6-digit code.")
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Print them even with DEBUG off (a demonstration server only).",
+        )
 
-    def handle(self, *args, codes: bool = False, **options):
+    def handle(self, *args, codes: bool = False, allow_production: bool = False, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(PRODUCTION_REFUSAL)
         owners = [p.email for c in DEMO_CLINICS for p in c.staff if p.role == Role.OWNER]
         if not User.objects.filter(email__in=owners).exists():
             self.stdout.write("No demo accounts in this database.")
