@@ -1,13 +1,38 @@
 """The JSON API at /api/v1/: one router per app, errors as application/problem+json."""
 
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from ninja import NinjaAPI
 
 from knotwork.atlas.api import router as atlas_router
-from knotwork.core.api import ClinicSessionAuth, install_problem_handlers
+from knotwork.core.access import ACCESS_RULE_ATTR
+from knotwork.core.api import ClinicSessionAuth, install_problem_handlers, problem
 from knotwork.outcomes.api import router as outcomes_router
 from knotwork.patients.api import router as patients_router
 from knotwork.scheduling.api import router as scheduling_router
 from knotwork.treatment.api import router as treatment_router
+
+
+def members_only_in_production(view):
+    """Open the OpenAPI document and its docs page to signed-in clinic members only, unless DEBUG is on.
+
+    The document maps every endpoint and field: on a development checkout that is handy, in production it is a
+    map for an attacker, so there it is shown to the people who can call the API anyway.
+    """
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if settings.DEBUG or ClinicSessionAuth().authenticate(request, None) is not None:
+            return view(request, *args, **kwargs)
+        if request.path.endswith(".json"):
+            return problem(api, request, 401, "Sign in required", "Sign in to Knotwork as a clinic member.")
+        return redirect_to_login(request.get_full_path())
+
+    setattr(wrapped, ACCESS_RULE_ATTR, "clinic:any (open to all when DEBUG is on)")
+    return wrapped
+
 
 api = NinjaAPI(
     title="Knotwork API",
@@ -15,6 +40,7 @@ api = NinjaAPI(
     description="Clinic-scoped access to Knotwork. Sign in through the web app; the session cookie authenticates.",
     auth=ClinicSessionAuth(),
     urls_namespace="api",
+    docs_decorator=members_only_in_production,
 )
 install_problem_handlers(api)
 api.add_router("/", patients_router)

@@ -7,7 +7,10 @@ import json
 import os
 from pathlib import Path
 
+from django.test import override_settings
+
 from config.api import api
+from conftest import sign_in
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "openapi.json"
 
@@ -19,8 +22,30 @@ def test_openapi_document_matches_the_snapshot(db):
     assert current == SNAPSHOT.read_text(), "The API changed: review it, then run UPDATE_SNAPSHOTS=1 make test"
 
 
-def test_api_docs_page_loads_its_scripts_from_this_server_not_a_cdn(client, db):
-    page = client.get("/api/v1/docs")
+def test_api_docs_page_loads_its_scripts_from_this_server_not_a_cdn(practitioner_client):
+    page = practitioner_client.get("/api/v1/docs")
     assert page.status_code == 200
     assert "/static/ninja/swagger-ui-bundle.js" in page.text
     assert "cdn" not in page.text.lower()
+
+
+@override_settings(DEBUG=False)
+def test_in_production_the_api_docs_and_schema_are_for_signed_in_clinic_members_only(client, practitioner):
+    docs = client.get("/api/v1/docs")
+    assert docs.status_code == 302
+    assert docs["Location"].startswith("/accounts/login/")
+    schema = client.get("/api/v1/openapi.json")
+    assert schema.status_code == 401
+    assert schema["Content-Type"] == "application/problem+json"
+    assert "paths" not in schema.text
+    sign_in(client, practitioner)
+    assert client.get("/api/v1/docs").status_code == 200
+    signed_in = client.get("/api/v1/openapi.json")
+    assert signed_in.status_code == 200
+    assert "/api/v1/patients" in "".join(signed_in.json()["paths"])
+
+
+@override_settings(DEBUG=True)
+def test_on_a_development_checkout_the_api_docs_and_schema_are_open(client, db):
+    assert client.get("/api/v1/docs").status_code == 200
+    assert "paths" in client.get("/api/v1/openapi.json").json()
