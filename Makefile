@@ -5,7 +5,10 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format bench demo-code chromium
+.PHONY: run test lint format bench demo-code chromium local-env
+
+# The development database and var/local.env live here (settings read KNOTWORK_VAR_DIR the same way).
+VAR_DIR := $(or $(KNOTWORK_VAR_DIR),var)
 
 $(PY):
 	@base=$$(scripts/find-python) && echo "Creating $(VENV) with $$base" && "$$base" -m venv $(VENV)
@@ -23,12 +26,23 @@ $(VENV)/.dev-installed: pyproject.toml | $(PY)
 var:
 	@mkdir -p var/screenshots
 
-run: $(VENV)/.app-installed | var
-	@DEBUG=1 $(PY) manage.py migrate --noinput
-	@DEBUG=1 $(PY) manage.py load_demo_clinic --if-empty
-	@DEBUG=1 $(PY) manage.py demo_logins
+# A development checkout's DEBUG=1 and its own SECRET_KEY, so every documented `manage.py` line runs as written.
+# Written once and never overwritten (sessions survive a restart); git-ignored; readable by its owner only.
+$(VAR_DIR)/local.env:
+	@mkdir -p $(@D)
+	@umask 077 && key=$$(od -An -N48 -tx1 /dev/urandom | tr -d ' \n') && test $${#key} = 96 && \
+	  printf '%s\n' "# Development settings for this checkout (written by make run; the environment wins)." \
+	    "DEBUG=1" "SECRET_KEY=$$key" > $@.tmp && mv $@.tmp $@
+	@echo "Wrote $@ (DEBUG=1 and a generated SECRET_KEY for this checkout)"
+
+local-env: $(VAR_DIR)/local.env
+
+run: $(VENV)/.app-installed $(VAR_DIR)/local.env | var
+	@$(PY) manage.py migrate --noinput
+	@$(PY) manage.py load_demo_clinic --if-empty
+	@$(PY) manage.py demo_logins
 	@echo "Knotwork is serving on http://127.0.0.1:$(PORT), with a background worker for email, reminders and check-ins (Ctrl-C stops all)"
-	@export DEBUG=1 TASKS_BACKEND=database BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)}; \
+	@export TASKS_BACKEND=database BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)}; \
 	  $(PY) manage.py db_worker --no-reload --interval 2 & worker=$$!; \
 	  ( while sleep 300; do $(PY) manage.py send_due_messages --quiet; done ) & sweep=$$!; \
 	  trap 'kill $$worker $$sweep 2>/dev/null' EXIT INT TERM; \
@@ -55,5 +69,5 @@ format: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	$(PY) benchmarks/atlas.py
 
-demo-code: $(VENV)/.app-installed
-	@DEBUG=1 $(PY) manage.py demo_logins --codes
+demo-code: $(VENV)/.app-installed $(VAR_DIR)/local.env
+	@$(PY) manage.py demo_logins --codes

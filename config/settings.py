@@ -1,6 +1,7 @@
 """Knotwork settings, read from the environment.
 
-The defaults are safe for production (DEBUG off, secure cookies, HTTPS); `make run` sets DEBUG=1 for a laptop.
+The defaults are safe for production (DEBUG off, secure cookies, HTTPS); on a laptop, `make run` writes
+var/local.env with DEBUG=1 and a generated SECRET_KEY, which these settings read when the environment does not set them.
 """
 
 import os
@@ -33,12 +34,47 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def read_local_env(path: Path) -> dict[str, str]:
+    """Read a development checkout's `local.env` (KEY=value lines), so documented commands run without exports.
+
+    `make run` writes it once with DEBUG=1 and a generated SECRET_KEY; it is git-ignored, so a production install,
+    set up from a clean checkout, has none. It may set only those two: anything else belongs in the environment,
+    and a key silently ignored would be a trap.
+    """
+    if not path.is_file():
+        return {}
+    values = {}
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.partition("=")
+        name = name.strip()
+        if not sep or name not in {"DEBUG", "SECRET_KEY"}:
+            raise ImproperlyConfigured(
+                f"{path}, line {number}: only DEBUG=... and SECRET_KEY=... belong here; set other settings "
+                "in the environment"
+            )
+        values[name] = value.strip()
+    return values
+
+
+# The environment wins over the local file, one variable at a time.
+LOCAL_ENV_FILE = VAR_DIR / "local.env"
+_local_env = read_local_env(LOCAL_ENV_FILE)
+for _name, _value in _local_env.items():
+    if os.environ.get(_name, "") == "":
+        os.environ[_name] = _value
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("Set SECRET_KEY (a long random string) or run with DEBUG=1 for development.")
+        raise ImproperlyConfigured(
+            "Set SECRET_KEY (a long random string) in the environment. For development, `make run` writes "
+            f"{LOCAL_ENV_FILE} once with DEBUG=1 and a generated key (or export DEBUG=1)."
+        )
     SECRET_KEY = "knotwork-development-only-key-not-for-production-use-0123456789abcdef"  # noqa: S105 (dev only)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
