@@ -4,6 +4,7 @@ from django.http import QueryDict
 from knotwork.assessment import screening
 from knotwork.assessment.models import (
     ACTIVATING_FACTORS,
+    CONSENT_BODY,
     Intake,
     PptUnit,
     RangeOfMotion,
@@ -15,12 +16,14 @@ from knotwork.assessment.models import (
 from knotwork.assessment.services import INTAKE_FIELDS
 from knotwork.atlas.forms import MapPositionForm
 from knotwork.atlas.selectors import parse_drawn_region
+from knotwork.core.forms import CleanTextMixin
+from knotwork.core.validators import LONG_TEXT
 from knotwork.patients.forms import DateInput
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class IntakeForm(forms.ModelForm):
+class IntakeForm(CleanTextMixin, forms.ModelForm):
     """The intake, clinician or patient. Everything is optional until it is submitted."""
 
     activating_factors = forms.MultipleChoiceField(
@@ -154,38 +157,40 @@ class IntakeForm(forms.ModelForm):
         return [self[name] for name in self.question_sections.get(section, [])]
 
 
-class OverrideForm(forms.Form):
-    rule = forms.CharField(widget=forms.HiddenInput)
+class OverrideForm(CleanTextMixin, forms.Form):
+    rule = forms.CharField(widget=forms.HiddenInput, max_length=80)
     reason = forms.CharField(
         label="Clinical reason for proceeding", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
     )
 
 
-class ReferralUpdateForm(forms.Form):
+class ReferralUpdateForm(CleanTextMixin, forms.Form):
     status = forms.ChoiceField(choices=ReferralStatus.choices)
     to_whom = forms.CharField(max_length=200, required=False, label="To whom")
-    result = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Result")
+    result = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Result", max_length=LONG_TEXT
+    )
 
 
-class ConsentSignForm(forms.Form):
-    shown_hash = forms.CharField(widget=forms.HiddenInput)
+class ConsentSignForm(CleanTextMixin, forms.Form):
+    shown_hash = forms.CharField(widget=forms.HiddenInput, max_length=64)
     signed_name = forms.CharField(label="Type your full name", max_length=200)
-    signature = forms.CharField(widget=forms.HiddenInput, required=False)
+    signature = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100_000)
     agree = forms.BooleanField(
         label="I have read this information, had the chance to ask questions, and agree to this treatment."
     )
 
 
-class ConsentEditForm(forms.Form):
+class ConsentEditForm(CleanTextMixin, forms.Form):
     title = forms.CharField(max_length=200)
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 16}))
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 16}), max_length=CONSENT_BODY)
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(max_length=300, required=False, label="Reason (optional)")
 
 
-class TriggerPointForm(MapPositionForm, forms.ModelForm):
+class TriggerPointForm(CleanTextMixin, MapPositionForm, forms.ModelForm):
     muscle = forms.ChoiceField(label="Muscle")
     pick_region = forms.ChoiceField(label="Or choose the region from a list", required=False)
 
@@ -254,13 +259,13 @@ class TriggerPointForm(MapPositionForm, forms.ModelForm):
         return cleaned
 
 
-class RangeOfMotionForm(forms.ModelForm):
+class RangeOfMotionForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = RangeOfMotion
         fields = ["movement", "side", "degrees", "painful"]
 
 
-class DiagnosisForm(forms.Form):
+class DiagnosisForm(CleanTextMixin, forms.Form):
     code = forms.ChoiceField(label="ICD-10-CM code")
     is_primary = forms.BooleanField(required=False, label="Primary diagnosis")
 
@@ -273,5 +278,5 @@ class DiagnosisForm(forms.Form):
         ]
 
 
-class SignConsentTechniqueForm(forms.Form):
+class SignConsentTechniqueForm(CleanTextMixin, forms.Form):
     technique = forms.ChoiceField(choices=Technique.choices)

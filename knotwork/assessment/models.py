@@ -8,6 +8,16 @@ from django.db import models
 from django.urls import reverse
 
 from knotwork.core.models import ClinicScoped
+from knotwork.core.validators import (
+    LINE,
+    LONG_TEXT,
+    PARAGRAPH,
+    JSONTextValidator,
+    text_validators,
+    validate_line,
+)
+
+CONSENT_BODY = 50_000  # a consent form's whole text
 
 PAIN_SCALE = [MinValueValidator(0), MaxValueValidator(10)]
 
@@ -61,25 +71,42 @@ class Intake(ClinicScoped):
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="intakes")
     status = models.CharField(max_length=12, choices=IntakeStatus.choices, default=IntakeStatus.DRAFT)
     filled_by_patient = models.BooleanField(default=False)
-    chief_complaint = models.CharField(max_length=300, blank=True)
+    chief_complaint = models.CharField(max_length=300, blank=True, validators=[validate_line])
     complaint_area = models.CharField(max_length=20, choices=ComplaintArea.choices, blank=True)
     onset_date = models.DateField(null=True, blank=True, validators=[validate_not_future])
-    onset_description = models.CharField("how it started", max_length=300, blank=True)
-    better_with = models.TextField("what makes it better", blank=True)
-    worse_with = models.TextField("what makes it worse", blank=True)
+    onset_description = models.CharField("how it started", max_length=300, blank=True, validators=[validate_line])
+    better_with = models.TextField(
+        "what makes it better", blank=True, max_length=PARAGRAPH, validators=text_validators(PARAGRAPH)
+    )
+    worse_with = models.TextField(
+        "what makes it worse", blank=True, max_length=PARAGRAPH, validators=text_validators(PARAGRAPH)
+    )
     pain_now = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_SCALE)
     pain_best = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_SCALE)
     pain_worst = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_SCALE)
-    drawing = models.JSONField(default=list, blank=True, help_text="[{region, intensity, quality}]")
+    drawing = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[{region, intensity, quality}]",
+        validators=[JSONTextValidator(max_text=LINE)],
+    )
     tingling_numbness = models.BooleanField(default=False)
     weakness = models.BooleanField(default=False)
-    activating_factors = models.JSONField(default=list, blank=True)
+    activating_factors = models.JSONField(default=list, blank=True, validators=[JSONTextValidator(max_text=LINE)])
     sleep = models.CharField(max_length=10, choices=Sleep.choices, blank=True)
-    goals = models.TextField(blank=True)
-    medications = models.TextField(blank=True)
-    answers = models.JSONField(default=dict, blank=True, help_text="safety screen answers by question id")
+    goals = models.TextField(blank=True, max_length=PARAGRAPH, validators=text_validators(PARAGRAPH))
+    medications = models.TextField(blank=True, max_length=PARAGRAPH, validators=text_validators(PARAGRAPH))
+    answers = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="safety screen answers by question id",
+        validators=[JSONTextValidator(max_text=LINE)],
+    )
     needs_correction = models.JSONField(
-        default=dict, blank=True, help_text="what was typed into fields that did not validate, kept until corrected"
+        default=dict,
+        blank=True,
+        help_text="what was typed into fields that did not validate, kept until corrected",
+        validators=[JSONTextValidator(max_text=PARAGRAPH)],
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -124,7 +151,7 @@ class ScreenOverride(ClinicScoped):
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
     screen = models.ForeignKey(SafetyScreen, on_delete=models.PROTECT, related_name="overrides")
     rule_id = models.CharField(max_length=80)
-    reason = models.TextField()
+    reason = models.TextField(max_length=LONG_TEXT, validators=text_validators(LONG_TEXT))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -168,11 +195,11 @@ class MedicalReferral(ClinicScoped):
     urgency = models.CharField(
         max_length=12, choices=[("emergency", "Same day"), ("urgent", "Urgent"), ("routine", "Routine")]
     )
-    what = models.CharField("what is asked", max_length=300)
-    to_whom = models.CharField(max_length=200, blank=True)
-    why = models.TextField()
+    what = models.CharField("what is asked", max_length=300, validators=[validate_line])
+    to_whom = models.CharField(max_length=200, blank=True, validators=[validate_line])
+    why = models.TextField(max_length=LONG_TEXT, validators=text_validators(LONG_TEXT))
     status = models.CharField(max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.TO_SEND)
-    result = models.TextField(blank=True)
+    result = models.TextField(blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT))
     sent_on = models.DateField(null=True, blank=True)
     result_on = models.DateField(null=True, blank=True)
 
@@ -200,7 +227,7 @@ class ConsentForm(ClinicScoped):
     """A clinic's consent form for one technique; its text lives in immutable versions."""
 
     technique = models.CharField(max_length=30, choices=Technique.choices)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_line])
 
     class Meta:
         ordering = ["technique"]
@@ -217,7 +244,7 @@ def text_hash(text: str) -> str:
 class ConsentFormVersion(ClinicScoped):
     form = models.ForeignKey(ConsentForm, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
-    body = models.TextField()
+    body = models.TextField(max_length=CONSENT_BODY, validators=text_validators(CONSENT_BODY))
     body_hash = models.CharField(max_length=64)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
 
@@ -235,15 +262,17 @@ class Consent(ClinicScoped):
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="consents")
     version = models.ForeignKey(ConsentFormVersion, on_delete=models.PROTECT, related_name="consents")
     technique = models.CharField(max_length=30, choices=Technique.choices)
-    signed_name = models.CharField(max_length=200)
-    signature = models.TextField(help_text="the drawn signature as SVG path data")
+    signed_name = models.CharField(max_length=200, validators=[validate_line])
+    signature = models.TextField(
+        help_text="the drawn signature as SVG path data", max_length=100_000, validators=[validate_line]
+    )
     body_hash = models.CharField(max_length=64, help_text="hash of the exact text signed")
     signed_via_link = models.BooleanField(default=False)
     witnessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_reason = models.CharField(max_length=300, blank=True)
+    withdrawn_reason = models.CharField(max_length=300, blank=True, validators=[validate_line])
 
     class Meta:
         ordering = ["-created_at"]
@@ -260,7 +289,7 @@ class Examination(ClinicScoped):
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="examinations")
     intake = models.ForeignKey(Intake, on_delete=models.PROTECT, null=True, blank=True, related_name="examinations")
     examined_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT))
 
     class Meta:
         ordering = ["-created_at"]
@@ -307,7 +336,7 @@ class TriggerPointFinding(ClinicScoped):
     ppt_value = models.DecimalField("pressure pain threshold", max_digits=7, decimal_places=2, null=True, blank=True)
     ppt_unit = models.CharField(max_length=8, choices=PptUnit.choices, blank=True)
     ppt_kpa = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True, editable=False)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT))
 
     class Meta:
         ordering = ["created_at"]
@@ -327,7 +356,7 @@ class TriggerPointFinding(ClinicScoped):
 class RangeOfMotion(ClinicScoped):
     examination = models.ForeignKey(Examination, on_delete=models.PROTECT, related_name="range_of_motion")
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
-    movement = models.CharField(max_length=120)
+    movement = models.CharField(max_length=120, validators=[validate_line])
     side = models.CharField(max_length=5, choices=[*Side.choices, ("", "Not sided")], blank=True)
     degrees = models.PositiveSmallIntegerField(validators=[MaxValueValidator(360)])
     painful = models.BooleanField("pain on movement", default=False)

@@ -1,9 +1,10 @@
 from django import forms
 
 from knotwork.clinics.models import ClinicSettings, time_zone_choices
+from knotwork.core.forms import CleanTextMixin
 
 
-class ClinicSettingsForm(forms.ModelForm):
+class ClinicSettingsForm(CleanTextMixin, forms.ModelForm):
     time_zone = forms.ChoiceField(
         label="Clinic time zone",
         choices=[],

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from knotwork.clinics import defaults
+from knotwork.core.validators import text_validators, validate_line
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -21,10 +22,10 @@ class Clinic(models.Model):
     """One practice (tenant). Every clinical row points at one."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(max_length=200)
-    phone = models.CharField(max_length=40, blank=True)
+    name = models.CharField(max_length=200, validators=[validate_line])
+    phone = models.CharField(max_length=40, blank=True, validators=[validate_line])
     email = models.EmailField(blank=True)
-    address = models.TextField(blank=True)
+    address = models.TextField(blank=True, max_length=500, validators=text_validators(500))
     time_zone = models.CharField(
         max_length=64,
         default=default_time_zone,

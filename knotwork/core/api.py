@@ -1,10 +1,18 @@
-"""Shared API pieces: clinic session auth and errors as application/problem+json (RFC 9457)."""
+"""Shared API pieces: clinic session auth, bounded pagination and errors as application/problem+json (RFC 9457)."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
+import logging
+import traceback
+
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation, ValidationError
+from django.core.signals import got_request_exception
+from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import RawPostDataException
+from ninja import Field, NinjaAPI, Schema
+from ninja.conf import settings as ninja_settings
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.pagination import PageNumberPagination
 from ninja.security import SessionAuth
 
 from knotwork.clinics.services import ClinicRuleError
@@ -19,6 +27,21 @@ class ClinicSessionAuth(SessionAuth):
         if user.is_authenticated and clinic_id_of(user) is not None:
             return user
         return None
+
+
+logger = logging.getLogger(__name__)
+
+# Far past any clinic's list (25 a page: a quarter of a million rows); a larger page number is refused with a
+# message instead of reaching the database as an offset it cannot hold.
+MAX_PAGE = 10_000
+
+
+class BoundedPageNumberPagination(PageNumberPagination):
+    """Page numbers with an upper bound, so no page number becomes a server error."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE, description=f"1 to {MAX_PAGE}; past the last page the list is empty")
+        page_size: int | None = Field(None, ge=1, le=ninja_settings.PAGINATION_MAX_PER_PAGE_SIZE)
 
 
 def problem(api: NinjaAPI, request: HttpRequest, status: int, title: str, detail: str = "", **extra) -> HttpResponse:
@@ -72,3 +95,36 @@ def install_problem_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
         return problem(api, request, exc.status_code, str(exc))
+
+    @api.exception_handler(RawPostDataException)
+    @api.exception_handler(MultiPartParserError)
+    @api.exception_handler(UnreadablePostError)
+    @api.exception_handler(SuspiciousOperation)
+    @api.exception_handler(BadRequest)
+    def unreadable_body(request, exc):
+        # A form or multipart body (read by the CSRF check) where JSON was expected, a broken multipart body, a
+        # body too large or with too many fields: the client's mistake, never a server error.
+        return problem(
+            api,
+            request,
+            400,
+            "Cannot parse request body",
+            "Send the body as JSON, with Content-Type: application/json.",
+        )
+
+    @api.exception_handler(Exception)
+    def server_error(request, exc: Exception):
+        # The type and where it was raised, never the message, the values or the query string: any may hold patient
+        # data.
+        frames = "".join(f"  {f.filename}:{f.lineno} in {f.name}\n" for f in traceback.extract_tb(exc.__traceback__))
+        logger.error(
+            "API error %s.%s on %s %s\n%s",
+            type(exc).__module__,
+            type(exc).__qualname__,
+            request.method,
+            request.path,
+            frames,
+        )
+        # Error reporting and the test client hear of it as they do of any unhandled exception.
+        got_request_exception.send(sender=None, request=request)
+        return problem(api, request, 500, "Server error", "The error has been logged. Try again later.")

@@ -1,5 +1,6 @@
 from django import forms
 
+from knotwork.core.forms import CleanTextMixin
 from knotwork.followup.models import DiaryEntry, NeuroSymptom
 
 SCALE = [(value, str(value)) for value in range(11)]
@@ -31,7 +32,7 @@ def scale_field(label: str, *, low: str, high: str, required: bool = True) -> fo
     )
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(CleanTextMixin, forms.Form):
     soreness = scale_field(
         "How sore are the treated muscles now?", low="0 = not sore at all", high="10 = as sore as can be"
     )
@@ -59,7 +60,7 @@ class CheckInForm(forms.Form):
     )
 
 
-class DiaryForm(forms.ModelForm):
+class DiaryForm(CleanTextMixin, forms.ModelForm):
     pain = scale_field("Your pain today", low="0 = no pain", high="10 = worst pain")
 
     class Meta:
@@ -72,13 +73,13 @@ class DiaryForm(forms.ModelForm):
         labels = {"note": "Anything to note (what helped, what made it worse)"}
 
 
-class ResolveFlagForm(forms.Form):
+class ResolveFlagForm(CleanTextMixin, forms.Form):
     resolution = forms.CharField(
         label="What did you do?", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), min_length=5
     )
 
 
-class QuestionnaireRequestForm(forms.Form):
+class QuestionnaireRequestForm(CleanTextMixin, forms.Form):
     instrument = forms.ChoiceField(label="Questionnaire")
     occasion = forms.ChoiceField(label="For")
     send_link = forms.BooleanField(

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 
 from knotwork.core.models import ClinicScoped
+from knotwork.core.validators import validate_text
 
 
 class MessagePurpose(models.TextChoices):
@@ -79,8 +80,12 @@ class CheckIn(ClinicScoped):
     soreness = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(10)])
     pain = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(10)])
     neuro_symptoms = models.JSONField(default=list, blank=True, help_text="NeuroSymptom values")
-    adverse_event = models.CharField("something unexpected after treatment", max_length=1000, blank=True)
-    new_symptom = models.CharField("other new or worrying symptom", max_length=1000, blank=True)
+    adverse_event = models.CharField(
+        "something unexpected after treatment", max_length=1000, blank=True, validators=[validate_text]
+    )
+    new_symptom = models.CharField(
+        "other new or worrying symptom", max_length=1000, blank=True, validators=[validate_text]
+    )
 
     class Meta:
         ordering = ["due_at"]
@@ -128,7 +133,7 @@ class Flag(ClinicScoped):
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="flags")
     kind = models.CharField(max_length=12, choices=FlagKind.choices)
-    detail = models.CharField(max_length=1000, blank=True)
+    detail = models.CharField(max_length=1000, blank=True, validators=[validate_text])
     check_in = models.ForeignKey(CheckIn, on_delete=models.PROTECT, null=True, blank=True, related_name="flags")
     plan = models.ForeignKey("plans.TreatmentPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     practitioner = models.ForeignKey(
@@ -144,7 +149,7 @@ class Flag(ClinicScoped):
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    resolution = models.CharField("what was done", max_length=1000, blank=True)
+    resolution = models.CharField("what was done", max_length=1000, blank=True, validators=[validate_text])
 
     class Meta:
         ordering = ["-created_at"]
@@ -159,7 +164,7 @@ class DiaryEntry(ClinicScoped):
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="diary")
     recorded_on = models.DateField("day")
     pain = models.PositiveSmallIntegerField(validators=[MaxValueValidator(10)])
-    note = models.CharField(max_length=1000, blank=True)
+    note = models.CharField(max_length=1000, blank=True, validators=[validate_text])
 
     class Meta:
         ordering = ["-recorded_on", "-created_at"]

@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from knotwork.core.forms import CleanTextMixin
 from knotwork.outcomes import scoring
 from knotwork.outcomes.models import LICENSED, SECTION_NAMES, Instrument, Occasion
 from knotwork.outcomes.services import ACTIVITY_MAX_LENGTH, PSFS_MAX_ACTIVITIES
@@ -17,14 +18,14 @@ def _choices(high: int, labels: dict[int, str]) -> list[tuple[str, str]]:
     return [(str(value), labels.get(value, str(value))) for value in range(high + 1)]
 
 
-class QuestionnaireChoiceForm(forms.Form):
+class QuestionnaireChoiceForm(CleanTextMixin, forms.Form):
     """Which questionnaire to record, and when: the staff page's first step."""
 
     instrument = forms.ChoiceField(label="Questionnaire", choices=Instrument.choices)
     occasion = forms.ChoiceField(label="Taken at", choices=Occasion.choices, initial=Occasion.INTAKE)
 
 
-class QuestionnaireForm(forms.Form):
+class QuestionnaireForm(CleanTextMixin, forms.Form):
     """One questionnaire's answers. Scoring rules are checked here too, so a refusal is a message, not an error page.
 
     ODI/NDI: ten sections, each answered 0-5 or left blank (skipped); the clinic's licensed statements label the

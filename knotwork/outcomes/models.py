@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from knotwork.core.models import ClinicScoped
+from knotwork.core.validators import LINE, JSONTextValidator, validate_line
 from knotwork.outcomes import scoring
 
 
@@ -40,7 +41,9 @@ class QuestionnaireText(ClinicScoped):
     instrument = models.CharField(max_length=4, choices=[(i.value, i.label) for i in LICENSED])
     version = models.CharField(max_length=40)
     sections = models.JSONField(help_text="[{name, statements: [6 strings]}], one per section in order")
-    licence_note = models.CharField(max_length=500, blank=True, help_text="the clinic's licence or permission")
+    licence_note = models.CharField(
+        max_length=500, blank=True, help_text="the clinic's licence or permission", validators=[validate_line]
+    )
     filename = models.CharField(max_length=200, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -65,7 +68,12 @@ class QuestionnaireResponse(ClinicScoped):
         "plans.TreatmentPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="questionnaires"
     )
     answers = models.JSONField(help_text="one integer per item in order; null for a skipped item")
-    activities = models.JSONField(default=list, blank=True, help_text="PSFS: the activity named for each rating")
+    activities = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="PSFS: the activity named for each rating",
+        validators=[JSONTextValidator(max_items=10, max_text=LINE)],
+    )
     wording = models.ForeignKey(
         QuestionnaireText,
         on_delete=models.PROTECT,

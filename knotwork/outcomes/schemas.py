@@ -1,9 +1,13 @@
 import datetime
+from typing import Annotated
 from uuid import UUID
 
 from ninja import Field, Schema
+from pydantic import StringConstraints
 
+from knotwork.core.validators import Line
 from knotwork.outcomes.models import Instrument, Occasion
+from knotwork.outcomes.services import ACTIVITY_MAX_LENGTH
 
 
 class QuestionnaireIn(Schema):
@@ -12,7 +16,7 @@ class QuestionnaireIn(Schema):
     answers: list[int | None] = Field(
         ..., max_length=10, description="one whole number per item in order; null for a skipped item"
     )
-    activities: list[str] = Field(
+    activities: list[Annotated[Line, StringConstraints(max_length=ACTIVITY_MAX_LENGTH)]] = Field(
         default_factory=list, max_length=5, description="PSFS only: the activity each rating is for"
     )
     session: UUID | None = Field(None, description="the treatment session it was taken at")

@@ -3,9 +3,10 @@ from uuid import UUID
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from knotwork.audit.services import record_view, record_views
+from knotwork.core.api import BoundedPageNumberPagination
 from knotwork.patients import selectors, services
 from knotwork.patients.schemas import PatientFilter, PatientIn, PatientOut, PatientPatch, StatusChangeIn
 
@@ -22,7 +23,7 @@ def _referrer(request, public_id: UUID | None):
     return get_object_or_404(selectors.list_referring_clinicians(request.auth), public_id=public_id)
 
 
-class AuditedPagination(PageNumberPagination):
+class AuditedPagination(BoundedPageNumberPagination):
     """Page numbers, and a 'viewed' audit entry for every patient on the page returned."""
 
     def paginate_queryset(self, queryset, pagination, request, **params):

@@ -1,6 +1,7 @@
 from django import forms
 from phonenumber_field.formfields import PhoneNumberField
 
+from knotwork.core.forms import CleanTextMixin
 from knotwork.patients.models import Patient, PatientStatus, ReferringClinician
 
 
@@ -11,10 +12,10 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class PatientForm(forms.ModelForm):
+class PatientForm(CleanTextMixin, forms.ModelForm):
     new_referrer_name = forms.CharField(label="Referrer's name", max_length=200, required=False)
     new_referrer_practice = forms.CharField(label="Referrer's practice", max_length=200, required=False)
-    new_referrer_phone = PhoneNumberField(label="Referrer's phone", required=False)
+    new_referrer_phone = PhoneNumberField(label="Referrer's phone", required=False, max_length=40)
     new_referrer_email = forms.EmailField(label="Referrer's email", required=False)
 
     class Meta:
@@ -79,12 +80,12 @@ class PatientForm(forms.ModelForm):
         }
 
 
-class PatientStatusForm(forms.Form):
+class PatientStatusForm(CleanTextMixin, forms.Form):
     status = forms.ChoiceField(choices=PatientStatus.choices, label="Change status to")
     reason = forms.CharField(max_length=300, required=False, help_text="Required when putting treatment on hold.")
 
 
-class PatientSearchForm(forms.Form):
+class PatientSearchForm(CleanTextMixin, forms.Form):
     q = forms.CharField(
         label="Search patients",
         required=False,
@@ -94,7 +95,7 @@ class PatientSearchForm(forms.Form):
     status = forms.ChoiceField(choices=[("", "Any status"), *PatientStatus.choices], required=False)
 
 
-class ReferringClinicianForm(forms.ModelForm):
+class ReferringClinicianForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = ReferringClinician
         fields = ["name", "profession", "practice", "phone", "fax", "email", "npi"]

@@ -9,16 +9,20 @@ from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 
 from knotwork.core.models import ClinicScoped
+from knotwork.core.validators import validate_line
 
 
 class ReferringClinician(ClinicScoped):
     """A doctor or other clinician who refers patients to the clinic and receives progress reports."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_line])
     profession = models.CharField(
-        max_length=120, blank=True, help_text="e.g. General practitioner, orthopaedic surgeon"
+        max_length=120,
+        blank=True,
+        help_text="e.g. General practitioner, orthopaedic surgeon",
+        validators=[validate_line],
     )
-    practice = models.CharField(max_length=200, blank=True)
+    practice = models.CharField(max_length=200, blank=True, validators=[validate_line])
     phone = PhoneNumberField(blank=True)
     fax = PhoneNumberField(blank=True)
     email = models.EmailField(blank=True)
@@ -71,27 +75,29 @@ def validate_date_of_birth(value: datetime.date) -> None:
 
 
 class Patient(ClinicScoped):
-    chart_number = models.CharField(max_length=20, help_text="Leave empty to number the chart automatically.")
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
-    preferred_name = models.CharField(max_length=100, blank=True)
+    chart_number = models.CharField(
+        max_length=20, help_text="Leave empty to number the chart automatically.", validators=[validate_line]
+    )
+    first_name = models.CharField(max_length=100, validators=[validate_line])
+    last_name = models.CharField(max_length=100, validators=[validate_line])
+    preferred_name = models.CharField(max_length=100, blank=True, validators=[validate_line])
     date_of_birth = models.DateField(validators=[validate_date_of_birth])
     sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     phone = PhoneNumberField(blank=True)
     email = models.EmailField(blank=True)
-    address_line1 = models.CharField("address", max_length=200, blank=True)
-    address_line2 = models.CharField("address (line 2)", max_length=200, blank=True)
-    city = models.CharField(max_length=100, blank=True)
-    region = models.CharField("state / region", max_length=100, blank=True)
-    postal_code = models.CharField(max_length=20, blank=True)
-    emergency_contact_name = models.CharField(max_length=200, blank=True)
-    emergency_contact_relationship = models.CharField(max_length=100, blank=True)
+    address_line1 = models.CharField("address", max_length=200, blank=True, validators=[validate_line])
+    address_line2 = models.CharField("address (line 2)", max_length=200, blank=True, validators=[validate_line])
+    city = models.CharField(max_length=100, blank=True, validators=[validate_line])
+    region = models.CharField("state / region", max_length=100, blank=True, validators=[validate_line])
+    postal_code = models.CharField(max_length=20, blank=True, validators=[validate_line])
+    emergency_contact_name = models.CharField(max_length=200, blank=True, validators=[validate_line])
+    emergency_contact_relationship = models.CharField(max_length=100, blank=True, validators=[validate_line])
     emergency_contact_phone = PhoneNumberField(blank=True)
     referring_clinician = models.ForeignKey(
         ReferringClinician, on_delete=models.PROTECT, null=True, blank=True, related_name="patients"
     )
     status = models.CharField(max_length=20, choices=PatientStatus.choices, default=PatientStatus.ACTIVE)
-    status_reason = models.CharField(max_length=300, blank=True)
+    status_reason = models.CharField(max_length=300, blank=True, validators=[validate_line])
 
     class Meta:
         ordering = ["last_name", "first_name", "date_of_birth"]

@@ -5,6 +5,7 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import StringConstraints
 
+from knotwork.core.validators import Line
 from knotwork.patients.models import PatientStatus, Sex
 
 
@@ -47,26 +48,26 @@ class PatientOut(Schema):
         return obj.emergency_contact_phone.as_e164 if obj.emergency_contact_phone else ""
 
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Name = Annotated[Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
 class PatientIn(Schema):
     first_name: Name
     last_name: Name
     date_of_birth: datetime.date
-    preferred_name: str = Field("", max_length=100)
+    preferred_name: Line = Field("", max_length=100)
     sex: Sex = Sex.UNKNOWN
-    chart_number: str = Field("", max_length=20)
-    phone: str = Field("", max_length=40)
-    email: str = Field("", max_length=254)
-    address_line1: str = Field("", max_length=200)
-    address_line2: str = Field("", max_length=200)
-    city: str = Field("", max_length=100)
-    region: str = Field("", max_length=100)
-    postal_code: str = Field("", max_length=20)
-    emergency_contact_name: str = Field("", max_length=200)
-    emergency_contact_relationship: str = Field("", max_length=100)
-    emergency_contact_phone: str = Field("", max_length=40)
+    chart_number: Line = Field("", max_length=20)
+    phone: Line = Field("", max_length=40)
+    email: Line = Field("", max_length=254)
+    address_line1: Line = Field("", max_length=200)
+    address_line2: Line = Field("", max_length=200)
+    city: Line = Field("", max_length=100)
+    region: Line = Field("", max_length=100)
+    postal_code: Line = Field("", max_length=20)
+    emergency_contact_name: Line = Field("", max_length=200)
+    emergency_contact_relationship: Line = Field("", max_length=100)
+    emergency_contact_phone: Line = Field("", max_length=40)
     referring_clinician: UUID | None = None
     allow_duplicate: bool = Field(
         False, description="Register even when a patient with the same name and birth date exists."
@@ -77,27 +78,27 @@ class PatientPatch(Schema):
     first_name: Name | None = None
     last_name: Name | None = None
     date_of_birth: datetime.date | None = None
-    preferred_name: str | None = Field(None, max_length=100)
+    preferred_name: Line | None = Field(None, max_length=100)
     sex: Sex | None = None
-    chart_number: str | None = Field(None, max_length=20)
-    phone: str | None = Field(None, max_length=40)
-    email: str | None = Field(None, max_length=254)
-    address_line1: str | None = Field(None, max_length=200)
-    address_line2: str | None = Field(None, max_length=200)
-    city: str | None = Field(None, max_length=100)
-    region: str | None = Field(None, max_length=100)
-    postal_code: str | None = Field(None, max_length=20)
-    emergency_contact_name: str | None = Field(None, max_length=200)
-    emergency_contact_relationship: str | None = Field(None, max_length=100)
-    emergency_contact_phone: str | None = Field(None, max_length=40)
+    chart_number: Line | None = Field(None, max_length=20)
+    phone: Line | None = Field(None, max_length=40)
+    email: Line | None = Field(None, max_length=254)
+    address_line1: Line | None = Field(None, max_length=200)
+    address_line2: Line | None = Field(None, max_length=200)
+    city: Line | None = Field(None, max_length=100)
+    region: Line | None = Field(None, max_length=100)
+    postal_code: Line | None = Field(None, max_length=20)
+    emergency_contact_name: Line | None = Field(None, max_length=200)
+    emergency_contact_relationship: Line | None = Field(None, max_length=100)
+    emergency_contact_phone: Line | None = Field(None, max_length=40)
     referring_clinician: UUID | None = None
 
 
 class PatientFilter(Schema):
-    q: str = Field("", max_length=100, description="Name, date of birth, phone or chart number")
+    q: Line = Field("", max_length=100, description="Name, date of birth, phone or chart number")
     status: PatientStatus | None = None
 
 
 class StatusChangeIn(Schema):
     status: PatientStatus
-    reason: str = Field("", max_length=300)
+    reason: Line = Field("", max_length=300)

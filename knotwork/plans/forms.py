@@ -6,6 +6,7 @@ from knotwork.assessment.models import Technique
 from knotwork.atlas.forms import muscle_choices
 from knotwork.clinics.models import CLINICAL_ROLES
 from knotwork.clinics.selectors import list_members
+from knotwork.core.forms import CleanTextMixin
 from knotwork.plans.models import Goal, GoalMeasure, HomeExercise, TreatmentPlan
 
 
@@ -14,7 +15,7 @@ def clinician_choices(user) -> list[tuple[str, str]]:
     return [(str(m.public_id), str(m.user)) for m in members]
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(CleanTextMixin, forms.ModelForm):
     practitioner = forms.ChoiceField(label="Treating practitioner")
     diagnosis = forms.ChoiceField(label="Working diagnosis", required=False)
     techniques = forms.MultipleChoiceField(
@@ -56,7 +57,7 @@ class PlanForm(forms.ModelForm):
         return cleaned
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Goal
         fields = ["description", "measure", "baseline", "target"]
@@ -78,7 +79,7 @@ class GoalForm(forms.ModelForm):
         return cleaned
 
 
-class HomeExerciseForm(forms.ModelForm):
+class HomeExerciseForm(CleanTextMixin, forms.ModelForm):
     muscle = forms.ChoiceField(label="Muscle (optional)", required=False)
 
     class Meta:
@@ -92,7 +93,7 @@ class HomeExerciseForm(forms.ModelForm):
         self.fields["muscle"].choices = [("", "—"), *muscle_choices()[1:]]
 
 
-class ProposeForm(forms.Form):
+class ProposeForm(CleanTextMixin, forms.Form):
     practitioner = forms.ChoiceField()
     appointment_type = forms.ChoiceField(label="Appointment type")
     preferred_time = forms.TimeField(
@@ -127,7 +128,7 @@ class BookCourseForm(ProposeForm):
         return [datetime.datetime.fromisoformat(value) for value in self.cleaned_data["slots"]]
 
 
-class EndPlanForm(forms.Form):
+class EndPlanForm(CleanTextMixin, forms.Form):
     status = forms.ChoiceField(choices=[("completed", "Completed (reviewed)"), ("stopped", "Stopped early")])
     reason = forms.CharField(label="Reason or outcome", required=False, max_length=300)
     cancel_appointments = forms.BooleanField(

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from knotwork.core.models import ClinicScoped
+from knotwork.core.validators import LINE, LONG_TEXT, PARAGRAPH, JSONTextValidator, text_validators, validate_line
 
 
 class PlanStatus(models.TextChoices):
@@ -43,11 +44,13 @@ class TreatmentPlan(ClinicScoped):
     max_sessions = models.PositiveSmallIntegerField(
         "sessions (at most)", validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
-    techniques = models.JSONField(default=list, blank=True, help_text="assessment.Technique values")
-    notes = models.TextField("plan notes", blank=True)
+    techniques = models.JSONField(
+        default=list, blank=True, help_text="assessment.Technique values", validators=[JSONTextValidator(max_text=LINE)]
+    )
+    notes = models.TextField("plan notes", blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     ended_at = models.DateTimeField(null=True, blank=True)
-    end_reason = models.CharField(max_length=300, blank=True)
+    end_reason = models.CharField(max_length=300, blank=True, validators=[validate_line])
 
     class Meta:
         ordering = ["-starts_on", "-created_at"]
@@ -93,7 +96,9 @@ class Goal(ClinicScoped):
     """A measurable goal of the course: a measure, where the patient starts and where they aim to be."""
 
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="goals")
-    description = models.CharField(max_length=300, help_text="e.g. Sit through a one-hour meeting without pain")
+    description = models.CharField(
+        max_length=300, help_text="e.g. Sit through a one-hour meeting without pain", validators=[validate_line]
+    )
     measure = models.CharField(max_length=10, choices=GoalMeasure.choices)
     baseline = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
     target = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
@@ -110,9 +115,9 @@ class HomeExercise(ClinicScoped):
     """One stretch or exercise of the home program, with its hold time for the patient's timer."""
 
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="home_program")
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_line])
     muscle = models.CharField(max_length=60, blank=True, help_text="atlas muscle id")
-    instructions = models.TextField(blank=True)
+    instructions = models.TextField(blank=True, max_length=PARAGRAPH, validators=text_validators(PARAGRAPH))
     hold_seconds = models.PositiveSmallIntegerField(
         default=30, validators=[MinValueValidator(5), MaxValueValidator(300)]
     )

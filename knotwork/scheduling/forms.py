@@ -1,6 +1,7 @@
 from django import forms
 
 from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.forms import CleanTextMixin
 from knotwork.patients.models import PatientStatus
 from knotwork.patients.selectors import list_patients
 from knotwork.scheduling import clock, selectors, services
@@ -47,7 +48,7 @@ class WhenMixin:
         return data
 
 
-class BookForm(WhenMixin, forms.Form):
+class BookForm(CleanTextMixin, WhenMixin, forms.Form):
     patient = PatientChoice(queryset=None, to_field_name="public_id", empty_label="Choose a patient")
     practitioner = PractitionerChoice(queryset=None, to_field_name="public_id", empty_label="Choose a practitioner")
     appointment_type = forms.ModelChoiceField(
@@ -68,7 +69,7 @@ class BookForm(WhenMixin, forms.Form):
         self.fields["appointment_type"].queryset = selectors.list_appointment_types(user, active_only=True)
 
 
-class MoveForm(WhenMixin, forms.Form):
+class MoveForm(CleanTextMixin, WhenMixin, forms.Form):
     date = CalendarDateField(label="New date", widget=DATE)
     time = forms.TimeField(label="New time", widget=TIME, help_text="Clinic time, on a 5-minute mark.")
     practitioner = PractitionerChoice(queryset=None, to_field_name="public_id", empty_label=None)
@@ -80,13 +81,13 @@ class MoveForm(WhenMixin, forms.Form):
         self.fields["practitioner"].queryset = selectors.list_practitioners(user)
 
 
-class CancelForm(forms.Form):
+class CancelForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(
         label="Reason for cancelling", max_length=300, help_text="For example: patient unwell, will call to rebook."
     )
 
 
-class AppointmentTypeForm(forms.ModelForm):
+class AppointmentTypeForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = AppointmentType
         fields = ["name", "duration_minutes", "is_active"]
@@ -96,7 +97,7 @@ class AppointmentTypeForm(forms.ModelForm):
 STRETCHES = (1, 2)
 
 
-class WorkingHoursForm(forms.Form):
+class WorkingHoursForm(CleanTextMixin, forms.Form):
     """Two stretches a day (e.g. 09:00-12:30 and 13:30-17:00); leave a day empty when not working."""
 
     def __init__(self, *args, **kwargs):
@@ -148,7 +149,7 @@ class WorkingHoursForm(forms.Form):
         return data
 
 
-class TimeOffForm(forms.Form):
+class TimeOffForm(CleanTextMixin, forms.Form):
     starts_on = CalendarDateField(label="From (date)", widget=DATE)
     starts_time = forms.TimeField(
         label="From (time)", required=False, widget=TIME, help_text="Empty: from the start of the day."

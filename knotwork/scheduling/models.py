@@ -19,6 +19,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from knotwork.core.models import ClinicScoped
+from knotwork.core.validators import validate_line, validate_text
 
 GRID_MINUTES = 5  # bookings start and end on this grid; one block row per grid step
 GRID = datetime.timedelta(minutes=GRID_MINUTES)
@@ -34,7 +35,7 @@ def validate_on_grid(minutes: int) -> None:
 class AppointmentType(ClinicScoped):
     """A kind of visit with its usual length ("First visit", 60 minutes); the owner keeps the list."""
 
-    name = models.CharField(max_length=80)
+    name = models.CharField(max_length=80, validators=[validate_line])
     duration_minutes = models.PositiveSmallIntegerField(
         "length (minutes)",
         validators=[MinValueValidator(5), MaxValueValidator(480), validate_on_grid],
@@ -105,7 +106,9 @@ class TimeOff(ClinicScoped):
     practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
-    reason = models.CharField(max_length=200, blank=True, help_text="Shown to staff only, e.g. annual leave.")
+    reason = models.CharField(
+        max_length=200, blank=True, help_text="Shown to staff only, e.g. annual leave.", validators=[validate_line]
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -155,11 +158,13 @@ class Appointment(ClinicScoped):
     session = models.ForeignKey(
         "treatment.TreatmentSession", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    notes = models.CharField(max_length=500, blank=True, help_text="For staff, e.g. parking, interpreter.")
+    notes = models.CharField(
+        max_length=500, blank=True, help_text="For staff, e.g. parking, interpreter.", validators=[validate_text]
+    )
     outside_hours = models.BooleanField(
         default=False, help_text="booked outside the practitioner's working hours on purpose"
     )
-    cancel_reason = models.CharField(max_length=300, blank=True)
+    cancel_reason = models.CharField(max_length=300, blank=True, validators=[validate_line])
     status_changed_at = models.DateTimeField(null=True, blank=True)
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

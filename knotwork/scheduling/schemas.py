@@ -4,6 +4,7 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import AwareDatetime
 
+from knotwork.core.validators import Line, Text
 from knotwork.scheduling.models import AppointmentStatus
 from knotwork.scheduling.selectors import practitioner_name
 
@@ -61,7 +62,7 @@ class AppointmentIn(Schema):
     practitioner: UUID = Field(..., description="the practitioner's membership id")
     appointment_type: UUID
     starts_at: AwareDatetime = Field(..., description="on a 5-minute mark; any UTC offset")
-    notes: str = Field("", max_length=500)
+    notes: Text = Field("", max_length=500)
     allow_outside_hours: bool = False
 
 
@@ -72,7 +73,7 @@ class MoveIn(Schema):
 
 
 class CancelIn(Schema):
-    reason: str = Field(..., min_length=1, max_length=300)
+    reason: Line = Field(..., min_length=1, max_length=300)
 
 
 class FreeSlotsFilter(Schema):

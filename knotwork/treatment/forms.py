@@ -1,10 +1,14 @@
+import math
+
 from django import forms
 
 from knotwork.atlas.forms import MapPositionForm, muscle_choices
-from knotwork.treatment.models import GlobalImpression, NeedleEntry, TechniqueEntry
+from knotwork.core.forms import CleanTextMixin
+from knotwork.core.validators import LONG_TEXT, NOTE_SECTION
+from knotwork.treatment.models import MAX_ELECTRODES, GlobalImpression, NeedleEntry, TechniqueEntry
 
 
-class StartSessionForm(forms.Form):
+class StartSessionForm(CleanTextMixin, forms.Form):
     pain_before = forms.IntegerField(label="Pain now (0-10)", min_value=0, max_value=10)
     soreness_since_last = forms.IntegerField(
         label="Soreness since the last session (0-10)", min_value=0, max_value=10, required=False
@@ -16,15 +20,16 @@ class StartSessionForm(forms.Form):
         label="Override: clinical reason to treat despite the safety screen",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=LONG_TEXT,
     )
 
 
-class OverrideForm(forms.Form):
-    technique = forms.CharField(widget=forms.HiddenInput)
+class OverrideForm(CleanTextMixin, forms.Form):
+    technique = forms.CharField(widget=forms.HiddenInput, max_length=30)
     reason = forms.CharField(label="Clinical reason", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)
 
 
-class AddPointForm(MapPositionForm):
+class AddPointForm(CleanTextMixin, MapPositionForm):
     muscle = forms.ChoiceField(label="Muscle")
     side = forms.ChoiceField(choices=[("right", "Right"), ("left", "Left")])
 
@@ -33,7 +38,7 @@ class AddPointForm(MapPositionForm):
         self.fields["muscle"].choices = muscle_choices()
 
 
-class NeedleForm(MapPositionForm, forms.ModelForm):
+class NeedleForm(CleanTextMixin, MapPositionForm, forms.ModelForm):
     muscle = forms.ChoiceField(label="Muscle")
 
     class Meta:
@@ -71,9 +76,20 @@ class NeedleForm(MapPositionForm, forms.ModelForm):
         return True
 
 
-class TechniqueForm(forms.ModelForm):
+def _map_coordinate(value, low: float, high: float) -> float | None:
+    """A position on the body map (inside its viewBox) as a finite number, or None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) and low <= number <= high else None
+
+
+class TechniqueForm(CleanTextMixin, forms.ModelForm):
     muscle = forms.ChoiceField(label="Muscle (injections)", required=False)
-    electrodes = forms.CharField(widget=forms.HiddenInput, required=False)
+    electrodes = forms.CharField(widget=forms.HiddenInput, required=False, max_length=4_000)
 
     def clean_electrodes(self):
         import json
@@ -85,16 +101,26 @@ class TechniqueForm(forms.ModelForm):
             marks = json.loads(raw)
         except ValueError as error:
             raise forms.ValidationError("The electrode positions could not be read; place them again.") from error
-        regions = get_atlas().regions
+        atlas = get_atlas()
+        regions = atlas.regions
+        left, top, width, height = atlas.viewbox
+        marks = marks if isinstance(marks, list) else []
+        if len(marks) > MAX_ELECTRODES:
+            raise forms.ValidationError(f"Place at most {MAX_ELECTRODES} electrodes.")
         clean = []
-        for mark in marks if isinstance(marks, list) else []:
+        for mark in marks:
+            if not isinstance(mark, dict):
+                raise forms.ValidationError("An electrode is off the body map; place them again.")
+            x, y = _map_coordinate(mark.get("x"), left, left + width), _map_coordinate(mark.get("y"), top, top + height)
             if (
-                not isinstance(mark, dict)
-                or mark.get("region") not in regions
+                x is None
+                or y is None
+                or not isinstance(mark.get("region"), str)
+                or mark["region"] not in regions
                 or mark.get("view") not in ("front", "back")
             ):
                 raise forms.ValidationError("An electrode is off the body map; place them again.")
-            clean.append({"region": mark["region"], "view": mark["view"], "x": float(mark["x"]), "y": float(mark["y"])})
+            clean.append({"region": mark["region"], "view": mark["view"], "x": x, "y": y})
         return clean
 
     def __init__(self, *args, **kwargs):
@@ -115,7 +141,7 @@ class TechniqueForm(forms.ModelForm):
         ]
 
 
-class FinishForm(forms.Form):
+class FinishForm(CleanTextMixin, forms.Form):
     pain_after = forms.IntegerField(label="Pain now, after treatment (0-10)", min_value=0, max_value=10)
     global_impression = forms.ChoiceField(
         label="Patient's impression", choices=[("", "—"), *GlobalImpression.choices], required=False
@@ -150,17 +176,33 @@ class FinishForm(forms.Form):
         return data
 
 
-class NoteForm(forms.Form):
+class NoteForm(CleanTextMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    subjective = forms.CharField(label="S — Subjective", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    objective = forms.CharField(label="O — Objective", widget=forms.Textarea(attrs={"rows": 6}), required=False)
-    assessment = forms.CharField(label="A — Assessment", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    plan = forms.CharField(label="P — Plan", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    subjective = forms.CharField(
+        label="S — Subjective", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=NOTE_SECTION
+    )
+    objective = forms.CharField(
+        label="O — Objective", widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=NOTE_SECTION
+    )
+    assessment = forms.CharField(
+        label="A — Assessment", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=NOTE_SECTION
+    )
+    plan = forms.CharField(
+        label="P — Plan", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=NOTE_SECTION
+    )
 
 
-class AmendForm(forms.Form):
-    subjective = forms.CharField(label="S — Subjective", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    objective = forms.CharField(label="O — Objective", widget=forms.Textarea(attrs={"rows": 6}), required=False)
-    assessment = forms.CharField(label="A — Assessment", widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    plan = forms.CharField(label="P — Plan", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+class AmendForm(CleanTextMixin, forms.Form):
+    subjective = forms.CharField(
+        label="S — Subjective", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=NOTE_SECTION
+    )
+    objective = forms.CharField(
+        label="O — Objective", widget=forms.Textarea(attrs={"rows": 6}), required=False, max_length=NOTE_SECTION
+    )
+    assessment = forms.CharField(
+        label="A — Assessment", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=NOTE_SECTION
+    )
+    plan = forms.CharField(
+        label="P — Plan", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=NOTE_SECTION
+    )
     reason = forms.CharField(label="Reason for the amendment", max_length=300)

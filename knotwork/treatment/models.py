@@ -6,6 +6,18 @@ from django.db import models
 from django.urls import reverse
 
 from knotwork.core.models import ClinicScoped
+from knotwork.core.validators import (
+    LINE,
+    LONG_TEXT,
+    NOTE_SECTION,
+    JSONTextValidator,
+    text_validators,
+    validate_line,
+    validate_text,
+)
+from knotwork.treatment.notediff import revision_text
+
+MAX_ELECTRODES = 16  # TENS pads placed in one entry; machines drive 2 to 8
 
 PAIN_SCALE = [MinValueValidator(0), MaxValueValidator(10)]
 
@@ -40,10 +52,17 @@ class TreatmentSession(ClinicScoped):
     status = models.CharField(max_length=12, choices=SessionStatus.choices, default=SessionStatus.IN_PROGRESS)
     pain_before = models.PositiveSmallIntegerField(validators=PAIN_SCALE)
     soreness_since_last = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_SCALE)
-    adverse_event_since = models.CharField("adverse event since the last session", max_length=500, blank=True)
+    adverse_event_since = models.CharField(
+        "adverse event since the last session", max_length=500, blank=True, validators=[validate_line]
+    )
     pain_after = models.PositiveSmallIntegerField(null=True, blank=True, validators=PAIN_SCALE)
     global_impression = models.CharField(max_length=12, choices=GlobalImpression.choices, blank=True)
-    range_of_motion_after = models.JSONField(default=list, blank=True, help_text="[{movement, side, degrees, painful}]")
+    range_of_motion_after = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[{movement, side, degrees, painful}]",
+        validators=[JSONTextValidator(max_items=50, max_text=LINE)],
+    )
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -61,7 +80,7 @@ class SessionOverride(ClinicScoped):
 
     session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="overrides")
     technique = models.CharField(max_length=30)
-    reason = models.TextField()
+    reason = models.TextField(max_length=LONG_TEXT, validators=text_validators(LONG_TEXT))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -194,7 +213,7 @@ class NeedleEntry(ClinicScoped):
     adverse_severity = models.CharField(
         max_length=10, choices=[("", "—"), ("mild", "Mild"), ("moderate", "Moderate"), ("severe", "Severe")], blank=True
     )
-    follow_up = models.CharField(max_length=300, blank=True)
+    follow_up = models.CharField(max_length=300, blank=True, validators=[validate_line])
 
     class Meta:
         ordering = ["created_at"]
@@ -220,16 +239,25 @@ class TechniqueEntry(ClinicScoped):
     session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="techniques")
     kind = models.CharField(max_length=12, choices=TechniqueKind.choices)
     minutes = models.PositiveSmallIntegerField(validators=[MaxValueValidator(240)])
-    region = models.CharField(max_length=200, blank=True)
+    region = models.CharField(max_length=200, blank=True, validators=[validate_line])
     tens_frequency_hz = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(250)])
     tens_pulse_us = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(500)])
     tens_intensity_ma = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(100)])
     attended = models.BooleanField(default=True, help_text="one-on-one the whole time (timed codes)")
     muscle = models.CharField(max_length=60, blank=True, help_text="atlas muscle id (injections)")
-    electrodes = models.JSONField(default=list, blank=True, help_text="TENS: [{region, view, x, y}] on the body map")
-    substance = models.CharField(max_length=120, blank=True, help_text="injections: what was injected")
-    dose = models.CharField(max_length=60, blank=True, help_text="injections: amount and concentration")
-    notes = models.CharField(max_length=300, blank=True)
+    electrodes = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="TENS: [{region, view, x, y}] on the body map",
+        validators=[JSONTextValidator(max_items=MAX_ELECTRODES, max_text=LINE)],
+    )
+    substance = models.CharField(
+        max_length=120, blank=True, help_text="injections: what was injected", validators=[validate_line]
+    )
+    dose = models.CharField(
+        max_length=60, blank=True, help_text="injections: amount and concentration", validators=[validate_line]
+    )
+    notes = models.CharField(max_length=300, blank=True, validators=[validate_text])
 
     class Meta:
         ordering = ["created_at"]
@@ -247,10 +275,10 @@ class ClinicalNote(ClinicScoped):
     session = models.OneToOneField(TreatmentSession, on_delete=models.PROTECT, related_name="note")
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="notes")
     status = models.CharField(max_length=8, choices=NoteStatus.choices, default=NoteStatus.DRAFT)
-    subjective = models.TextField(blank=True)
-    objective = models.TextField(blank=True)
-    assessment = models.TextField(blank=True)
-    plan = models.TextField(blank=True)
+    subjective = models.TextField(blank=True, max_length=NOTE_SECTION, validators=text_validators(NOTE_SECTION))
+    objective = models.TextField(blank=True, max_length=NOTE_SECTION, validators=text_validators(NOTE_SECTION))
+    assessment = models.TextField(blank=True, max_length=NOTE_SECTION, validators=text_validators(NOTE_SECTION))
+    plan = models.TextField(blank=True, max_length=NOTE_SECTION, validators=text_validators(NOTE_SECTION))
     version = models.PositiveIntegerField(default=1)
     signed_at = models.DateTimeField(null=True, blank=True)
     signed_by = models.ForeignKey(
@@ -268,12 +296,18 @@ class NoteRevision(ClinicScoped):
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
     number = models.PositiveIntegerField()
     kind = models.CharField(max_length=10, choices=[("signed", "Signed"), ("amendment", "Amendment")])
-    subjective = models.TextField(blank=True)
-    objective = models.TextField(blank=True)
-    assessment = models.TextField(blank=True)
-    plan = models.TextField(blank=True)
-    reason = models.CharField(max_length=300, blank=True)
+    subjective = models.TextField(blank=True, max_length=NOTE_SECTION, validators=text_validators(NOTE_SECTION))
+    objective = models.TextField(blank=True, max_length=NOTE_SECTION, validators=text_validators(NOTE_SECTION))
+    assessment = models.TextField(blank=True, max_length=NOTE_SECTION, validators=text_validators(NOTE_SECTION))
+    plan = models.TextField(blank=True, max_length=NOTE_SECTION, validators=text_validators(NOTE_SECTION))
+    reason = models.CharField(max_length=300, blank=True, validators=[validate_line])
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    diff = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="[[kind, line]] from the revision before, computed once when the amendment is made",
+    )
 
     class Meta:
         ordering = ["note", "number"]
@@ -283,4 +317,6 @@ class NoteRevision(ClinicScoped):
         return f"{self.get_kind_display()} {self.number} of {self.note}"
 
     def text(self) -> str:
-        return f"S: {self.subjective}\n\nO: {self.objective}\n\nA: {self.assessment}\n\nP: {self.plan}"
+        return revision_text(
+            subjective=self.subjective, objective=self.objective, assessment=self.assessment, plan=self.plan
+        )
