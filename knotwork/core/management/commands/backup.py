@@ -1,0 +1,153 @@
+"""Back up the database and the stored documents into one file: `manage.py backup --out var/backups/ --keep 14`."""
+
+import datetime
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from knotwork.core import backup
+from knotwork.core.backup import BackupError, Manifest, TableStats
+
+
+class Command(BaseCommand):
+    help = (
+        "Back up the database and the stored documents into one file, encrypted when a key is given, and keep "
+        "only the newest backups in its folder when asked. `manage.py restore FILE` puts it back."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--out",
+            help="the backup file to write, or a folder (ending in /) to write knotwork-backup-<UTC time>.tar.gz into",
+        )
+        parser.add_argument(
+            "--encrypt-key-file",
+            "--key-file",
+            dest="key_file",
+            help="encrypt with the key in this file (make one with --generate-key); BACKUP_KEY in the environment "
+            "does the same",
+        )
+        parser.add_argument(
+            "--keep",
+            type=int,
+            help="afterwards, delete all but the newest N backups in the output folder (default: BACKUP_RETENTION, "
+            "else keep all); only files named knotwork-backup-<time>.tar.gz[.enc] are deleted",
+        )
+        parser.add_argument("--generate-key", action="store_true", help="print a new encryption key and stop")
+
+    def handle(self, *args, out: str | None, key_file: str | None, keep: int | None, generate_key: bool, **options):
+        if generate_key:
+            self.stdout.write(backup.generate_key())
+            self.stderr.write(
+                "Keep this key apart from the backups (a password manager, a safe): an encrypted backup cannot be "
+                "restored without it, and anyone who holds both can read it."
+            )
+            return
+        if not out:
+            raise CommandError("Say where the backup goes: --out FILE, or --out FOLDER/ for a dated file name.")
+        try:
+            keep = self._keep(keep)
+            key = backup.load_key(key_file, os.environ)
+            connection = connections[DEFAULT_DB_ALIAS]
+            engine = backup.engine_of(connection.settings_dict)
+            now = datetime.datetime.now(datetime.UTC)
+            target = self._target(out, now, encrypted=key is not None)
+            manifest = self._write(connection, engine, target, key, now)
+            pruned = backup.prune_backups(target.parent, keep) if keep else []
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        size = target.stat().st_size / (1024 * 1024)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Backed up the {backup.ENGINE_LABELS[engine]} database ({len(manifest.tables)} tables, "
+                f"{manifest.total_rows:,} rows) and {len(manifest.media)} stored files to {target} "
+                f"({size:.1f} MB, {'encrypted' if key else 'not encrypted'})."
+            )
+        )
+        if pruned:
+            self.stdout.write(f"Deleted {len(pruned)} older backups beyond the newest {keep}:")
+            for path in pruned:
+                self.stdout.write(f"  {path.name}")
+
+    def _keep(self, keep: int | None) -> int | None:
+        if keep is None:
+            setting = getattr(settings, "BACKUP_RETENTION", None) or os.environ.get("BACKUP_RETENTION", "").strip()
+            if not setting:
+                return None
+            try:
+                keep = int(setting)
+            except ValueError as error:
+                raise BackupError(f"BACKUP_RETENTION must be a whole number of backups, not {setting!r}.") from error
+        if keep < 1:
+            raise BackupError("Keep at least one backup (--keep 1 or more).")
+        return keep
+
+    def _target(self, out: str, now: datetime.datetime, *, encrypted: bool) -> Path:
+        path = Path(out).expanduser()
+        if out.endswith(("/", os.sep)) or path.is_dir():
+            path = path / backup.backup_name(now, encrypted=encrypted)
+        path = path.absolute()
+        if path.exists():
+            raise BackupError(f"{path} already exists; a backup never overwrites a file.")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as error:
+            raise BackupError(f"The folder {path.parent} cannot be created ({error.strerror}).") from error
+        return path
+
+    def _write(
+        self,
+        connection: BaseDatabaseWrapper,
+        engine: str,
+        target: Path,
+        key: bytes | None,
+        now: datetime.datetime,
+    ) -> Manifest:
+        try:
+            # The work folder sits beside the backup: the dump needs as much room as the backup, and the disk the
+            # owner chose for backups has it. Its leading dot keeps it out of retention's way.
+            with tempfile.TemporaryDirectory(prefix=".knotwork-backup-", dir=target.parent) as work:
+                dump = Path(work) / backup.DUMP_NAMES[engine]
+                tables = self._dump(connection, engine, dump)
+                partial = Path(work) / "backup.partial"
+                descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # patient data: owner only
+                with os.fdopen(descriptor, "wb") as file:
+                    sink = backup.EncryptingWriter(file, key) if key else file
+                    manifest = backup.write_archive(
+                        sink,
+                        engine=engine,
+                        knotwork_version=backup.knotwork_version(),
+                        created_at=now,
+                        dump=dump,
+                        tables=tables,
+                        storage=backup.document_storage(),
+                    )
+                    if isinstance(sink, backup.EncryptingWriter):
+                        sink.seal()
+                    file.flush()
+                    os.fsync(file.fileno())
+                # Only a complete backup ever carries the backup's name (and so counts for retention).
+                os.replace(partial, target)
+        except OSError as error:
+            raise BackupError(f"The backup could not be written to {target.parent}: {error}.") from error
+        return manifest
+
+    def _dump(self, connection: BaseDatabaseWrapper, engine: str, dump: Path) -> dict[str, TableStats]:
+        if engine == "sqlite":
+            if connection.in_atomic_block:
+                # SQLite's backup would wait forever for this process's own open write transaction.
+                raise BackupError("A backup cannot run inside a database transaction; run it on its own.")
+            backup.copy_sqlite(str(connection.settings_dict["NAME"]), dump)
+            return backup.sqlite_table_stats(dump)
+        # A connection of its own, so its snapshot transaction is independent of whatever this process is doing.
+        own = connection.copy()
+        try:
+            own.ensure_connection()
+            return backup.dump_postgresql(own.connection, own.settings_dict, dump)
+        finally:
+            own.close()
