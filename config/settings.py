@@ -76,6 +76,8 @@ if not SECRET_KEY:
             f"{LOCAL_ENV_FILE} once with DEBUG=1 and a generated key (or export DEBUG=1)."
         )
     SECRET_KEY = "knotwork-development-only-key-not-for-production-use-0123456789abcdef"  # noqa: S105 (dev only)
+# Earlier keys, comma separated: what they signed (sessions, links) stays valid while a new key takes over.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
@@ -437,3 +438,25 @@ def test_stored_documents_are_backed_up_and_restored(owner, tmp_path, settings):
 def test_without_a_media_root_nothing_from_the_working_folder_is_packed(settings):
     settings.MEDIA_ROOT = ""
     assert backup.document_storage() is None
+
+
+def test_a_rotated_secret_key_still_accepts_what_the_old_key_signed(tmp_path):
+    # docs/operations.md rotates SECRET_KEY by moving the old key to SECRET_KEY_FALLBACKS; sessions survive.
+    old_key, new_key = "old-secret-" + "o" * 50, "new-secret-" + "n" * 50
+    token = signing.dumps({"session": "still valid"}, key=old_key)
+    script = f"from django.core import signing; print(signing.loads({token!r})['session'])"
+    env = _clean_environment(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="0",
+        SECRET_KEY=new_key,
+        SECRET_KEY_FALLBACKS=f"{old_key}, another-retired-key-{'a' * 40}",
+        KNOTWORK_VAR_DIR=str(tmp_path),
+    )
+    command = [sys.executable, "manage.py", "shell", "--no-imports", "-c", script]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "still valid"
+
+    env.pop("SECRET_KEY_FALLBACKS")
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=120)
+    assert "BadSignature" in result.stderr
