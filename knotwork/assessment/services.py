@@ -57,7 +57,7 @@ AREA_OF_REGION = {
 }
 LIMB_AREAS = {"shoulder_arm", "hip_leg"}
 
-# Conversions to kPa for a 1 cm² algometer tip (shared/clinical-reference.md §1.7).
+# Conversions to kPa for a 1 cm² algometer tip (docs/clinical-sources.md#pressure-pain-threshold).
 KPA_PER_UNIT = {"kpa": Decimal("1"), "kg_cm2": Decimal("98.0665"), "n_cm2": Decimal("10")}
 
 

@@ -6,7 +6,7 @@ clinic starts with and why. Later parts of the product read the clinic's value, 
 
 from dataclasses import dataclass
 
-SEED_MYOTHERAPY = "seeds/000 (trigger point myotherapy for lower back pain)"
+SEED_MYOTHERAPY = "seed 000 (trigger point myotherapy for lower back pain; docs/clinical-sources.md#seed-texts)"
 
 
 @dataclass(frozen=True)
@@ -34,19 +34,27 @@ SORENESS_FLAG_THRESHOLD = Default(
     4,
     "/10",
     "Knotwork default, no source sets a number [CHECK with the clinical owner]: soreness of 4/10 or more still "
-    "present at the second check-in raises a flag (clinical-reference §4.2: soreness may last ~72 h, so the flag "
-    "asks the practitioner to look, it does not alarm the patient)",
+    "present at the second check-in raises a flag (docs/clinical-sources.md#soreness-after-treatment: soreness "
+    "may last ~72 h, so the flag asks the practitioner to look, it does not alarm the patient)",
 )
 RESPONDER_POINTS = Default(
-    2, "points", "clinical-reference §3.1: NPRS reduction of 2 points (Farrar 2001; LBP consensus, Ostelo 2008)"
+    2,
+    "points",
+    "docs/clinical-sources.md#responder-rule: NPRS reduction of 2 points (Farrar 2001; LBP consensus, Ostelo 2008)",
 )
 RESPONDER_PERCENT = Default(
-    30, "%", "clinical-reference §3.1: NPRS reduction of 30 % from baseline (Farrar 2001; Ostelo 2008)"
+    30, "%", "docs/clinical-sources.md#responder-rule: NPRS reduction of 30 % from baseline (Farrar 2001; Ostelo 2008)"
 )
-ODI_IMPORTANT_CHANGE = Default(10, "points", "clinical-reference §3.2: ODI MCID 10 points (Ostelo 2008)")
-NDI_IMPORTANT_CHANGE = Default(5, "raw points", "clinical-reference §3.3: NDI MCID/MDC 5 raw points (Vernon)")
+ODI_IMPORTANT_CHANGE = Default(
+    10, "points", "docs/clinical-sources.md#oswestry-disability-index: ODI MCID 10 points (Ostelo 2008)"
+)
+NDI_IMPORTANT_CHANGE = Default(
+    5, "raw points", "docs/clinical-sources.md#neck-disability-index: NDI MCID/MDC 5 raw points (Vernon)"
+)
 PSFS_IMPORTANT_CHANGE = Default(
-    2, "points", "clinical-reference §3.4: PSFS MDC90 2 points for the mean (Stratford 1995)"
+    2,
+    "points",
+    "docs/clinical-sources.md#patient-specific-functional-scale: PSFS MDC90 2 points for the mean (Stratford 1995)",
 )
 REMINDER_HOURS_BEFORE = Default(24, "h", "Knotwork default: appointment reminders go out a day ahead")
 SESSION_TIMEOUT_MINUTES = Default(30, "min", "Knotwork security default: sign out after 30 idle minutes")

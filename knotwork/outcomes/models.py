@@ -17,7 +17,8 @@ class Instrument(models.TextChoices):
     PSFS = "psfs", "Patient-Specific Functional Scale"
 
 
-# The version stored with every response: scores of different item sets are never mixed (clinical-reference §3.2).
+# The version stored with every response: scores of different item sets are never mixed
+# (docs/clinical-sources.md#outcome-measures).
 INSTRUMENT_VERSIONS = {
     Instrument.NPRS: "0-10",
     Instrument.ODI: "2.1a",
@@ -131,7 +132,8 @@ class QuestionnaireResponse(ClinicScoped):
         return result.percent_display
 
 
-# Section names (not the licensed statements), clinical-reference §3.2 and §3.3.
+# Section names (not the licensed statements): docs/clinical-sources.md#oswestry-disability-index and
+# #neck-disability-index.
 SECTION_NAMES = {
     Instrument.ODI: [
         "Pain intensity",

@@ -1,6 +1,6 @@
 """Exact scoring of the outcome questionnaires and the responder rule. Pure Python, no Django.
 
-Rules from shared/clinical-reference.md §3 (sources there):
+Rules from docs/clinical-sources.md#outcome-measures (sources there):
 - NPRS: one integer 0-10.
 - Oswestry Disability Index 2.1a (ODI): 10 sections scored 0-5; % = sum / (5 x answered) x 100; bands
   <=20 minimal, <=40 moderate, <=60 severe, <=80 crippling, else bed-bound, on the unrounded value.

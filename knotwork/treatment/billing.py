@@ -1,6 +1,6 @@
 """Billing suggestions from what a session recorded: CPT codes and units. Pure Python, no Django.
 
-Sources: shared/clinical-reference.md §5.2 (codes) and §5.3 (the CMS "8-minute rule", Medicare Claims
+Sources: docs/clinical-sources.md#cpt-codes and #timed-units (the CMS "8-minute rule", Medicare Claims
 Processing Manual 100-04 ch. 5 §20.2, and the AMA/CPT per-code method). The method is a clinic setting.
 
 Untimed codes: 20560 (needle insertion without injection, 1 or 2 muscles), 20561 (3 or more muscles),

@@ -21,7 +21,7 @@ def test_every_default_names_its_source():
 
 def test_owner_changes_a_clinical_default(owner_client, clinic_a):
     page = owner_client.get(reverse("clinics:settings"))
-    assert "seeds/000" in page.text
+    assert "seed 000" in page.text
     data = {name: getattr(clinic_a.settings, name) for name in defaults.ALL} | {
         "billing_method": "cms",
         "time_zone": "UTC",

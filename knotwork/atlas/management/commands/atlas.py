@@ -48,7 +48,7 @@ class Command(BaseCommand):
         try:
             results = rank_referrals(drawing, top=top)
         except UnknownRegions as error:
-            raise CommandError(f"{error} (region ids are listed in shared/body-regions.md)") from error
+            raise CommandError(f"{error} (region ids are listed in knotwork/atlas/data/regions.yaml)") from error
         rows = [referral_dict(r) for r in results]
         if as_json:
             self.stdout.write(json.dumps(rows, indent=2))
