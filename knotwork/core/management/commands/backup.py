@@ -11,7 +11,9 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from knotwork.core import backup
-from knotwork.core.backup import BackupError, Manifest, TableStats
+from knotwork.core.backup import BackupError, archive, crypto, databases
+from knotwork.core.backup.archive import Manifest
+from knotwork.core.backup.databases import TableStats
 
 
 class Command(BaseCommand):
@@ -42,7 +44,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, out: str | None, key_file: str | None, keep: int | None, generate_key: bool, **options):
         if generate_key:
-            self.stdout.write(backup.generate_key())
+            self.stdout.write(crypto.generate_key())
             self.stderr.write(
                 "Keep this key apart from the backups (a password manager, a safe): an encrypted backup cannot be "
                 "restored without it, and anyone who holds both can read it."
@@ -52,13 +54,13 @@ class Command(BaseCommand):
             raise CommandError("Say where the backup goes: --out FILE, or --out FOLDER/ for a dated file name.")
         try:
             keep = self._keep(keep)
-            key = backup.load_key(key_file, os.environ)
+            key = crypto.load_key(key_file, os.environ)
             connection = connections[DEFAULT_DB_ALIAS]
             engine = backup.engine_of(connection.settings_dict)
             now = datetime.datetime.now(datetime.UTC)
             target = self._target(out, now, encrypted=key is not None)
             manifest = self._write(connection, engine, target, key, now)
-            pruned = backup.prune_backups(target.parent, keep) if keep else []
+            pruned = archive.prune_backups(target.parent, keep) if keep else []
         except BackupError as error:
             raise CommandError(str(error)) from error
         size = target.stat().st_size / (1024 * 1024)
@@ -90,7 +92,7 @@ class Command(BaseCommand):
     def _target(self, out: str, now: datetime.datetime, *, encrypted: bool) -> Path:
         path = Path(out).expanduser()
         if out.endswith(("/", os.sep)) or path.is_dir():
-            path = path / backup.backup_name(now, encrypted=encrypted)
+            path = path / archive.backup_name(now, encrypted=encrypted)
         path = path.absolute()
         if path.exists():
             raise BackupError(f"{path} already exists; a backup never overwrites a file.")
@@ -117,17 +119,17 @@ class Command(BaseCommand):
                 partial = Path(work) / "backup.partial"
                 descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # patient data: owner only
                 with os.fdopen(descriptor, "wb") as file:
-                    sink = backup.EncryptingWriter(file, key) if key else file
-                    manifest = backup.write_archive(
+                    sink = crypto.EncryptingWriter(file, key) if key else file
+                    manifest = archive.write_archive(
                         sink,
                         engine=engine,
                         knotwork_version=backup.knotwork_version(),
                         created_at=now,
                         dump=dump,
                         tables=tables,
-                        storage=backup.document_storage(),
+                        storage=archive.document_storage(),
                     )
-                    if isinstance(sink, backup.EncryptingWriter):
+                    if isinstance(sink, crypto.EncryptingWriter):
                         sink.seal()
                     file.flush()
                     os.fsync(file.fileno())
@@ -142,12 +144,12 @@ class Command(BaseCommand):
             if connection.in_atomic_block:
                 # SQLite's backup would wait forever for this process's own open write transaction.
                 raise BackupError("A backup cannot run inside a database transaction; run it on its own.")
-            backup.copy_sqlite(str(connection.settings_dict["NAME"]), dump)
-            return backup.sqlite_table_stats(dump)
+            databases.copy_sqlite(str(connection.settings_dict["NAME"]), dump)
+            return databases.sqlite_table_stats(dump)
         # A connection of its own, so its snapshot transaction is independent of whatever this process is doing.
         own = connection.copy()
         try:
             own.ensure_connection()
-            return backup.dump_postgresql(own.connection, own.settings_dict, dump)
+            return databases.dump_postgresql(own.connection, own.settings_dict, dump)
         finally:
             own.close()

@@ -9,7 +9,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from knotwork.core import backup
-from knotwork.core.backup import BackupError, Manifest
+from knotwork.core.backup import BackupError, archive, crypto, databases
+from knotwork.core.backup.archive import Manifest
 
 
 class Command(BaseCommand):
@@ -63,19 +64,19 @@ class Command(BaseCommand):
         )
 
     def _unpack(self, path: Path, work: Path, key_file: str | None) -> Manifest:
-        archive = path
+        tarball = path
         try:
-            if backup.is_encrypted(path):
-                key = backup.load_key(key_file, os.environ)
+            if crypto.is_encrypted(path):
+                key = crypto.load_key(key_file, os.environ)
                 if key is None:
                     raise BackupError(
                         f"{path} is encrypted: give its key with --key-file FILE or BACKUP_KEY in the environment."
                     )
-                archive = work / "backup.tar.gz"
-                backup.decrypt_file(path, archive, key)
+                tarball = work / "backup.tar.gz"
+                crypto.decrypt_file(path, tarball, key)
         except OSError as error:
             raise BackupError(f"{path} could not be read or decrypted: {error}.") from error
-        return backup.read_archive(archive, work / "unpacked")
+        return archive.read_archive(tarball, work / "unpacked")
 
     def _check_fits(self, manifest: Manifest, engine: str) -> None:
         if manifest.engine != engine:
@@ -97,7 +98,7 @@ class Command(BaseCommand):
         if connection.in_atomic_block:
             raise BackupError("A restore cannot run inside a database transaction; run it on its own.")
         with connection.cursor() as cursor:
-            holding = backup.tables_with_rows(cursor, connection.introspection.table_names(cursor))
+            holding = databases.tables_with_rows(cursor, connection.introspection.table_names(cursor))
         connection.close()  # the restore replaces what this connection would have cached
         if not holding:
             return
@@ -124,21 +125,21 @@ class Command(BaseCommand):
         dump = unpacked / manifest.database
         if engine == "sqlite":
             name = str(connection.settings_dict["NAME"])
-            backup.restore_sqlite(dump, name)
-            found = backup.sqlite_table_stats(name)
+            databases.restore_sqlite(dump, name)
+            found = databases.sqlite_table_stats(name)
         else:
-            backup.restore_postgresql(dump, connection.settings_dict)
+            databases.restore_postgresql(dump, connection.settings_dict)
             with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-                found = backup.postgresql_table_stats(cursor)
-        problems = backup.compare_tables(manifest.tables, found)
+                found = databases.postgresql_table_stats(cursor)
+        problems = databases.compare_tables(manifest.tables, found)
         if manifest.media:
-            storage = backup.document_storage()
+            storage = archive.document_storage()
             if storage is None:
                 problems.append(
                     f"the backup holds {len(manifest.media)} stored files, but this installation has no document "
                     "storage (MEDIA_ROOT) to put them in"
                 )
             else:
-                backup.restore_media(unpacked, manifest, storage)
-                problems.extend(backup.compare_media(manifest, storage))
+                archive.restore_media(unpacked, manifest, storage)
+                problems.extend(archive.compare_media(manifest, storage))
         return problems
