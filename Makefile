@@ -55,8 +55,9 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
 
+# Spread over the cores (pytest-xdist); tests marked with one xdist_group share a worker (and its set-up).
 test: $(VENV)/.dev-installed chromium | var
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadgroup
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .

@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+# Under `make test` (pytest-xdist) these share one worker, so the database is migrated once.
+pytestmark = pytest.mark.xdist_group("documented-commands")
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 
