@@ -26,6 +26,7 @@ from knotwork.assessment.models import (
 )
 from knotwork.clinics.models import Clinic
 from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.validators import without_control_characters
 from knotwork.patients.models import Patient, PatientStatus
 from knotwork.patients.services import change_patient_status
 
@@ -87,7 +88,7 @@ def save_intake_draft(*, intake: Intake, data: dict, by=None, needs_correction: 
         if field in data:
             setattr(intake, field, data[field])
     if needs_correction is not None:
-        intake.needs_correction = {k: str(v)[:500] for k, v in needs_correction.items()}
+        intake.needs_correction = {k: without_control_characters(str(v))[:500] for k, v in needs_correction.items()}
     intake.full_clean()
     intake.save()
     return intake

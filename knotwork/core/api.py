@@ -1,7 +1,9 @@
 """Shared API pieces: clinic session auth, bounded pagination and errors as application/problem+json (RFC 9457)."""
 
+import json
 import logging
 import traceback
+from http import HTTPStatus
 
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation, ValidationError
 from django.core.signals import got_request_exception
@@ -31,6 +33,8 @@ class ClinicSessionAuth(SessionAuth):
 
 logger = logging.getLogger(__name__)
 
+API_PREFIX = "/api/"
+
 # Far past any clinic's list (25 a page: a quarter of a million rows); a larger page number is refused with a
 # message instead of reaching the database as an offset it cannot hold.
 MAX_PAGE = 10_000
@@ -42,6 +46,39 @@ class BoundedPageNumberPagination(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE, description=f"1 to {MAX_PAGE}; past the last page the list is empty")
         page_size: int | None = Field(None, ge=1, le=ninja_settings.PAGINATION_MAX_PER_PAGE_SIZE)
+
+
+class ProblemDetailsMiddleware:
+    """Answer the API's errors that Django or ninja make themselves as problem+json too.
+
+    The exception handlers below cover what an endpoint raises; this covers what never reaches one: a path no
+    endpoint matches (Django's 404 page), a method the path does not take (ninja's bare 405), a body the CSRF
+    check could not read (Django's 400 page), a server error in a middleware.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code < 400 or not request.path.startswith(API_PREFIX):
+            return response
+        if response.get("Content-Type", "").startswith(("application/problem+json", "application/json")):
+            return response
+        status = response.status_code
+        try:
+            title = HTTPStatus(status).phrase
+        except ValueError:
+            title = response.reason_phrase
+        body = {"type": "about:blank", "title": title, "status": status}
+        if status == HTTPStatus.NOT_FOUND:
+            body["detail"] = "No API endpoint has this address; see the API document for the ones there are."
+        if response.has_header("Allow"):
+            body["detail"] = f"This address takes: {response['Allow']}."
+        answer = HttpResponse(json.dumps(body), status=status, content_type="application/problem+json")
+        if response.has_header("Allow"):
+            answer["Allow"] = response["Allow"]
+        return answer
 
 
 def problem(api: NinjaAPI, request: HttpRequest, status: int, title: str, detail: str = "", **extra) -> HttpResponse:

@@ -10,7 +10,7 @@ from knotwork.assessment import selectors as assessment
 from knotwork.clinics.services import ClinicRuleError
 from knotwork.patients.models import Patient
 from knotwork.plans.models import PlanStatus
-from knotwork.treatment import billing, pressure
+from knotwork.treatment import billing, notediff, pressure
 from knotwork.treatment.models import (
     ClinicalNote,
     Hold,
@@ -456,6 +456,7 @@ def save_note_draft(*, note: ClinicalNote, data: dict, version: int, by) -> Clin
         raise NoteConflict(note)
     for field in SOAP:
         setattr(note, field, data.get(field, getattr(note, field)))
+    note.full_clean(exclude=["clinic", "session", "patient", "signed_by"])
     note.version += 1
     note.save()
     return note
@@ -500,7 +501,7 @@ def amend_note(*, note: ClinicalNote, data: dict, reason: str, by) -> NoteRevisi
     content = {f: data.get(f, getattr(latest, f)) for f in SOAP}
     if all(content[f] == getattr(latest, f) for f in SOAP):
         raise ClinicRuleError("The amendment changes nothing.")
-    return NoteRevision.objects.create(
+    revision = NoteRevision(
         clinic_id=note.clinic_id,
         note=note,
         patient=note.patient,
@@ -510,3 +511,8 @@ def amend_note(*, note: ClinicalNote, data: dict, reason: str, by) -> NoteRevisi
         by=by,
         **content,
     )
+    revision.full_clean(exclude=["clinic", "note", "patient", "by"])
+    # Computed here, once: the note page shows the stored diff and never compares texts itself.
+    revision.diff = notediff.line_diff(latest.text(), revision.text())
+    revision.save()
+    return revision

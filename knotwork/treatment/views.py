@@ -1,5 +1,4 @@
 import contextlib
-import difflib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -158,15 +157,6 @@ def session_detail(request: ClinicRequest, public_id):
     return render(request, "treatment/session_detail.html", context)
 
 
-def _diff(old: str, new: str) -> list[tuple[str, str]]:
-    rows = []
-    for line in difflib.ndiff(old.splitlines(), new.splitlines()):
-        if line.startswith("? "):
-            continue
-        rows.append(({"+ ": "added", "- ": "removed"}.get(line[:2], "same"), line[2:]))
-    return rows
-
-
 @clinic_member(*CLINICAL_ROLES)
 @require_http_methods(["GET", "POST"])
 def note_detail(request: ClinicRequest, public_id):
@@ -204,7 +194,7 @@ def note_detail(request: ClinicRequest, public_id):
         except ClinicRuleError as error:
             (amend_form if action == "amend" else note_form).add_error(None, str(error))
     revisions = list(note.revisions.select_related("by").order_by("number"))
-    diffs = [(rev, _diff(revisions[i - 1].text(), rev.text()) if i else None) for i, rev in enumerate(revisions)]
+    diffs = [(rev, rev.diff if i else None) for i, rev in enumerate(revisions)]  # stored with each amendment
     latest = revisions[-1] if revisions else None
     if latest and not amend_form.is_bound:
         amend_form = AmendForm(initial={f: getattr(latest, f) for f in services.SOAP})
