@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from django.test import override_settings
 
 from config.api import api
@@ -15,11 +16,28 @@ from conftest import sign_in
 SNAPSHOT = Path(__file__).parent / "snapshots" / "openapi.json"
 
 
+def check_snapshot(current: str, snapshot: Path, *, update: bool) -> None:
+    """Compare with the committed snapshot; only an explicit update writes it (a missing one is a failure)."""
+    if update:
+        snapshot.write_text(current)
+        return
+    if not snapshot.exists():
+        pytest.fail(f"{snapshot.name} is missing: run UPDATE_SNAPSHOTS=1 make test, review it and commit it")
+    assert current == snapshot.read_text(), "The API changed: review it, then run UPDATE_SNAPSHOTS=1 make test"
+
+
 def test_openapi_document_matches_the_snapshot(db):
     current = json.dumps(api.get_openapi_schema(), indent=2, sort_keys=True) + "\n"
-    if os.environ.get("UPDATE_SNAPSHOTS") == "1" or not SNAPSHOT.exists():
-        SNAPSHOT.write_text(current)
-    assert current == SNAPSHOT.read_text(), "The API changed: review it, then run UPDATE_SNAPSHOTS=1 make test"
+    check_snapshot(current, SNAPSHOT, update=os.environ.get("UPDATE_SNAPSHOTS") == "1")
+
+
+def test_a_missing_snapshot_fails_instead_of_being_written(tmp_path):
+    missing = tmp_path / "openapi.json"
+    with pytest.raises(pytest.fail.Exception, match="missing"):
+        check_snapshot("{}\n", missing, update=False)
+    assert not missing.exists()
+    check_snapshot("{}\n", missing, update=True)
+    check_snapshot("{}\n", missing, update=False)
 
 
 def test_api_docs_page_loads_its_scripts_from_this_server_not_a_cdn(practitioner_client):
