@@ -459,3 +459,16 @@ def test_a_rotated_secret_key_still_accepts_what_the_old_key_signed(tmp_path):
     env.pop("SECRET_KEY_FALLBACKS")
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=120)
     assert "BadSignature" in result.stderr
+
+
+@committed
+def test_a_backup_that_fails_half_way_leaves_no_file_behind(owner, tmp_path, monkeypatch):
+    def disk_full(target, **kwargs):
+        target.write(b"half a backup")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(archive, "write_archive", disk_full)
+    folder = tmp_path / "backups"
+    with pytest.raises(CommandError, match=r"could not be written to .*No space left on device"):
+        call_command("backup", "--out", f"{folder}/")
+    assert list(folder.iterdir()) == []

@@ -110,13 +110,14 @@ class Command(BaseCommand):
         key: bytes | None,
         now: datetime.datetime,
     ) -> Manifest:
+        # The plain dump stays in this machine's temporary folder (TMPDIR, mode 700), never in the output folder,
+        # which may be a network share; only the finished file, encrypted when a key is given, is written there.
+        # Until it is complete it carries a leading dot, so retention never counts a half-written backup.
+        partial = target.with_name(f".{target.name}.partial")
         try:
-            # The work folder sits beside the backup: the dump needs as much room as the backup, and the disk the
-            # owner chose for backups has it. Its leading dot keeps it out of retention's way.
-            with tempfile.TemporaryDirectory(prefix=".knotwork-backup-", dir=target.parent) as work:
+            with tempfile.TemporaryDirectory(prefix="knotwork-backup-") as work:
                 dump = Path(work) / backup.DUMP_NAMES[engine]
                 tables = self._dump(connection, engine, dump)
-                partial = Path(work) / "backup.partial"
                 descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # patient data: owner only
                 with os.fdopen(descriptor, "wb") as file:
                     sink = crypto.EncryptingWriter(file, key) if key else file
@@ -133,10 +134,11 @@ class Command(BaseCommand):
                         sink.seal()
                     file.flush()
                     os.fsync(file.fileno())
-                # Only a complete backup ever carries the backup's name (and so counts for retention).
-                os.replace(partial, target)
+            os.replace(partial, target)
         except OSError as error:
             raise BackupError(f"The backup could not be written to {target.parent}: {error}.") from error
+        finally:
+            partial.unlink(missing_ok=True)
         return manifest
 
     def _dump(self, connection: BaseDatabaseWrapper, engine: str, dump: Path) -> dict[str, TableStats]:
