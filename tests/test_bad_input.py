@@ -8,12 +8,15 @@ import json
 import logging
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
 from django.test import Client
 from django.urls import reverse
 
 from knotwork.assessment import services as assessment
 from knotwork.assessment.models import Intake
+from knotwork.outcomes import services as outcomes
+from knotwork.outcomes.models import QuestionnaireText
 from knotwork.patients import selectors as patient_selectors
 from knotwork.patients.models import Patient
 from knotwork.patients.tests.factories import PatientFactory
@@ -277,3 +280,12 @@ def test_an_unknown_api_address_or_method_is_problem_json(api, clinic_a):
     refused = api.generic("TRACE", API)
     assert assert_problem(refused, 405)["detail"].startswith("This address takes: ")
     assert set(refused["Allow"].split(", ")) == {"GET", "POST"}
+
+
+def test_an_imported_wording_file_with_a_control_character_is_refused_and_nothing_is_loaded(clinic_a, owner):
+    sections = [{"name": f"Section {s}", "statements": [f"Statement {s}.{i}" for i in range(6)]} for s in range(1, 11)]
+    sections[3]["statements"][2] = "Pain\x00 is moderate"
+    content = json.dumps({"instrument": "odi", "version": "2.1a", "sections": sections}).encode()
+    with pytest.raises(ValidationError, match="NUL byte"):
+        outcomes.load_questionnaire_text(clinic=clinic_a, content=content, filename="odi.json", by=owner)
+    assert not QuestionnaireText.objects.exists()

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from knotwork.core.models import ClinicScoped
-from knotwork.core.validators import LINE, JSONTextValidator, validate_line
+from knotwork.core.validators import LINE, PARAGRAPH, JSONTextValidator, validate_line, validate_text
 from knotwork.outcomes import scoring
 
 
@@ -40,12 +40,16 @@ class QuestionnaireText(ClinicScoped):
     """The licensed wording of the ODI or NDI a clinic loaded; the newest upload per instrument is used."""
 
     instrument = models.CharField(max_length=4, choices=[(i.value, i.label) for i in LICENSED])
-    version = models.CharField(max_length=40)
-    sections = models.JSONField(help_text="[{name, statements: [6 strings]}], one per section in order")
-    licence_note = models.CharField(
-        max_length=500, blank=True, help_text="the clinic's licence or permission", validators=[validate_line]
+    version = models.CharField(max_length=40, validators=[validate_line])
+    # Loaded from a file the owner uploads: the model refuses control characters in it like any typed text.
+    sections = models.JSONField(
+        help_text="[{name, statements: [6 strings]}], one per section in order",
+        validators=[JSONTextValidator(max_items=20, max_text=PARAGRAPH)],
     )
-    filename = models.CharField(max_length=200, blank=True)
+    licence_note = models.CharField(
+        max_length=500, blank=True, help_text="the clinic's licence or permission", validators=[validate_text]
+    )
+    filename = models.CharField(max_length=200, blank=True, validators=[validate_line])
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
