@@ -26,6 +26,7 @@ from knotwork.assessment.models import (
 )
 from knotwork.clinics.models import Clinic
 from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.policy import Actor, SystemActor, acting_user, require
 from knotwork.core.validators import without_control_characters
 from knotwork.patients.models import Patient, PatientStatus
 from knotwork.patients.services import change_patient_status
@@ -58,6 +59,11 @@ AREA_OF_REGION = {
 }
 LIMB_AREAS = {"shoulder_arm", "hip_leg"}
 
+# A red flag puts the patient on hold whoever submitted the intake (a patient through their link included).
+SAFETY_SCREEN = SystemActor("safety screen")
+# The default consent texts are Knotwork's: set up the first time any consent page opens, by staff or a patient.
+CONSENT_SET_UP = SystemActor("consent forms set-up")
+
 # Conversions to kPa for a 1 cm² algometer tip (docs/clinical-sources.md#pressure-pain-threshold).
 KPA_PER_UNIT = {"kpa": Decimal("1"), "kg_cm2": Decimal("98.0665"), "n_cm2": Decimal("10")}
 
@@ -66,8 +72,9 @@ KPA_PER_UNIT = {"kpa": Decimal("1"), "kg_cm2": Decimal("98.0665"), "n_cm2": Deci
 
 
 @transaction.atomic
-def start_intake(*, patient: Patient, by, filled_by_patient: bool = False) -> Intake:
+def start_intake(*, patient: Patient, by: Actor, filled_by_patient: bool = False) -> Intake:
     """Open a draft intake for the patient, or return the draft already open."""
+    require(by, "start_intake", patient)
     draft = Intake.objects.filter(patient=patient, status=IntakeStatus.DRAFT).first()
     if draft is not None:
         return draft
@@ -75,12 +82,13 @@ def start_intake(*, patient: Patient, by, filled_by_patient: bool = False) -> In
 
 
 @transaction.atomic
-def save_intake_draft(*, intake: Intake, data: dict, by=None, needs_correction: dict | None = None) -> Intake:
+def save_intake_draft(*, intake: Intake, data: dict, by: Actor, needs_correction: dict | None = None) -> Intake:
     """Keep what was typed so far; nothing is required yet.
 
     `needs_correction` holds the raw text of fields that did not validate (pain "11", a date in the
     future): it is kept with the draft, so a closed tab loses nothing, and shown again for correction.
     """
+    require(by, "fill_intake", intake)
     intake = Intake.objects.select_for_update().get(pk=intake.pk)
     if intake.status != IntakeStatus.DRAFT:
         raise ClinicRuleError("This intake has been submitted and can no longer be changed.")
@@ -105,17 +113,18 @@ def complaint_areas(intake: Intake) -> set[str]:
     return areas
 
 
-def submit_intake(*, intake: Intake, data: dict, by=None) -> SafetyScreen:
+def submit_intake(*, intake: Intake, data: dict, by: Actor) -> SafetyScreen:
     """Complete the intake, run the safety screen and act on a red flag (hold and refer).
 
     What was typed is saved as a draft first, in its own transaction, so a refused submission keeps it.
     """
+    require(by, "submit_intake", intake)
     intake = save_intake_draft(intake=intake, data=data, by=by)
     with transaction.atomic():
         return _submit(intake, by)
 
 
-def _submit(intake: Intake, by) -> SafetyScreen:
+def _submit(intake: Intake, by: Actor) -> SafetyScreen:
     missing = [
         label
         for field, label in (
@@ -138,7 +147,7 @@ def _submit(intake: Intake, by) -> SafetyScreen:
         raise ClinicRuleError(f"Please answer every safety question ({len(unanswered)} not answered).")
     intake.status = IntakeStatus.SUBMITTED
     intake.submitted_at = timezone.now()
-    intake.submitted_by = by if by is not None and by.is_authenticated else None
+    intake.submitted_by = acting_user(by)
     intake.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
     return run_screen(intake=intake, by=by)
 
@@ -156,7 +165,8 @@ def _finding_dict(finding: screening.Finding) -> dict:
 
 
 @transaction.atomic
-def run_screen(*, intake: Intake, by=None) -> SafetyScreen:
+def run_screen(*, intake: Intake, by: Actor) -> SafetyScreen:
+    require(by, "run_safety_screen", intake)
     areas = complaint_areas(intake)
     answers = dict(intake.answers)
     answers.setdefault("age", intake.patient.age)  # from the date of birth, never asked
@@ -186,7 +196,7 @@ def run_screen(*, intake: Intake, by=None) -> SafetyScreen:
                 patient=patient,
                 status=PatientStatus.ON_HOLD,
                 reason="Safety screen: " + "; ".join(f.message for f in result.red_flags)[:280],
-                by=by,
+                by=SAFETY_SCREEN,
             )
     return screen
 
@@ -198,7 +208,8 @@ def _allowed(patient: Patient):
 
 
 @transaction.atomic
-def override_finding(*, screen: SafetyScreen, rule_id: str, reason: str, by) -> ScreenOverride:
+def override_finding(*, screen: SafetyScreen, rule_id: str, reason: str, by: Actor) -> ScreenOverride:
+    require(by, "override_safety_finding", screen)
     if rule_id not in {f["rule"] for f in screen.findings}:
         raise ClinicRuleError("That finding is not part of this safety screen.")
     if len(reason.strip()) < 10:
@@ -212,8 +223,9 @@ def override_finding(*, screen: SafetyScreen, rule_id: str, reason: str, by) -> 
 
 @transaction.atomic
 def update_referral(
-    *, referral: MedicalReferral, by, status: str, to_whom: str = "", result: str = ""
+    *, referral: MedicalReferral, by: Actor, status: str, to_whom: str = "", result: str = ""
 ) -> MedicalReferral:
+    require(by, "update_referral", referral)
     referral = MedicalReferral.objects.select_for_update().get(pk=referral.pk)
     wanted = ReferralStatus(status)
     if wanted != referral.status and wanted not in REFERRAL_TRANSITIONS[ReferralStatus(referral.status)]:
@@ -241,8 +253,9 @@ def update_referral(
 
 
 @transaction.atomic
-def ensure_consent_forms(*, clinic: Clinic) -> list[ConsentForm]:
+def ensure_consent_forms(*, clinic: Clinic, by: Actor) -> list[ConsentForm]:
     """Give the clinic the default consent forms (version 1) it does not have yet."""
+    require(by, "set_up_consent_forms", clinic)
     from knotwork.assessment.consent_defaults import default_forms
     from knotwork.assessment.models import Technique
 
@@ -259,8 +272,9 @@ def ensure_consent_forms(*, clinic: Clinic) -> list[ConsentForm]:
 
 
 @transaction.atomic
-def publish_consent_version(*, form: ConsentForm, title: str, body: str, by) -> ConsentFormVersion:
+def publish_consent_version(*, form: ConsentForm, title: str, body: str, by: Actor) -> ConsentFormVersion:
     """A changed text becomes a new version; signatures stay with the version they signed."""
+    require(by, "publish_consent_version", form)
     body = body.strip()
     if not body:
         raise ClinicRuleError("The consent text cannot be empty.")
@@ -285,9 +299,10 @@ def sign_consent(
     signature: str,
     shown_hash: str,
     via_link: bool = False,
-    by=None,
+    by: Actor,
 ) -> Consent:
     """Record a signature on the exact text the patient was shown; refuse an outdated version."""
+    require(by, "sign_consent", patient)
     latest = version.form.versions.order_by("-number").first()
     if latest is None or latest.pk != version.pk or shown_hash != version.body_hash:
         raise ClinicRuleError(
@@ -309,12 +324,13 @@ def sign_consent(
         signature=signature.strip(),
         body_hash=version.body_hash,
         signed_via_link=via_link,
-        witnessed_by=by if by is not None and getattr(by, "is_authenticated", False) else None,
+        witnessed_by=acting_user(by),
     )
 
 
 @transaction.atomic
-def withdraw_consent(*, consent: Consent, reason: str, by=None) -> Consent:
+def withdraw_consent(*, consent: Consent, reason: str, by: Actor) -> Consent:
+    require(by, "withdraw_consent", consent)
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         raise ClinicRuleError("This consent was already withdrawn.")
@@ -328,7 +344,8 @@ def withdraw_consent(*, consent: Consent, reason: str, by=None) -> Consent:
 
 
 @transaction.atomic
-def start_examination(*, patient: Patient, by) -> Examination:
+def start_examination(*, patient: Patient, by: Actor) -> Examination:
+    require(by, "start_examination", patient)
     intake = patient.intakes.filter(status=IntakeStatus.SUBMITTED).order_by("-submitted_at").first()
     return Examination.objects.create(clinic_id=patient.clinic_id, patient=patient, intake=intake, examined_by=by)
 
@@ -338,7 +355,8 @@ def to_kpa(value: Decimal, unit: str) -> Decimal:
 
 
 @transaction.atomic
-def record_trigger_point(*, examination: Examination, data: dict, by) -> TriggerPointFinding:
+def record_trigger_point(*, examination: Examination, data: dict, by: Actor) -> TriggerPointFinding:
+    require(by, "record_trigger_point", examination)
     from knotwork.atlas.catalog import get_atlas
 
     atlas = get_atlas()
@@ -359,7 +377,8 @@ def record_trigger_point(*, examination: Examination, data: dict, by) -> Trigger
 
 
 @transaction.atomic
-def record_range_of_motion(*, examination: Examination, data: dict, by) -> RangeOfMotion:
+def record_range_of_motion(*, examination: Examination, data: dict, by: Actor) -> RangeOfMotion:
+    require(by, "record_range_of_motion", examination)
     rom = RangeOfMotion(clinic_id=examination.clinic_id, examination=examination, patient=examination.patient, **data)
     rom.full_clean()
     rom.save()
@@ -367,7 +386,8 @@ def record_range_of_motion(*, examination: Examination, data: dict, by) -> Range
 
 
 @transaction.atomic
-def add_diagnosis(*, examination: Examination, code: str, is_primary: bool, by) -> Diagnosis:
+def add_diagnosis(*, examination: Examination, code: str, is_primary: bool, by: Actor) -> Diagnosis:
+    require(by, "add_diagnosis", examination)
     from knotwork.assessment.coding import get_codes
 
     entry = get_codes().get(code)

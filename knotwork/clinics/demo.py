@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from knotwork.clinics.models import Clinic, Role
+from knotwork.core.policy import SystemActor
+
+DEMO_LOADER = SystemActor("demo loader")
 
 DEMO_PASSWORD = "knotwork-demo"  # noqa: S105 (published demo credential, documented in the README)
 
@@ -154,7 +157,7 @@ def load_demo() -> list[Clinic]:
     clinics = []
     for spec in DEMO_CLINICS:
         rng = random.Random(spec.seed)  # noqa: S311 (deterministic synthetic data, not security)
-        clinic = create_clinic(name=spec.name, phone=spec.phone, email=spec.email, address=spec.address)
+        clinic = create_clinic(name=spec.name, phone=spec.phone, email=spec.email, address=spec.address, by=DEMO_LOADER)
         clinic.time_zone = DEMO_TIME_ZONE  # both demo clinics are in Colorado
         clinic.save(update_fields=["time_zone"])
         owner = None
@@ -163,7 +166,7 @@ def load_demo() -> list[Clinic]:
             user = User.objects.create_user(
                 person.email, DEMO_PASSWORD, first_name=person.first_name, last_name=person.last_name
             )
-            add_member(clinic=clinic, user=user, role=person.role)
+            add_member(clinic=clinic, user=user, role=person.role, by=DEMO_LOADER)
             if person.role == Role.PRACTITIONER:
                 practitioners.append(user)
             if person.role == Role.OWNER:
@@ -319,7 +322,7 @@ def _demo_first_visit(patient, owner, practitioners, *, scenario: int) -> None:
     assessment.submit_intake(intake=intake, data=data, by=practitioner)
     if not points:
         return
-    assessment.ensure_consent_forms(clinic=patient.clinic)
+    assessment.ensure_consent_forms(clinic=patient.clinic, by=practitioner)
     from knotwork.assessment.models import ConsentForm
 
     form = ConsentForm.objects.get(clinic=patient.clinic, technique="manual_therapy")

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from knotwork.clinics.models import Clinic, ClinicSettings, Membership, Role
+from knotwork.core.policy import Actor, require
 
 
 class ClinicRuleError(Exception):
@@ -11,7 +12,8 @@ class ClinicRuleError(Exception):
 
 
 @transaction.atomic
-def create_clinic(*, name: str, phone: str = "", email: str = "", address: str = "") -> Clinic:
+def create_clinic(*, name: str, phone: str = "", email: str = "", address: str = "", by: Actor) -> Clinic:
+    require(by, "create_clinic")
     clinic = Clinic(name=name, phone=phone, email=email, address=address)
     clinic.full_clean()
     clinic.save()
@@ -20,7 +22,8 @@ def create_clinic(*, name: str, phone: str = "", email: str = "", address: str =
 
 
 @transaction.atomic
-def update_clinic_settings(*, clinic: Clinic, by, values: dict) -> ClinicSettings:
+def update_clinic_settings(*, clinic: Clinic, by: Actor, values: dict) -> ClinicSettings:
+    require(by, "change_clinic_settings", clinic)
     clinic_settings = ClinicSettings.objects.select_for_update().get(clinic=clinic)
     values = dict(values)
     if "time_zone" in values:
@@ -35,7 +38,8 @@ def update_clinic_settings(*, clinic: Clinic, by, values: dict) -> ClinicSetting
 
 
 @transaction.atomic
-def add_member(*, clinic: Clinic, user, role: str) -> Membership:
+def add_member(*, clinic: Clinic, user, role: str, by: Actor) -> Membership:
+    require(by, "add_member", clinic)
     membership = Membership(clinic=clinic, user=user, role=role)
     membership.full_clean()
     membership.save()
@@ -52,7 +56,8 @@ def _other_active_owners(membership: Membership) -> bool:
 
 
 @transaction.atomic
-def change_role(*, membership: Membership, role: str, by) -> Membership:
+def change_role(*, membership: Membership, role: str, by: Actor) -> Membership:
+    require(by, "change_staff_role", membership)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.role == Role.OWNER and role != Role.OWNER and not _other_active_owners(membership):
         raise ClinicRuleError("A clinic needs at least one active owner: make someone else an owner first.")
@@ -64,7 +69,8 @@ def change_role(*, membership: Membership, role: str, by) -> Membership:
 
 
 @transaction.atomic
-def deactivate_member(*, membership: Membership, by) -> Membership:
+def deactivate_member(*, membership: Membership, by: Actor) -> Membership:
+    require(by, "deactivate_staff", membership)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.user_id == by.pk:
         raise ClinicRuleError("You cannot deactivate your own account.")
@@ -81,7 +87,8 @@ def deactivate_member(*, membership: Membership, by) -> Membership:
 
 
 @transaction.atomic
-def reactivate_member(*, membership: Membership, by) -> Membership:
+def reactivate_member(*, membership: Membership, by: Actor) -> Membership:
+    require(by, "reactivate_staff", membership)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     membership.is_active = True
     membership.deactivated_at = None
@@ -103,8 +110,9 @@ def _sync_admin_flag(membership: Membership) -> None:
 
 
 @transaction.atomic
-def set_physician(*, membership: Membership, is_physician: bool, by) -> Membership:
+def set_physician(*, membership: Membership, is_physician: bool, by: Actor) -> Membership:
     """Mark a practitioner or owner as a physician, who alone may record injections."""
+    require(by, "mark_physician", membership)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if is_physician and membership.role == Role.FRONT_DESK:
         raise ClinicRuleError("Front-desk staff cannot record injections.")

@@ -1,8 +1,10 @@
 """Access rules every view declares; `AccessRuleMiddleware` refuses a view that declares none.
 
-`@public` marks a view anyone may open. `@clinic_member(*roles)` requires a signed-in user with an active
-membership (and, when roles are given, one of those roles) and puts `request.clinic` and
-`request.membership` on the request.
+`@public` marks a view anyone may open. `@clinic_member()` requires a signed-in user with an active
+membership and puts `request.clinic` and `request.membership` on the request. A page that exists for one
+action (the form that starts a session, the owner's staff page) names it, `@clinic_member(may="start_session")`,
+and the policy (`knotwork.core.policy`) answers; role tuples in views are not used: the services ask the same
+policy before they write.
 """
 
 from collections.abc import Callable
@@ -11,6 +13,8 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+
+from knotwork.core import policy
 
 ACCESS_RULE_ATTR = "knotwork_access_rule"
 
@@ -29,7 +33,10 @@ def public(view: View) -> View:
     return view
 
 
-def clinic_member(*roles: str) -> Callable[[View], View]:
+def clinic_member(*roles: str, may: str | None = None) -> Callable[[View], View]:
+    if may is not None:
+        policy.rule_for(may)  # fail at start-up, not on the first request, for a misspelt action
+
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -41,11 +48,14 @@ def clinic_member(*roles: str) -> Callable[[View], View]:
                 raise PermissionDenied("You are not a member of a clinic.")
             if roles and membership.role not in roles:
                 raise PermissionDenied("Your role does not allow this.")
+            if may is not None:
+                policy.require(user, may)
             request.membership = membership
             request.clinic = membership.clinic
             return view(request, *args, **kwargs)
 
-        setattr(wrapped, ACCESS_RULE_ATTR, "clinic:" + ("|".join(roles) if roles else "any"))
+        rule = f"may={may}" if may else ("|".join(roles) if roles else "any")
+        setattr(wrapped, ACCESS_RULE_ATTR, "clinic:" + rule)
         return wrapped
 
     return decorator

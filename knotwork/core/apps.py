@@ -7,6 +7,11 @@ class CoreConfig(AppConfig):
     name = "knotwork.core"
     label = "core"
 
+    def ready(self) -> None:
+        from knotwork.core import policy
+
+        policy.discover()
+
 
 class KnotworkAdminConfig(admin_apps.AdminConfig):
     default = False

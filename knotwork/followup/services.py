@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.policy import Actor, SystemActor, acting_user, require
 from knotwork.followup.messaging import send_to_patient
 from knotwork.followup.models import (
     CHECK_IN_ANSWER_WINDOW,
@@ -23,6 +24,9 @@ from knotwork.followup.models import (
     NeuroSymptom,
     QuestionnaireRequest,
 )
+
+# Answers past a threshold raise flags by Knotwork's rules, whoever answered.
+CHECK_IN_RULES = SystemActor("check-in answers")
 
 
 def check_in_hours(clinic_settings) -> list[int]:
@@ -42,8 +46,9 @@ def _enqueue_send(check_in: CheckIn) -> None:
 
 
 @transaction.atomic
-def schedule_check_ins(*, session) -> list[CheckIn]:
+def schedule_check_ins(*, session, by: Actor) -> list[CheckIn]:
     """Plan the check-ins after a finished session (once; finishing twice does not duplicate them)."""
+    require(by, "schedule_check_ins", session)
     if session.ended_at is None:
         raise ClinicRuleError("Check-ins are planned when the session is finished.")
     hours = check_in_hours(session.patient.clinic.settings)
@@ -73,7 +78,7 @@ def _transition(check_in: CheckIn, new: str) -> None:
 
 
 @transaction.atomic
-def send_check_in(*, check_in_id: int, now: datetime.datetime | None = None) -> bool:
+def send_check_in(*, check_in_id: int, by: Actor, now: datetime.datetime | None = None) -> bool:
     """Send one due check-in through the patient's private link; False when it is not due or already sent."""
     from knotwork.portal.services import create_check_in_link, link_url
 
@@ -81,11 +86,14 @@ def send_check_in(*, check_in_id: int, now: datetime.datetime | None = None) -> 
     check_in = (
         CheckIn.objects.select_for_update(of=("self",)).select_related("patient__clinic", "session").get(pk=check_in_id)
     )
+    require(by, "send_check_in", check_in)
     if check_in.status != CheckInStatus.SCHEDULED or check_in.due_at > now:
         return False
     if now >= check_in.due_at + CHECK_IN_ANSWER_WINDOW:
         return False  # too late to ask (the worker was down): it stays unanswered and shows as missed
-    link, token = create_check_in_link(check_in=check_in, expires_at=check_in.due_at + CHECK_IN_ANSWER_WINDOW, now=now)
+    link, token = create_check_in_link(
+        check_in=check_in, expires_at=check_in.due_at + CHECK_IN_ANSWER_WINDOW, by=by, now=now
+    )
     clinic = check_in.patient.clinic
     with timezone.override(clinic.tzinfo):
         body = render_to_string(
@@ -111,13 +119,14 @@ def send_check_in(*, check_in_id: int, now: datetime.datetime | None = None) -> 
     return True
 
 
-def send_due_check_ins(*, now: datetime.datetime | None = None) -> int:
+def send_due_check_ins(*, by: Actor, now: datetime.datetime | None = None) -> int:
     """Send every check-in whose time has come and not yet gone (each in its own transaction); return how many."""
+    require(by, "send_due_check_ins")
     now = now or timezone.now()
     due = CheckIn.objects.filter(
         status=CheckInStatus.SCHEDULED, due_at__lte=now, due_at__gt=now - CHECK_IN_ANSWER_WINDOW
     ).values_list("pk", flat=True)
-    return sum(send_check_in(check_in_id=pk, now=now) for pk in list(due))
+    return sum(send_check_in(check_in_id=pk, by=by, now=now) for pk in list(due))
 
 
 @transaction.atomic
@@ -129,9 +138,11 @@ def record_check_in(
     neuro_symptoms: list[str] | None = None,
     adverse_event: str = "",
     new_symptom: str = "",
+    by: Actor,
     now: datetime.datetime | None = None,
 ) -> list[Flag]:
     """Save the patient's answers and raise the flags a clinician must see; return the flags raised."""
+    require(by, "answer_check_in", check_in)
     now = now or timezone.now()
     check_in = (
         CheckIn.objects.select_for_update(of=("self",)).select_related("patient__clinic__settings").get(pk=check_in.pk)
@@ -170,6 +181,7 @@ def record_check_in(
                 check_in=check_in,
                 plan=check_in.plan,
                 practitioner=check_in.session.practitioner,
+                by=CHECK_IN_RULES,
             )
         )
 
@@ -188,8 +200,9 @@ def record_check_in(
     return raised
 
 
-def raise_flag(*, patient, kind: str, detail: str = "", check_in=None, plan=None, practitioner=None) -> Flag:
+def raise_flag(*, patient, kind: str, detail: str = "", check_in=None, plan=None, practitioner=None, by: Actor) -> Flag:
     """Open a flag; an open flag of the same kind for the same course or check-in is reused, not doubled."""
+    require(by, "raise_flag", patient)
     existing = Flag.objects.filter(
         patient=patient, kind=kind, status=FlagStatus.OPEN, check_in=check_in, plan=plan
     ).first()
@@ -210,7 +223,8 @@ def raise_flag(*, patient, kind: str, detail: str = "", check_in=None, plan=None
 
 
 @transaction.atomic
-def resolve_flag(*, flag: Flag, by, resolution: str) -> Flag:
+def resolve_flag(*, flag: Flag, by: Actor, resolution: str) -> Flag:
+    require(by, "resolve_flag", flag)
     flag = Flag.objects.select_for_update().get(pk=flag.pk)
     if flag.status != FlagStatus.OPEN:
         raise ClinicRuleError("This flag was already resolved.")
@@ -225,15 +239,17 @@ def resolve_flag(*, flag: Flag, by, resolution: str) -> Flag:
 
 
 @transaction.atomic
-def cancel_check_ins(*, session) -> int:
+def cancel_check_ins(*, session, by: Actor) -> int:
     """Stop the check-ins of a session that are not out yet (the patient asked to stop, the session was voided)."""
+    require(by, "cancel_check_ins", session)
     return CheckIn.objects.filter(session=session, status=CheckInStatus.SCHEDULED).update(
         status=CheckInStatus.CANCELLED, updated_at=timezone.now()
     )
 
 
 @transaction.atomic
-def add_diary_entry(*, patient, recorded_on: datetime.date, pain: int, note: str = "") -> DiaryEntry:
+def add_diary_entry(*, patient, recorded_on: datetime.date, pain: int, note: str = "", by: Actor) -> DiaryEntry:
+    require(by, "add_diary_entry", patient)
     today = timezone.localdate(timezone=patient.clinic.tzinfo)
     if recorded_on > today:
         raise ValidationError({"recorded_on": "The diary cannot hold a day that has not happened yet."})
@@ -250,8 +266,9 @@ def add_diary_entry(*, patient, recorded_on: datetime.date, pain: int, note: str
 
 
 @transaction.atomic
-def request_questionnaire(*, patient, instrument: str, occasion: str, by, plan=None) -> QuestionnaireRequest:
+def request_questionnaire(*, patient, instrument: str, occasion: str, by: Actor, plan=None) -> QuestionnaireRequest:
     """Ask the patient to fill a questionnaire on their care page; an open request for the same one is reused."""
+    require(by, "request_questionnaire", patient)
     from knotwork.outcomes.models import LICENSED, Instrument, Occasion
     from knotwork.outcomes.selectors import current_wording
 
@@ -273,12 +290,13 @@ def request_questionnaire(*, patient, instrument: str, occasion: str, by, plan=N
         instrument=instrument,
         occasion=occasion,
         plan=plan,
-        requested_by=by,
+        requested_by=acting_user(by),
     )
 
 
 @transaction.atomic
-def complete_questionnaire_request(*, questionnaire_request: QuestionnaireRequest, response) -> None:
+def complete_questionnaire_request(*, questionnaire_request: QuestionnaireRequest, response, by: Actor) -> None:
+    require(by, "complete_questionnaire_request", questionnaire_request)
     locked = QuestionnaireRequest.objects.select_for_update().get(pk=questionnaire_request.pk)
     if not locked.is_open:
         raise ClinicRuleError("This questionnaire was already filled.")
@@ -288,7 +306,8 @@ def complete_questionnaire_request(*, questionnaire_request: QuestionnaireReques
 
 
 @transaction.atomic
-def withdraw_questionnaire_request(*, questionnaire_request: QuestionnaireRequest, by) -> None:
+def withdraw_questionnaire_request(*, questionnaire_request: QuestionnaireRequest, by: Actor) -> None:
+    require(by, "withdraw_questionnaire_request", questionnaire_request)
     QuestionnaireRequest.objects.filter(pk=questionnaire_request.pk, completed_at=None, withdrawn_at=None).update(
         withdrawn_at=timezone.now(), updated_at=timezone.now()
     )

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from knotwork.core.policy import Actor, PatientLinkActor, acting_user, require
 from knotwork.outcomes import scoring
 from knotwork.outcomes.models import (
     INSTRUMENT_VERSIONS,
@@ -59,7 +60,7 @@ def record_questionnaire(
     occasion: str,
     answers: list[int | None],
     activities: list[str] | None = None,
-    by,
+    by: Actor,
     session=None,
     plan=None,
     wording: QuestionnaireText | None = None,
@@ -67,8 +68,9 @@ def record_questionnaire(
 ) -> QuestionnaireResponse:
     """Score the answers exactly and keep them; refuse answers that cannot be scored (nothing is saved).
 
-    `by` is the staff user who recorded it, or None when the patient answered through a private link.
+    `by` is the staff user who recorded it, or the patient answering through their private link.
     """
+    require(by, "record_questionnaire", patient)
     if instrument not in Instrument.values:
         raise ValidationError(f"Unknown questionnaire {instrument!r}; choose one of {', '.join(Instrument.values)}.")
     if occasion not in Occasion.values:
@@ -111,8 +113,8 @@ def record_questionnaire(
         answered=result.answered,
         skipped=result.skipped,
         taken_at=taken_at or timezone.now(),
-        via_link=by is None,
-        recorded_by=by,
+        via_link=isinstance(by, PatientLinkActor),
+        recorded_by=acting_user(by),
     )
     response.full_clean()
     response.save()
@@ -196,8 +198,9 @@ def parse_questionnaire_text(content: bytes, *, filename: str = "") -> dict:
 
 
 @transaction.atomic
-def load_questionnaire_text(*, clinic, content: bytes, filename: str = "", by) -> QuestionnaireText:
+def load_questionnaire_text(*, clinic, content: bytes, filename: str = "", by: Actor) -> QuestionnaireText:
     """Check a wording file and make it the clinic's wording of its questionnaire; on any error nothing changes."""
+    require(by, "load_questionnaire_text", clinic)
     data = parse_questionnaire_text(content, filename=filename)
     text = QuestionnaireText(
         clinic=clinic,

@@ -6,6 +6,7 @@ from django.db.models.functions import Cast, Substr
 
 from knotwork.clinics.models import Clinic
 from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.policy import Actor, require
 from knotwork.patients.models import ALLOWED_STATUS_CHANGES, Patient, PatientStatus, ReferringClinician
 
 CHART_PREFIX = "P-"
@@ -50,7 +51,8 @@ def _check_referrer(clinic: Clinic, referrer: ReferringClinician | None) -> None
 
 
 @transaction.atomic
-def register_patient(*, clinic: Clinic, by, data: dict, new_referrer: dict | None = None) -> Patient:
+def register_patient(*, clinic: Clinic, by: Actor, data: dict, new_referrer: dict | None = None) -> Patient:
+    require(by, "register_patient", clinic)
     patient = Patient(clinic=clinic)
     for field in PATIENT_FIELDS:
         if field in data:
@@ -66,7 +68,8 @@ def register_patient(*, clinic: Clinic, by, data: dict, new_referrer: dict | Non
 
 
 @transaction.atomic
-def update_patient(*, patient: Patient, by, data: dict, new_referrer: dict | None = None) -> Patient:
+def update_patient(*, patient: Patient, by: Actor, data: dict, new_referrer: dict | None = None) -> Patient:
+    require(by, "update_patient", patient)
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     if "chart_number" in data and not (data["chart_number"] or "").strip():
         raise ClinicRuleError("A chart number, once given, cannot be removed (it may be on paper records and bills).")
@@ -82,7 +85,8 @@ def update_patient(*, patient: Patient, by, data: dict, new_referrer: dict | Non
 
 
 @transaction.atomic
-def change_patient_status(*, patient: Patient, status: str, reason: str = "", by) -> Patient:
+def change_patient_status(*, patient: Patient, status: str, reason: str = "", by: Actor) -> Patient:
+    require(by, "change_patient_status", patient)
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     current = PatientStatus(patient.status)
     wanted = PatientStatus(status)
@@ -101,8 +105,9 @@ def change_patient_status(*, patient: Patient, status: str, reason: str = "", by
 
 @transaction.atomic
 def save_referring_clinician(
-    *, clinic: Clinic, by, data: dict, referrer: ReferringClinician | None = None
+    *, clinic: Clinic, by: Actor, data: dict, referrer: ReferringClinician | None = None
 ) -> ReferringClinician:
+    require(by, "save_referring_clinician", clinic)
     if referrer is None:
         referrer = ReferringClinician(clinic=clinic)
     elif referrer.clinic_id != clinic.pk:

@@ -6,6 +6,7 @@ review has a history to show; nothing here is a path a clinic uses.
 
 import datetime
 
+from knotwork.core.policy import PatientLinkActor
 from knotwork.followup import services as followup
 from knotwork.followup.models import CheckIn
 from knotwork.plans import services
@@ -30,8 +31,18 @@ def _past_session(patient, practitioner, *, ended_at: datetime.datetime, pain_be
 def _answer(session, hours: int, *, soreness: int, pain: int, **more) -> None:
     check_in = CheckIn.objects.get(session=session, hours_after=hours)
     followup.record_check_in(
-        check_in=check_in, soreness=soreness, pain=pain, now=check_in.due_at + datetime.timedelta(hours=1), **more
+        check_in=check_in,
+        soreness=soreness,
+        pain=pain,
+        by=_the_patient(session.patient),
+        now=check_in.due_at + datetime.timedelta(hours=1),
+        **more,
     )
+
+
+def _the_patient(patient) -> PatientLinkActor:
+    """The demo patient answers as if through their care link (the demo makes no link: nothing to send)."""
+    return PatientLinkActor(patient_id=patient.pk, clinic_id=patient.clinic_id)
 
 
 def load_demo_course(*, patient, practitioner, today: datetime.date) -> TreatmentPlan:
@@ -93,6 +104,10 @@ def load_demo_course(*, patient, practitioner, today: datetime.date) -> Treatmen
         (1, 4, "Drove to work, mild ache after"),
     ):
         followup.add_diary_entry(
-            patient=patient, recorded_on=today - datetime.timedelta(days=days_ago), pain=pain, note=note
+            patient=patient,
+            recorded_on=today - datetime.timedelta(days=days_ago),
+            pain=pain,
+            note=note,
+            by=_the_patient(patient),
         )
     return plan

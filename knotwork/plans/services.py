@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from knotwork.assessment.models import Technique
 from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.policy import Actor, require
 from knotwork.plans.models import PLAN_TRANSITIONS, Goal, HomeExercise, PlanStatus, TreatmentPlan
 from knotwork.scheduling.models import AppointmentStatus
 from knotwork.treatment.models import SessionStatus
@@ -19,7 +20,7 @@ def create_plan(
     *,
     patient,
     practitioner,
-    by,
+    by: Actor,
     starts_on: datetime.date,
     techniques: list[str],
     diagnosis=None,
@@ -30,6 +31,7 @@ def create_plan(
     goals: list[dict] | None = None,
 ) -> TreatmentPlan:
     """Start a course; the window and session limit default to the clinic's settings (seed: 4-14 days, 4)."""
+    require(by, "create_plan", patient)
     clinic_settings = patient.clinic.settings
     if TreatmentPlan.objects.filter(patient=patient, status=PlanStatus.ACTIVE).exists():
         raise ClinicRuleError("This patient already has an active course. End it before starting a new one.")
@@ -81,7 +83,8 @@ def sessions_left_to_book(plan: TreatmentPlan) -> int:
 
 
 @transaction.atomic
-def update_plan(*, plan: TreatmentPlan, by, values: dict) -> TreatmentPlan:
+def update_plan(*, plan: TreatmentPlan, by: Actor, values: dict) -> TreatmentPlan:
+    require(by, "update_plan", plan)
     plan = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.ACTIVE:
         raise ClinicRuleError("A finished course cannot be changed.")
@@ -99,7 +102,8 @@ def _active(plan: TreatmentPlan) -> None:
 
 
 @transaction.atomic
-def add_goal(*, plan: TreatmentPlan, by, description: str, measure: str, baseline=None, target=None) -> Goal:
+def add_goal(*, plan: TreatmentPlan, by: Actor, description: str, measure: str, baseline=None, target=None) -> Goal:
+    require(by, "add_goal", plan)
     _active(plan)
     goal = Goal(
         clinic_id=plan.clinic_id,
@@ -115,7 +119,8 @@ def add_goal(*, plan: TreatmentPlan, by, description: str, measure: str, baselin
 
 
 @transaction.atomic
-def mark_goal_met(*, goal: Goal, by, met_on: datetime.date | None = None) -> Goal:
+def mark_goal_met(*, goal: Goal, by: Actor, met_on: datetime.date | None = None) -> Goal:
+    require(by, "mark_goal_met", goal)
     goal.met_on = met_on or timezone.localdate()
     goal.save(update_fields=["met_on", "updated_at"])
     return goal
@@ -125,7 +130,7 @@ def mark_goal_met(*, goal: Goal, by, met_on: datetime.date | None = None) -> Goa
 def add_home_exercise(
     *,
     plan: TreatmentPlan,
-    by,
+    by: Actor,
     name: str,
     instructions: str = "",
     muscle: str = "",
@@ -133,6 +138,7 @@ def add_home_exercise(
     repetitions: int = 3,
     times_per_day: int = 2,
 ) -> HomeExercise:
+    require(by, "add_home_exercise", plan)
     _active(plan)
     exercise = HomeExercise(
         clinic_id=plan.clinic_id,
@@ -151,16 +157,18 @@ def add_home_exercise(
 
 
 @transaction.atomic
-def remove_home_exercise(*, exercise: HomeExercise, by) -> None:
+def remove_home_exercise(*, exercise: HomeExercise, by: Actor) -> None:
     """Take a stretch out of the program; the row stays for the record of what the patient was given."""
+    require(by, "remove_home_exercise", exercise)
     if exercise.removed_at is None:
         exercise.removed_at = timezone.now()
         exercise.save(update_fields=["removed_at", "updated_at"])
 
 
 @transaction.atomic
-def book_course(*, plan: TreatmentPlan, appointment_type, slots: list[datetime.datetime], by, practitioner=None):
+def book_course(*, plan: TreatmentPlan, appointment_type, slots: list[datetime.datetime], by: Actor, practitioner=None):
     """Book the chosen slots for the course, all or none: a slot taken meanwhile stops the whole booking."""
+    require(by, "book_course", plan)
     from knotwork.scheduling.services import book_appointment
 
     _active(plan)
@@ -202,12 +210,13 @@ def book_course(*, plan: TreatmentPlan, appointment_type, slots: list[datetime.d
 
 @transaction.atomic
 def end_plan(
-    *, plan: TreatmentPlan, by, status: str, reason: str = "", cancel_appointments: bool = True
+    *, plan: TreatmentPlan, by: Actor, status: str, reason: str = "", cancel_appointments: bool = True
 ) -> TreatmentPlan:
     """Close the course as completed (reviewed) or stopped; a stopped course needs a reason.
 
     Its future appointments are cancelled unless `cancel_appointments` is False.
     """
+    require(by, "end_plan", plan)
     plan = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
     new = PlanStatus(status)
     if new not in PLAN_TRANSITIONS[PlanStatus(plan.status)]:
@@ -229,11 +238,12 @@ def end_plan(
     return plan
 
 
-def flag_courses_without_response(*, today: datetime.date | None = None, plans=None) -> int:
+def flag_courses_without_response(*, by: Actor, today: datetime.date | None = None, plans=None) -> int:
     """Raise a reassess-or-refer flag for every active course whose review is due and shows no response.
 
     Returns how many flags were raised now.
     """
+    require(by, "flag_courses_without_response")
     from knotwork.followup.models import Flag, FlagKind
     from knotwork.followup.services import raise_flag
     from knotwork.plans.selectors import course_review
@@ -255,6 +265,7 @@ def flag_courses_without_response(*, today: datetime.date | None = None, plans=N
                 ),
                 plan=plan,
                 practitioner=plan.practitioner,
+                by=by,
             )
             raised += 1
     return raised

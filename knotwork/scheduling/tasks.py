@@ -1,9 +1,13 @@
 from django.tasks import task
 
+from knotwork.core.policy import SystemActor
+
+WORKER = SystemActor("task worker")
+
 
 @task
 def send_appointment_reminder(*, appointment_id: int) -> None:
     """Send one reminder when it falls due; a cancelled, moved or already reminded appointment is left alone."""
     from knotwork.scheduling.services import send_reminder
 
-    send_reminder(appointment_id=appointment_id)
+    send_reminder(appointment_id=appointment_id, by=WORKER)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from knotwork.assessment import selectors as assessment
 from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.policy import Actor, require
 from knotwork.patients.models import Patient
 from knotwork.plans.models import PlanStatus
 from knotwork.treatment import billing, notediff, pressure
@@ -101,13 +102,14 @@ def _check(session: TreatmentSession, technique: str) -> None:
 def start_session(
     *,
     patient: Patient,
-    by,
+    by: Actor,
     pain_before: int,
     soreness_since_last: int | None = None,
     adverse_event_since: str = "",
     override_reason: str = "",
 ) -> TreatmentSession:
     """Open a session; an open red flag needs a documented override before anything else."""
+    require(by, "start_session", patient)
     screen = assessment.latest_screen(patient)
     held = screen is not None and assessment.technique_status(screen, "manual_therapy") == "hold"
     if (screen is None or held) and len(override_reason.strip()) < 10:
@@ -146,7 +148,8 @@ def start_session(
 
 
 @transaction.atomic
-def override_technique(*, session: TreatmentSession, technique: str, reason: str, by) -> SessionOverride:
+def override_technique(*, session: TreatmentSession, technique: str, reason: str, by: Actor) -> SessionOverride:
+    require(by, "override_technique", session)
     if len(reason.strip()) < 10:
         raise ClinicRuleError("Write the clinical reason for the override (at least a sentence).")
     consent_technique = CONSENT_FOR.get(technique, technique)
@@ -169,13 +172,14 @@ def add_point(
     session: TreatmentSession,
     muscle: str,
     side: str,
-    by,
+    by: Actor,
     region: str = "",
     view: str = "",
     x: float | None = None,
     y: float | None = None,
 ) -> SessionPoint:
     """Add a point to treat: where it was marked on the body map, or the muscle's first atlas site."""
+    require(by, "add_point", session)
     from knotwork.atlas.catalog import get_atlas
 
     _open(session)
@@ -201,7 +205,7 @@ CLOCK_SLACK = datetime.timedelta(minutes=2)
 def record_hold(
     *,
     point: SessionPoint,
-    by,
+    by: Actor,
     started_at: datetime.datetime,
     ended_at: datetime.datetime,
     level: Decimal,
@@ -215,6 +219,7 @@ def record_hold(
     A save repeated with the same client id (a double tap, a retry after a lost answer) returns the hold
     already saved instead of recording it twice.
     """
+    require(by, "record_hold", point)
     point = SessionPoint.objects.select_for_update().select_related("session__patient").get(pk=point.pk)
     if client_id is not None:
         existing = point.holds.filter(client_id=client_id).first()
@@ -264,7 +269,8 @@ def record_hold(
 
 
 @transaction.atomic
-def release_point(*, point: SessionPoint, reason: str, by) -> SessionPoint:
+def release_point(*, point: SessionPoint, reason: str, by: Actor) -> SessionPoint:
+    require(by, "release_point", point)
     _open(point.session)
     point.released = reason
     point.full_clean()
@@ -282,7 +288,8 @@ def is_high_risk(muscle) -> bool:
 
 
 @transaction.atomic
-def record_needling(*, session: TreatmentSession, data: dict, by) -> NeedleEntry:
+def record_needling(*, session: TreatmentSession, data: dict, by: Actor) -> NeedleEntry:
+    require(by, "record_needling", session)
     _open(session)
     _check(session, "dry_needling")
     if data.get("needles_out") != data.get("needles_in"):
@@ -301,16 +308,13 @@ def record_needling(*, session: TreatmentSession, data: dict, by) -> NeedleEntry
 
 
 @transaction.atomic
-def record_technique(*, session: TreatmentSession, data: dict, by) -> TechniqueEntry:
+def record_technique(*, session: TreatmentSession, data: dict, by: Actor) -> TechniqueEntry:
+    require(by, "record_technique", session)
+    if data.get("kind") == "injection":
+        require(by, "record_injection", session)
     _open(session)
-    if data["kind"] == "injection":
-        membership = getattr(by, "membership", None)
-        if membership is None or not membership.is_physician:
-            raise ClinicRuleError(
-                "Only a physician may record an injection (the owner marks physicians on the Staff page)."
-            )
-        if not data.get("muscle") or not data.get("substance"):
-            raise ClinicRuleError("Name the muscle injected and the substance.")
+    if data["kind"] == "injection" and (not data.get("muscle") or not data.get("substance")):
+        raise ClinicRuleError("Name the muscle injected and the substance.")
     _check(session, data["kind"])
     entry = TechniqueEntry(clinic_id=session.clinic_id, session=session, **data)
     entry.full_clean()
@@ -415,8 +419,14 @@ def draft_soap(session: TreatmentSession) -> dict:
 
 @transaction.atomic
 def finish_session(
-    *, session: TreatmentSession, by, pain_after: int, global_impression: str = "", range_of_motion: list | None = None
+    *,
+    session: TreatmentSession,
+    by: Actor,
+    pain_after: int,
+    global_impression: str = "",
+    range_of_motion: list | None = None,
 ) -> ClinicalNote:
+    require(by, "finish_session", session)
     session = TreatmentSession.objects.select_for_update().get(pk=session.pk)
     _open(session)
     session.pain_after = pain_after
@@ -428,7 +438,7 @@ def finish_session(
     session.save()
     from knotwork.followup.services import schedule_check_ins
 
-    schedule_check_ins(session=session)
+    schedule_check_ins(session=session, by=by)
     return ClinicalNote.objects.create(
         clinic_id=session.clinic_id, session=session, patient=session.patient, **draft_soap(session)
     )
@@ -448,7 +458,8 @@ SOAP = ("subjective", "objective", "assessment", "plan")
 
 
 @transaction.atomic
-def save_note_draft(*, note: ClinicalNote, data: dict, version: int, by) -> ClinicalNote:
+def save_note_draft(*, note: ClinicalNote, data: dict, version: int, by: Actor) -> ClinicalNote:
+    require(by, "save_note_draft", note)
     note = ClinicalNote.objects.select_for_update().get(pk=note.pk)
     if note.status != NoteStatus.DRAFT:
         raise ClinicRuleError("A signed note cannot be edited; add an amendment instead.")
@@ -463,7 +474,8 @@ def save_note_draft(*, note: ClinicalNote, data: dict, version: int, by) -> Clin
 
 
 @transaction.atomic
-def sign_note(*, note: ClinicalNote, by, version: int) -> NoteRevision:
+def sign_note(*, note: ClinicalNote, by: Actor, version: int) -> NoteRevision:
+    require(by, "sign_note", note)
     note = ClinicalNote.objects.select_for_update().select_related("session").get(pk=note.pk)
     if note.status != NoteStatus.DRAFT:
         raise ClinicRuleError("This note is already signed.")
@@ -491,7 +503,8 @@ def sign_note(*, note: ClinicalNote, by, version: int) -> NoteRevision:
 
 
 @transaction.atomic
-def amend_note(*, note: ClinicalNote, data: dict, reason: str, by) -> NoteRevision:
+def amend_note(*, note: ClinicalNote, data: dict, reason: str, by: Actor) -> NoteRevision:
+    require(by, "amend_note", note)
     note = ClinicalNote.objects.select_for_update().get(pk=note.pk)
     if note.status != NoteStatus.SIGNED:
         raise ClinicRuleError("Only a signed note is amended; edit the draft instead.")

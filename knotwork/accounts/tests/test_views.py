@@ -64,9 +64,10 @@ def test_owner_signs_in_with_an_authenticator_code(client, owner):
 def test_owner_without_an_authenticator_must_set_one_up_first(client, clinic_a):
     from knotwork.accounts.tests.factories import UserFactory
     from knotwork.clinics.services import add_member
+    from knotwork.core.policy import SystemActor
 
     new_owner = UserFactory()
-    add_member(clinic=clinic_a, user=new_owner, role=Role.OWNER)
+    add_member(clinic=clinic_a, user=new_owner, role=Role.OWNER, by=SystemActor("test set-up"))
     client.force_login(new_owner)
     response = client.get(reverse("patients:list"))
     assert response.status_code == 302

@@ -2,6 +2,11 @@
 
 import datetime
 
+from knotwork.core.policy import SystemActor
+from knotwork.patients.tests.factories import as_patient
+
+SWEEP = SystemActor("test sweep")  # the task worker or `manage.py send_due_messages`
+
 
 def records(patient, owner, marker) -> list:
     from django.utils import timezone
@@ -12,13 +17,24 @@ def records(patient, owner, marker) -> list:
     from knotwork.treatment.models import TreatmentSession
 
     session = TreatmentSession.objects.filter(patient=patient).exclude(ended_at=None).first()
-    check_in = CheckIn.objects.filter(session=session).first() or services.schedule_check_ins(session=session)[0]
-    services.record_check_in(
-        check_in=check_in, soreness=5, pain=4, new_symptom=marker, now=check_in.due_at + datetime.timedelta(hours=1)
+    check_in = (
+        CheckIn.objects.filter(session=session).first() or services.schedule_check_ins(by=SWEEP, session=session)[0]
     )
-    flag = services.raise_flag(patient=patient, kind=FlagKind.ADVERSE_EVENT, detail=marker)
+    services.record_check_in(
+        check_in=check_in,
+        soreness=5,
+        pain=4,
+        new_symptom=marker,
+        now=check_in.due_at + datetime.timedelta(hours=1),
+        by=as_patient(patient),
+    )
+    flag = services.raise_flag(by=SWEEP, patient=patient, kind=FlagKind.ADVERSE_EVENT, detail=marker)
     diary = services.add_diary_entry(
-        patient=patient, recorded_on=timezone.localdate() - datetime.timedelta(days=1), pain=4, note=marker
+        patient=patient,
+        recorded_on=timezone.localdate() - datetime.timedelta(days=1),
+        pain=4,
+        note=marker,
+        by=as_patient(patient),
     )
     message = send_to_patient(patient=patient, subject=marker, body=marker, purpose="link")
     asked = services.request_questionnaire(patient=patient, instrument="psfs", occasion="discharge", by=owner)

@@ -264,10 +264,11 @@ def test_a_session_of_another_clinic_cannot_be_linked(practitioner_client, pract
 
 
 def test_the_patient_page_function_saves_without_a_user(rf, patient):
-    """The private-link portal calls questionnaire_page with by=None and its own base template."""
+    """The private-link portal calls questionnaire_page as the patient, with its own base template."""
     from django.contrib.sessions.middleware import SessionMiddleware
 
     from knotwork.outcomes.views import questionnaire_page
+    from knotwork.patients.tests.factories import as_patient
 
     request = rf.post("/p/x/", {"item_1": "3"})
     SessionMiddleware(lambda r: None).process_request(request)
@@ -277,7 +278,7 @@ def test_the_patient_page_function_saves_without_a_user(rf, patient):
         patient=patient,
         instrument="nprs",
         occasion="check_in",
-        by=None,
+        by=as_patient(patient),
         on_saved=lambda r: saved.append(r) or "done",
         base_template="portal/base.html",
     )
@@ -289,7 +290,7 @@ def test_the_patient_page_function_saves_without_a_user(rf, patient):
         patient=patient,
         instrument="psfs",
         occasion="check_in",
-        by=None,
+        by=as_patient(patient),
         on_saved=None,
         base_template="portal/base.html",
     )

@@ -2,7 +2,13 @@ import datetime
 
 import factory
 
+from knotwork.core.policy import PatientLinkActor
 from knotwork.patients.models import Patient, ReferringClinician, Sex
+
+
+def as_patient(patient: Patient) -> PatientLinkActor:
+    """The patient acting through their private link, without making one (the link itself is tested in portal)."""
+    return PatientLinkActor(patient_id=patient.pk, clinic_id=patient.clinic_id)
 
 
 class ReferringClinicianFactory(factory.django.DjangoModelFactory):

@@ -11,10 +11,10 @@ from knotwork.patients.tests.factories import PatientFactory, ReferringClinician
 BASE = {"first_name": "Noor", "last_name": "Haddad", "date_of_birth": datetime.date(1990, 5, 5)}
 
 
-def test_registration_numbers_charts_in_sequence_per_clinic(clinic_a, clinic_b, owner):
+def test_registration_numbers_charts_in_sequence_per_clinic(clinic_a, clinic_b, owner, owner_b):
     first = register_patient(clinic=clinic_a, by=owner, data=BASE)
     second = register_patient(clinic=clinic_a, by=owner, data={**BASE, "first_name": "Rami"})
-    other = register_patient(clinic=clinic_b, by=owner, data=BASE)
+    other = register_patient(clinic=clinic_b, by=owner_b, data=BASE)
     assert (first.chart_number, second.chart_number, other.chart_number) == ("P-000001", "P-000002", "P-000001")
 
 

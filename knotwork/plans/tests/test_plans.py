@@ -7,14 +7,18 @@ import time_machine
 from django.urls import reverse
 
 from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.policy import SystemActor
 from knotwork.followup import services as followup
 from knotwork.followup.models import Flag, FlagKind
+from knotwork.patients.tests.factories import as_patient
 from knotwork.plans import selectors, services
 from knotwork.plans.models import PlanStatus
 from knotwork.scheduling import services as scheduling
 from knotwork.scheduling.models import Appointment
 from knotwork.treatment import services as treatment
 from knotwork.treatment.tests.test_session import screened
+
+SWEEP = SystemActor("test sweep")  # the task worker or `manage.py send_due_messages`
 
 MONDAY = datetime.date(2026, 3, 2)  # Europe/London is on GMT until 29 March
 
@@ -226,7 +230,7 @@ def pain_course(clinic, practitioner, first: int, later: int):
         treatment.finish_session(session=session, by=practitioner, pain_after=max(first - 3, 0))
     check_in = session.check_ins.get(is_last=True)
     with time_machine.travel(datetime.datetime(2026, 3, 3, 22, 0, tzinfo=datetime.UTC), tick=False):
-        followup.record_check_in(check_in=check_in, soreness=1, pain=later)
+        followup.record_check_in(check_in=check_in, soreness=1, pain=later, by=as_patient(plan.patient))
     return plan
 
 
@@ -274,14 +278,14 @@ def test_the_pain_just_after_a_session_does_not_count_as_the_course_outcome(clin
 
 def test_a_course_that_ends_without_a_response_raises_a_reassess_flag_once(clinic_a, practitioner):
     plan = pain_course(clinic_a, practitioner, 5, 4)
-    assert services.flag_courses_without_response(today=datetime.date(2026, 3, 10)) == 0  # window still open
-    assert services.flag_courses_without_response(today=datetime.date(2026, 3, 16)) == 1
-    assert services.flag_courses_without_response(today=datetime.date(2026, 3, 17)) == 0
+    assert services.flag_courses_without_response(by=SWEEP, today=datetime.date(2026, 3, 10)) == 0  # window still open
+    assert services.flag_courses_without_response(by=SWEEP, today=datetime.date(2026, 3, 16)) == 1
+    assert services.flag_courses_without_response(by=SWEEP, today=datetime.date(2026, 3, 17)) == 0
     flag = Flag.objects.get(kind=FlagKind.NOT_RESPONDING)
     assert flag.plan == plan
     assert "Pain 5 → 4" in flag.detail
     followup.resolve_flag(flag=flag, by=practitioner, resolution="Reassessed: referred for imaging.")
-    assert services.flag_courses_without_response(today=datetime.date(2026, 3, 18)) == 0
+    assert services.flag_courses_without_response(by=SWEEP, today=datetime.date(2026, 3, 18)) == 0
     assert Flag.objects.filter(kind=FlagKind.NOT_RESPONDING).count() == 1
 
 

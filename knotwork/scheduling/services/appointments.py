@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.policy import Actor, require
 from knotwork.patients.models import PatientStatus
 from knotwork.scheduling import clock, selectors
 from knotwork.scheduling.models import (
@@ -21,10 +22,9 @@ from knotwork.scheduling.models import (
 from knotwork.scheduling.selectors import practitioner_name
 from knotwork.scheduling.services.reminders import schedule_reminder
 from knotwork.scheduling.services.rules import (
+    check_practitioner,
     local_time_text,
     local_when_text,
-    require_practitioner,
-    require_staff,
     time_off_text,
 )
 
@@ -148,15 +148,15 @@ def book_appointment(
     practitioner,
     appointment_type: AppointmentType,
     starts_at: datetime.datetime,
-    by,
+    by: Actor,
     plan=None,
     notes: str = "",
     allow_outside_hours: bool = False,
 ) -> Appointment:
     """Book a patient with a practitioner; refuse double bookings, time off and (unless allowed) off hours."""
+    require(by, "book_appointment", patient)
     clinic = patient.clinic
-    require_staff(by, clinic)
-    require_practitioner(practitioner, clinic)
+    check_practitioner(practitioner, clinic)
     if appointment_type.clinic_id != clinic.pk:
         raise ClinicRuleError("Choose an appointment type of this clinic.")
     if not appointment_type.is_active:
@@ -200,18 +200,18 @@ def move_appointment(
     *,
     appointment: Appointment,
     starts_at: datetime.datetime,
-    by,
+    by: Actor,
     practitioner=None,
     allow_outside_hours: bool = False,
 ) -> Appointment:
     """Move a booked appointment to another time (and practitioner); its blocks are replaced in one go."""
+    require(by, "move_appointment", appointment)
     appointment = _locked(appointment)
     clinic = appointment.clinic
-    require_staff(by, clinic)
     if appointment.status != AppointmentStatus.BOOKED:
         raise ClinicRuleError(f"This appointment is {appointment.get_status_display().lower()}; it cannot be moved.")
     practitioner = practitioner or appointment.practitioner
-    require_practitioner(practitioner, clinic)
+    check_practitioner(practitioner, clinic)
     _check_start(starts_at, clinic)
     length = appointment.ends_at - appointment.starts_at
     ends_at = starts_at + length
@@ -237,9 +237,9 @@ def move_appointment(
 
 
 @transaction.atomic
-def cancel_appointment(*, appointment: Appointment, by, reason: str) -> Appointment:
+def cancel_appointment(*, appointment: Appointment, by: Actor, reason: str) -> Appointment:
+    require(by, "cancel_appointment", appointment)
     appointment = _locked(appointment)
-    require_staff(by, appointment.clinic)
     reason = (reason or "").strip()
     if not reason:
         raise ClinicRuleError("Give a reason for cancelling (for example: patient unwell, called to rebook).")
@@ -252,9 +252,9 @@ def cancel_appointment(*, appointment: Appointment, by, reason: str) -> Appointm
 
 
 @transaction.atomic
-def mark_no_show(*, appointment: Appointment, by) -> Appointment:
+def mark_no_show(*, appointment: Appointment, by: Actor) -> Appointment:
+    require(by, "mark_no_show", appointment)
     appointment = _locked(appointment)
-    require_staff(by, appointment.clinic)
     _check_transition(appointment, AppointmentStatus.NO_SHOW)
     if appointment.starts_at > timezone.now():
         raise ClinicRuleError("An appointment can be marked “did not attend” once its start time has passed.")
@@ -265,10 +265,10 @@ def mark_no_show(*, appointment: Appointment, by) -> Appointment:
 
 
 @transaction.atomic
-def mark_attended(*, appointment: Appointment, by, session=None) -> Appointment:
+def mark_attended(*, appointment: Appointment, by: Actor, session=None) -> Appointment:
+    require(by, "mark_attended", appointment)
     appointment = _locked(appointment)
     clinic = appointment.clinic
-    require_staff(by, clinic)
     _check_transition(appointment, AppointmentStatus.ATTENDED)
     today = timezone.now().astimezone(clinic.tzinfo).date()
     if clock.local(appointment.starts_at, clinic.tzinfo).date() > today:

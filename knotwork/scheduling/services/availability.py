@@ -6,19 +6,20 @@ import itertools
 from django.db import transaction
 
 from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.policy import Actor, require
 from knotwork.scheduling.models import (
     AppointmentType,
     TimeOff,
     WorkingHours,
 )
-from knotwork.scheduling.services.rules import require_owner, require_practitioner, require_self_or_owner
+from knotwork.scheduling.services.rules import check_practitioner
 
 # --- appointment types ---------------------------------------------------------------------------
 
 
 @transaction.atomic
-def create_appointment_type(*, clinic, name: str, duration_minutes: int, by) -> AppointmentType:
-    require_owner(by, clinic)
+def create_appointment_type(*, clinic, name: str, duration_minutes: int, by: Actor) -> AppointmentType:
+    require(by, "create_appointment_type", clinic)
     appointment_type = AppointmentType(clinic=clinic, name=name.strip(), duration_minutes=duration_minutes)
     appointment_type.full_clean()
     appointment_type.save()
@@ -27,11 +28,11 @@ def create_appointment_type(*, clinic, name: str, duration_minutes: int, by) -> 
 
 @transaction.atomic
 def update_appointment_type(
-    *, appointment_type: AppointmentType, by, name: str, duration_minutes: int, is_active: bool
+    *, appointment_type: AppointmentType, by: Actor, name: str, duration_minutes: int, is_active: bool
 ) -> AppointmentType:
     """Rename, re-time or withdraw a type; booked appointments keep the length they were booked with."""
+    require(by, "update_appointment_type", appointment_type)
     appointment_type = AppointmentType.objects.select_for_update().get(pk=appointment_type.pk)
-    require_owner(by, appointment_type.clinic)
     appointment_type.name = name.strip()
     appointment_type.duration_minutes = duration_minutes
     appointment_type.is_active = is_active
@@ -45,11 +46,11 @@ def update_appointment_type(
 
 @transaction.atomic
 def set_working_hours(
-    *, practitioner, clinic, hours: list[tuple[int, datetime.time, datetime.time]], by
+    *, practitioner, clinic, hours: list[tuple[int, datetime.time, datetime.time]], by: Actor
 ) -> list[WorkingHours]:
     """Replace a practitioner's weekly hours with `hours` (weekday 0 = Monday, start, end in local time)."""
-    require_practitioner(practitioner, clinic)
-    require_self_or_owner(by, practitioner, clinic)
+    require(by, "set_working_hours", practitioner)
+    check_practitioner(practitioner, clinic)
     by_day: dict[int, list[tuple[datetime.time, datetime.time]]] = {}
     for weekday, starts, ends in hours:
         if not starts < ends:
@@ -73,11 +74,11 @@ def set_working_hours(
 
 @transaction.atomic
 def add_time_off(
-    *, practitioner, clinic, starts_at: datetime.datetime, ends_at: datetime.datetime, reason: str, by
+    *, practitioner, clinic, starts_at: datetime.datetime, ends_at: datetime.datetime, reason: str, by: Actor
 ) -> TimeOff:
     """Record time off; appointments already booked in it stay (the caller shows them to rebook)."""
-    require_practitioner(practitioner, clinic)
-    require_self_or_owner(by, practitioner, clinic)
+    require(by, "add_time_off", practitioner)
+    check_practitioner(practitioner, clinic)
     if not starts_at < ends_at:
         raise ClinicRuleError("Time off must end after it starts.")
     if ends_at - starts_at > datetime.timedelta(days=366):
@@ -96,6 +97,6 @@ def add_time_off(
 
 
 @transaction.atomic
-def remove_time_off(*, time_off: TimeOff, by) -> None:
-    require_self_or_owner(by, time_off.practitioner, time_off.clinic)
+def remove_time_off(*, time_off: TimeOff, by: Actor) -> None:
+    require(by, "remove_time_off", time_off)
     time_off.delete()

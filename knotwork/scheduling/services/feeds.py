@@ -6,21 +6,20 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
-from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.policy import Actor, require
 from knotwork.scheduling.models import (
     CalendarFeed,
     hash_token,
 )
-from knotwork.scheduling.services.rules import active_membership, require_practitioner
+from knotwork.scheduling.services.rules import check_practitioner
 
 
 @transaction.atomic
-def create_calendar_feed(*, practitioner, by) -> tuple[CalendarFeed, str]:
+def create_calendar_feed(*, practitioner, by: Actor) -> tuple[CalendarFeed, str]:
     """Make a new private feed URL for the practitioner; the old one stops working. Returns (feed, token)."""
-    membership = active_membership(by)
-    if by.pk != practitioner.pk or membership is None:
-        raise ClinicRuleError("Each practitioner makes their own calendar feed.")
-    require_practitioner(practitioner, membership.clinic)
+    require(by, "create_calendar_feed", practitioner)
+    membership = practitioner.membership
+    check_practitioner(practitioner, membership.clinic)
     now = timezone.now()
     CalendarFeed.objects.filter(practitioner=practitioner, revoked_at__isnull=True).update(revoked_at=now)
     token = secrets.token_urlsafe(32)
@@ -31,10 +30,9 @@ def create_calendar_feed(*, practitioner, by) -> tuple[CalendarFeed, str]:
 
 
 @transaction.atomic
-def revoke_calendar_feed(*, practitioner, by) -> int:
+def revoke_calendar_feed(*, practitioner, by: Actor) -> int:
     """Stop the practitioner's feed URL; calendar apps subscribed to it get 'not found' from now on."""
-    if by.pk != practitioner.pk:
-        raise ClinicRuleError("Each practitioner revokes their own calendar feed.")
+    require(by, "revoke_calendar_feed", practitioner)
     return CalendarFeed.objects.filter(practitioner=practitioner, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )

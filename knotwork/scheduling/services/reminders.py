@@ -6,6 +6,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from knotwork.core.policy import Actor, require
 from knotwork.scheduling.models import (
     Appointment,
     AppointmentStatus,
@@ -54,8 +55,9 @@ def reminder_text(appointment: Appointment) -> tuple[str, str]:
 
 
 @transaction.atomic
-def send_reminder(*, appointment_id: int, now: datetime.datetime | None = None) -> bool:
+def send_reminder(*, appointment_id: int, by: Actor, now: datetime.datetime | None = None) -> bool:
     """Send one appointment's reminder if it is still due; safe to call twice or for a moved appointment."""
+    require(by, "send_reminder")
     from knotwork.followup.messaging import send_to_patient
     from knotwork.followup.models import MessageStatus
 
@@ -86,8 +88,9 @@ def send_reminder(*, appointment_id: int, now: datetime.datetime | None = None) 
     return True
 
 
-def send_due_reminders(*, now: datetime.datetime) -> int:
+def send_due_reminders(*, now: datetime.datetime, by: Actor) -> int:
     """Send every due, unsent reminder of every clinic (for cron); return how many were sent."""
+    require(by, "send_due_reminders")
     from knotwork.clinics.models import ClinicSettings
 
     sent = 0
@@ -101,5 +104,5 @@ def send_due_reminders(*, now: datetime.datetime) -> int:
             starts_at__lte=window_end,
         ).values_list("pk", flat=True)
         for appointment_id in list(ids):
-            sent += send_reminder(appointment_id=appointment_id, now=now)
+            sent += send_reminder(appointment_id=appointment_id, by=by, now=now)
     return sent

@@ -1,11 +1,12 @@
-"""Wording and who-may-do-what checks shared by the calendar services."""
+"""Wording and the practitioner check shared by the calendar services (who may act: `scheduling/policy.py`)."""
 
 import datetime
 
 from django.utils import formats
 
-from knotwork.clinics.models import CLINICAL_ROLES, Role
+from knotwork.clinics.models import CLINICAL_ROLES
 from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.policy import active_membership
 from knotwork.scheduling import clock
 from knotwork.scheduling.models import TimeOff
 
@@ -41,34 +42,8 @@ def time_off_text(time_off: TimeOff, clinic) -> str:
 # --- checks ---------------------------------------------------------------------------------------
 
 
-def active_membership(user):
-    membership = getattr(user, "membership", None)
-    if membership is None or not membership.is_active or not user.is_active:
-        return None
-    return membership
-
-
-def require_staff(by, clinic) -> None:
-    membership = active_membership(by)
-    if membership is None or membership.clinic_id != clinic.pk:
-        raise ClinicRuleError("Only staff of this clinic can change its calendar.")
-
-
-def require_owner(by, clinic) -> None:
-    membership = active_membership(by)
-    if membership is None or membership.clinic_id != clinic.pk or membership.role != Role.OWNER:
-        raise ClinicRuleError("Only the clinic owner can do this.")
-
-
-def require_self_or_owner(by, practitioner, clinic) -> None:
-    membership = active_membership(by)
-    if membership is None or membership.clinic_id != clinic.pk:
-        raise ClinicRuleError("Only staff of this clinic can change its calendar.")
-    if by.pk != practitioner.pk and membership.role != Role.OWNER:
-        raise ClinicRuleError("You can change your own working hours and time off; the owner can change anyone's.")
-
-
-def require_practitioner(practitioner, clinic) -> None:
+def check_practitioner(practitioner, clinic) -> None:
+    """The practitioner chosen for an appointment, hours or a feed sees patients at this clinic."""
     membership = active_membership(practitioner)
     if membership is None or membership.clinic_id != clinic.pk or membership.role not in CLINICAL_ROLES:
         raise ClinicRuleError("Choose a practitioner of this clinic who sees patients.")

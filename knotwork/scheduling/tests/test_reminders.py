@@ -4,11 +4,14 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
+from knotwork.core.policy import SystemActor
 from knotwork.followup.models import PatientMessage
 from knotwork.scheduling import services
 from knotwork.scheduling.selectors import practitioner_name
 from knotwork.scheduling.tasks import send_appointment_reminder
 from knotwork.scheduling.tests.factories import MONDAY, at, book
+
+SWEEP = SystemActor("test sweep")  # the task worker or `manage.py send_due_messages`
 
 pytestmark = pytest.mark.usefixtures("now", "hours")
 WEDNESDAY = MONDAY + datetime.timedelta(days=2)
@@ -27,11 +30,11 @@ def booked(london, patient, practitioner, treatment):
 
 def test_a_reminder_is_not_sent_before_it_is_due_and_only_once_when_due(booked, london, time_machine):
     due = at(london, WEDNESDAY, 10) - datetime.timedelta(hours=24)
-    assert services.send_due_reminders(now=due - datetime.timedelta(minutes=1)) == 0
+    assert services.send_due_reminders(by=SWEEP, now=due - datetime.timedelta(minutes=1)) == 0
     assert mail.outbox == []
     time_machine.move_to(due, tick=False)
-    assert services.send_due_reminders(now=due) == 1
-    assert services.send_due_reminders(now=due + datetime.timedelta(minutes=5)) == 0
+    assert services.send_due_reminders(by=SWEEP, now=due) == 1
+    assert services.send_due_reminders(by=SWEEP, now=due + datetime.timedelta(minutes=5)) == 0
     send_appointment_reminder.call(appointment_id=booked.pk)  # a queued task arriving late does nothing
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -50,22 +53,25 @@ def test_a_reminder_is_not_sent_before_it_is_due_and_only_once_when_due(booked, 
 
 def test_no_reminder_for_a_cancelled_appointment(booked, london, practitioner):
     services.cancel_appointment(appointment=booked, by=practitioner, reason="Patient called")
-    assert services.send_due_reminders(now=at(london, WEDNESDAY, 9)) == 0
+    assert services.send_due_reminders(by=SWEEP, now=at(london, WEDNESDAY, 9)) == 0
     assert mail.outbox == []
 
 
 def test_a_moved_appointment_is_reminded_for_its_new_time_only(booked, london, practitioner, time_machine):
     first_due = at(london, WEDNESDAY, 10) - datetime.timedelta(hours=24)
     time_machine.move_to(first_due, tick=False)
-    assert services.send_due_reminders(now=first_due) == 1
+    assert services.send_due_reminders(by=SWEEP, now=first_due) == 1
     thursday = WEDNESDAY + datetime.timedelta(days=1)
     services.move_appointment(appointment=booked, starts_at=at(london, thursday, 10), by=practitioner)
     booked.refresh_from_db()
     assert booked.reminder_sent_at is None
     # The task queued for the old time runs and finds nothing due yet.
-    assert services.send_reminder(appointment_id=booked.pk, now=first_due + datetime.timedelta(minutes=1)) is False
-    assert services.send_due_reminders(now=at(london, WEDNESDAY, 9, 59)) == 0
-    assert services.send_due_reminders(now=at(london, WEDNESDAY, 10)) == 1
+    assert (
+        services.send_reminder(by=SWEEP, appointment_id=booked.pk, now=first_due + datetime.timedelta(minutes=1))
+        is False
+    )
+    assert services.send_due_reminders(by=SWEEP, now=at(london, WEDNESDAY, 9, 59)) == 0
+    assert services.send_due_reminders(by=SWEEP, now=at(london, WEDNESDAY, 10)) == 1
     assert "Thursday 5 March 2026 at 10:00" in mail.outbox[-1].body
     assert len(mail.outbox) == 2
 

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
@@ -8,7 +9,7 @@ from knotwork.assessment import services as assessment
 from knotwork.assessment.models import ConsentForm
 from knotwork.assessment.screening import get_ruleset
 from knotwork.clinics.services import ClinicRuleError
-from knotwork.patients.tests.factories import PatientFactory
+from knotwork.patients.tests.factories import PatientFactory, as_patient
 from knotwork.treatment import services
 from knotwork.treatment.models import Hold, NoteRevision, SessionStatus
 
@@ -26,11 +27,16 @@ def screened(clinic, by, *, yes=(), consents=("manual_therapy",)):
         data={"chief_complaint": "Neck pain", "complaint_area": "neck", "pain_now": 6, "answers": answers},
         by=by,
     )
-    assessment.ensure_consent_forms(clinic=clinic)
+    assessment.ensure_consent_forms(clinic=clinic, by=by)
     for technique in consents:
         version = ConsentForm.objects.get(clinic=clinic, technique=technique).versions.get()
         assessment.sign_consent(
-            patient=patient, version=version, signed_name="Pat", signature="M1 1 L2 2", shown_hash=version.body_hash
+            patient=patient,
+            version=version,
+            signed_name="Pat",
+            signature="M1 1 L2 2",
+            shown_hash=version.body_hash,
+            by=as_patient(patient),
         )
     return patient
 
@@ -314,7 +320,7 @@ def test_only_a_physician_records_an_injection_and_it_bills_as_a_trigger_point_i
         session=session, technique="injection", reason="Consent for injection signed on paper today.", by=practitioner
     )
     data = {"kind": "injection", "minutes": 5, "muscle": "upper-trapezius", "substance": "Lidocaine 1%", "dose": "1 mL"}
-    with pytest.raises(ClinicRuleError, match="Only a physician"):
+    with pytest.raises(PermissionDenied, match="Only a physician"):
         services.record_technique(session=session, data=data, by=practitioner)
     owner_client.post(
         reverse("accounts:member_physician", args=[practitioner.membership.public_id]), {"physician": "yes"}
@@ -325,7 +331,7 @@ def test_only_a_physician_records_an_injection_and_it_bills_as_a_trigger_point_i
     from knotwork.accounts.tests.factories import UserFactory
     from knotwork.clinics.services import add_member
 
-    desk = add_member(clinic=clinic_a, user=UserFactory(), role="front_desk")
+    desk = add_member(clinic=clinic_a, user=UserFactory(), role="front_desk", by=owner)
     with pytest.raises(ClinicRuleError, match="Front-desk"):
         set_physician(membership=desk, is_physician=True, by=owner)
 

@@ -6,6 +6,9 @@ from django.db import transaction
 from knotwork.accounts.services import invitation_url, invite_staff
 from knotwork.clinics.models import Role
 from knotwork.clinics.services import ClinicRuleError, create_clinic
+from knotwork.core.policy import SystemActor
+
+COMMAND = SystemActor("create_clinic command")
 
 
 class Command(BaseCommand):
@@ -24,8 +27,8 @@ class Command(BaseCommand):
             raise CommandError(f"--owner: {owner!r} is not an email address.") from error
         try:
             with transaction.atomic():
-                clinic = create_clinic(name=name.strip())
-                invitation = invite_staff(clinic=clinic, email=owner, role=Role.OWNER, by=None)
+                clinic = create_clinic(name=name.strip(), by=COMMAND)
+                invitation = invite_staff(clinic=clinic, email=owner, role=Role.OWNER, by=COMMAND)
         except (ClinicRuleError, ValidationError) as error:
             message = str(error) if isinstance(error, ClinicRuleError) else "; ".join(error.messages)
             raise CommandError(message) from error

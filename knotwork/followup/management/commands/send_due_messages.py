@@ -1,8 +1,11 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from knotwork.core.policy import SystemActor
 from knotwork.followup.services import send_due_check_ins
 from knotwork.plans.services import flag_courses_without_response
+
+SWEEP = SystemActor("send_due_messages command")
 
 
 class Command(BaseCommand):
@@ -19,9 +22,9 @@ class Command(BaseCommand):
         from knotwork.scheduling import services as scheduling
 
         now = timezone.now()
-        check_ins = send_due_check_ins(now=now)
-        reminders = scheduling.send_due_reminders(now=now)
-        flags = flag_courses_without_response()
+        check_ins = send_due_check_ins(now=now, by=SWEEP)
+        reminders = scheduling.send_due_reminders(now=now, by=SWEEP)
+        flags = flag_courses_without_response(by=SWEEP)
         if options["quiet"] and not (check_ins or reminders or flags):
             return
         self.stdout.write(

@@ -1,0 +1,23 @@
+"""Who may invite staff; a staff user, as the object of an action, belongs to their membership's clinic."""
+
+from knotwork.accounts.models import User
+from knotwork.clinics.policy import OWNER, rule
+from knotwork.core.policy import register, register_scope
+
+
+def _clinic_of_user(user: User) -> tuple[int | None, None]:
+    membership = getattr(user, "membership", None)
+    return (membership.clinic_id if membership is not None else None), None
+
+
+register_scope(User, _clinic_of_user)
+
+register(
+    # `manage.py create_clinic` invites the first owner as the system.
+    rule("invite_staff", "invite staff", OWNER, system=True),
+    rule("revoke_invitation", "withdraw an invitation", OWNER),
+    # A user signs themselves out everywhere without asking the policy (it is their own account).
+    rule("end_staff_sessions", "sign a member of staff out everywhere", OWNER),
+    # Anyone ends their own sessions (no rule needed); the owner ends a staff member's.
+    rule("end_staff_sessions", "sign a member of staff out everywhere", OWNER),
+)

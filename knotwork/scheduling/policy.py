@@ -1,0 +1,52 @@
+"""Who may change the calendar: all staff book and move; the owner sets appointment types; each practitioner
+keeps their own hours, time off and calendar feed (the owner may change anyone's hours); Knotwork sends reminders."""
+
+from knotwork.clinics.models import Role
+from knotwork.clinics.policy import CLINICAL, NO_STAFF, OWNER, STAFF, rule
+from knotwork.core.policy import register
+
+
+def _own_or_owner(by, obj) -> str | None:
+    """The object is a practitioner (a user) or their time off; None asks only about the role (to show a button)."""
+    if obj is None or getattr(obj, "practitioner_id", obj.pk) == by.pk or by.membership.role == Role.OWNER:
+        return None
+    return "You can change your own working hours and time off; the owner can change anyone's."
+
+
+def _own_feed(refusal: str):
+    def condition(by, practitioner) -> str | None:
+        return None if practitioner is None or practitioner.pk == by.pk else refusal
+
+    return condition
+
+
+OWN_OR_OWNER = "their own; the owner anyone's"
+
+register(
+    rule("book_appointment", "book an appointment", STAFF),
+    rule("move_appointment", "move an appointment", STAFF),
+    rule("cancel_appointment", "cancel an appointment", STAFF),
+    rule("mark_no_show", "mark an appointment did-not-attend", STAFF),
+    rule("mark_attended", "mark an appointment attended", STAFF),
+    rule("create_appointment_type", "add an appointment type", OWNER),
+    rule("update_appointment_type", "change an appointment type", OWNER),
+    rule("set_working_hours", "change working hours", STAFF, condition=_own_or_owner, condition_text=OWN_OR_OWNER),
+    rule("add_time_off", "record time off", STAFF, condition=_own_or_owner, condition_text=OWN_OR_OWNER),
+    rule("remove_time_off", "remove time off", STAFF, condition=_own_or_owner, condition_text=OWN_OR_OWNER),
+    rule(
+        "create_calendar_feed",
+        "make a calendar feed",
+        CLINICAL,
+        condition=_own_feed("Each practitioner makes their own calendar feed."),
+        condition_text="their own",
+    ),
+    rule(
+        "revoke_calendar_feed",
+        "revoke a calendar feed",
+        CLINICAL,
+        condition=_own_feed("Each practitioner revokes their own calendar feed."),
+        condition_text="their own",
+    ),
+    rule("send_reminder", "send an appointment reminder", NO_STAFF, system=True),
+    rule("send_due_reminders", "send the reminders that are due", NO_STAFF, system=True),
+)
