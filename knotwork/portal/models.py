@@ -1,8 +1,12 @@
+import base64
 import hashlib
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from knotwork.core.models import ClinicScoped
 
@@ -19,6 +23,21 @@ REUSABLE_PURPOSES = {LinkPurpose.CARE}
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def link_token(link: "PatientLink") -> str:
+    """The link's token: a keyed hash of its public id, so the task that emails it needs only the link's id.
+
+    Nothing that holds the token is stored (not the task's arguments either): the database keeps the token's
+    hash, and the token can be made again only with the installation's SECRET_KEY.
+    """
+    digest = salted_hmac("knotwork.portal.PatientLink", str(link.public_id), algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def link_url(token: str) -> str:
+    """The address the patient is sent; the only one with the token in it (it opens, then redirects)."""
+    return settings.KNOTWORK_BASE_URL + reverse("portal:entry", args=[token])
 
 
 class PatientLink(ClinicScoped):
@@ -64,3 +83,33 @@ class PatientLink(ClinicScoped):
         if self.expires_at <= timezone.now():
             return "expired"
         return "open"
+
+
+# Opening private links with tokens that match none: at most this many per client address in the window.
+LINK_GUESSES_ALLOWED = 20
+LINK_GUESS_WINDOW = timedelta(minutes=10)
+
+
+def hash_client_address(address: str) -> str:
+    """A keyed hash of a client address: the guessing limit counts clients without keeping their addresses."""
+    return salted_hmac("knotwork.portal.LinkLookupFailure", address, algorithm="sha256").hexdigest()
+
+
+class LinkLookupFailure(models.Model):
+    """One private-link address opened from a client that matched no link: guessing is limited per client.
+
+    Not clinic data (no link matched, so no clinic is known): it holds a hash of the client's address and the
+    time, never the token tried. Rows older than the window are deleted as new ones come in.
+    """
+
+    client = models.CharField(max_length=64)
+    failed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["client", "failed_at"], name="portal_guess_client_time"),
+            models.Index(fields=["failed_at"], name="portal_guess_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Failed link lookup at {self.failed_at:%Y-%m-%d %H:%M}"

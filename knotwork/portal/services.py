@@ -1,33 +1,37 @@
 """Private links that let a patient fill a form without an account."""
 
-import secrets
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from knotwork.assessment.models import Technique
 from knotwork.assessment.services import start_intake
 from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.policy import Actor, acting_user, require
 from knotwork.patients.models import Patient
-from knotwork.portal.models import LinkPurpose, PatientLink, hash_token
+from knotwork.portal.models import (
+    LINK_GUESS_WINDOW,
+    LinkLookupFailure,
+    LinkPurpose,
+    PatientLink,
+    hash_client_address,
+    hash_token,
+    link_token,
+    link_url,  # noqa: F401 (callers that show staff the link import it from here)
+)
 from knotwork.portal.tasks import send_patient_link
 
 LINK_VALID_FOR = timedelta(days=7)
 CARE_LINK_VALID_FOR = timedelta(days=60)
 
 
-def link_url(token: str) -> str:
-    return settings.KNOTWORK_BASE_URL + reverse("portal:entry", args=[token])
-
-
 @transaction.atomic
 def create_patient_link(
-    *, patient: Patient, purpose: str, technique: str = "", by, send_email: bool = True
+    *, patient: Patient, purpose: str, technique: str = "", by: Actor, send_email: bool = True
 ) -> tuple[PatientLink, str]:
     """Create a link for one form of one patient; return it with the token (shown once, never stored)."""
+    require(by, "create_patient_link", patient)
     purpose = LinkPurpose(purpose)
     if purpose == LinkPurpose.CHECK_IN:
         raise ClinicRuleError("Check-in links are made for a check-in (see the patient's follow-up).")
@@ -38,38 +42,41 @@ def create_patient_link(
     PatientLink.objects.filter(
         patient=patient, purpose=purpose, technique=technique, used_at=None, revoked_at=None
     ).update(revoked_at=timezone.now())
-    token = secrets.token_urlsafe(32)
-    link = PatientLink.objects.create(
+    link = PatientLink(
         clinic_id=patient.clinic_id,
         patient=patient,
         purpose=purpose,
         technique=technique if purpose == LinkPurpose.CONSENT else "",
         intake=intake,
-        token_hash=hash_token(token),
         expires_at=timezone.now() + (CARE_LINK_VALID_FOR if purpose == LinkPurpose.CARE else LINK_VALID_FOR),
         created_by=by,
     )
+    token = link_token(link)
+    link.token_hash = hash_token(token)
+    link.save()
     if send_email and patient.email:
-        url = link_url(token)
-        transaction.on_commit(lambda: send_patient_link.enqueue(link_id=link.pk, url=url))
+        # The task gets the link's id only: its arguments are stored, and the token must not be.
+        transaction.on_commit(lambda: send_patient_link.enqueue(link_id=link.pk))
     return link, token
 
 
 @transaction.atomic
-def create_check_in_link(*, check_in, expires_at, by=None, now=None) -> tuple[PatientLink, str]:
+def create_check_in_link(*, check_in, expires_at, by: Actor, now=None) -> tuple[PatientLink, str]:
     """A one-use link to one check-in (open at least an hour); a newer link for the same check-in replaces it."""
+    require(by, "create_check_in_link", check_in)
     now = now or timezone.now()
     PatientLink.objects.filter(check_in=check_in, used_at=None, revoked_at=None).update(revoked_at=now)
-    token = secrets.token_urlsafe(32)
-    link = PatientLink.objects.create(
+    link = PatientLink(
         clinic_id=check_in.clinic_id,
         patient_id=check_in.patient_id,
         purpose=LinkPurpose.CHECK_IN,
         check_in=check_in,
-        token_hash=hash_token(token),
         expires_at=max(expires_at, now + timedelta(hours=1)),
-        created_by=by,
+        created_by=acting_user(by),
     )
+    token = link_token(link)
+    link.token_hash = hash_token(token)
+    link.save()
     return link, token
 
 
@@ -100,7 +107,16 @@ def mark_link_used(*, link: PatientLink) -> None:
 
 
 @transaction.atomic
-def revoke_link(*, link: PatientLink, by) -> None:
+def revoke_link(*, link: PatientLink, by: Actor) -> None:
+    require(by, "revoke_link", link)
     if link.used_at is None and link.revoked_at is None:
         link.revoked_at = timezone.now()
         link.save(update_fields=["revoked_at", "updated_at"])
+
+
+@transaction.atomic
+def record_failed_lookup(*, client_address: str, now=None) -> None:
+    """Count one opened link that matched nothing, for the guessing limit; forget counts older than its window."""
+    now = now or timezone.now()
+    LinkLookupFailure.objects.filter(failed_at__lte=now - LINK_GUESS_WINDOW).delete()
+    LinkLookupFailure.objects.create(client=hash_client_address(client_address), failed_at=now)

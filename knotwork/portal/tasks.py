@@ -1,17 +1,28 @@
+import logging
+
 from django.tasks import task
 from django.template.loader import render_to_string
 
+from knotwork.portal.models import PatientLink, hash_token, link_token, link_url
+
+logger = logging.getLogger(__name__)
+
 
 @task
-def send_patient_link(*, link_id: int, url: str) -> None:
-    """Send the patient their private link (queued after the link is committed)."""
+def send_patient_link(*, link_id: int) -> None:
+    """Send the patient their private link (queued after the link is committed, with its id only)."""
     from knotwork.followup.messaging import send_to_patient
     from knotwork.followup.models import MessagePurpose
-    from knotwork.portal.models import PatientLink
 
     link = PatientLink.objects.select_related("patient__clinic").filter(pk=link_id).first()
     if link is None or link.state != "open":
         return
+    token = link_token(link)
+    if hash_token(token) != link.token_hash:
+        # SECRET_KEY changed since the link was made: this token would not open it. Staff can send a new link.
+        logger.warning("Private link %s not sent: it was made under another SECRET_KEY", link.public_id)
+        return
+    url = link_url(token)
     send_to_patient(
         patient=link.patient,
         subject=f"[{link.patient.clinic.name}] Your {link.get_purpose_display().lower()}",

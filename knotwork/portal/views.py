@@ -1,36 +1,43 @@
-"""The patient's side: one private link opens one form, no account needed."""
+"""The patient's side: one private link opens one form, no account needed.
+
+The link's address (`/p/<token>/`) is opened once: it remembers the link in a fresh, short-lived session and
+redirects to an address without the token (`/p/care/`, `/p/intake/` ...), so the token is in one request's
+address only, never in the pages' addresses, their links, the browser history or a `Referer`.
+"""
+
+import time
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from knotwork.assessment.forms import IntakeForm
 from knotwork.assessment.models import IntakeStatus
 from knotwork.assessment.views import consent_page, handle_intake_post, intake_context
-from knotwork.clinics.models import Role
+from knotwork.audit.services import record_view
 from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.access import ClinicRequest, clinic_member, public
 from knotwork.core.forms import add_service_errors
+from knotwork.core.middleware import client_ip_address
+from knotwork.core.policy import PatientLinkActor
 from knotwork.followup import selectors as followup_selectors
 from knotwork.followup import services as followup
 from knotwork.followup.forms import CheckInForm, DiaryForm
-from knotwork.followup.models import CheckInStatus
 from knotwork.patients.selectors import get_patient
 from knotwork.plans import selectors as plan_selectors
 from knotwork.portal import selectors, services
-from knotwork.portal.models import LinkPurpose
+from knotwork.portal.models import LINK_GUESS_WINDOW, LinkPurpose
 from knotwork.treatment.views import aftercare_context
 
-STAFF = (Role.OWNER, Role.PRACTITIONER, Role.FRONT_DESK)
 
-
-@clinic_member(*STAFF)
+@clinic_member()
 @require_POST
 def link_create(request: ClinicRequest, patient_id):
     patient = get_patient(request.user, patient_id)
@@ -53,37 +60,110 @@ def link_create(request: ClinicRequest, patient_id):
     return redirect(patient)
 
 
-def _closed(request, link, status=410):
-    state = link.state if link else "unknown"
-    return render(request, "portal/link_closed.html", {"link": link, "state": state}, status=status if link else 404)
+def _closed(request, link, state: str = ""):
+    state = state or (link.state if link else "unknown")
+    return render(request, "portal/link_closed.html", {"link": link, "state": state}, status=410 if link else 404)
+
+
+# --- Opening a link: its token is in the first request's address, and nowhere after --------------------------------
+
+# The page each kind of link opens, at an address without the token.
+LINK_PAGES = {
+    LinkPurpose.CARE: "portal:care",
+    LinkPurpose.INTAKE: "portal:intake",
+    LinkPurpose.CONSENT: "portal:consent",
+    LinkPurpose.CHECK_IN: "portal:answer_check_in",
+}
+# The session remembers the one link it opened until this long after the patient's last page.
+VISIT_KEY = "knotwork_patient_link"
+VISIT_IDLE = timedelta(minutes=60)
+
+
+@public
+@never_cache
+@require_GET
+def entry(request, token: str):
+    """Open the link behind `token` in a fresh session and continue at the link's page, without the token."""
+    if request.user.is_authenticated:
+        return _staff_signed_in(request)
+    client = client_ip_address(request) or ""
+    if selectors.link_guessing_blocked(client):
+        return _too_many_attempts(request)
+    link = services.find_link(token)
+    if link is None:
+        services.record_failed_lookup(client_address=client)
+        return _closed(request, None)
+    refused = _refusal(request, link)
+    if refused is not None:
+        return refused
+    request.session.flush()  # a new session key for the visit, with nothing from before in it
+    request.session[VISIT_KEY] = {"link": link.pk, "seen": time.time()}
+    return redirect(LINK_PAGES[link.purpose])
+
+
+def _refusal(request, link):
+    """The page saying why `link` opens nothing now, or None while it works."""
+    if link.purpose == LinkPurpose.CHECK_IN and link.check_in is not None:
+        return _check_in_closed(request, link, link.check_in)  # says which: answered, missed, replaced ...
+    if link.state != "open" or link.purpose == LinkPurpose.CHECK_IN:
+        return _closed(request, link)
+    if link.purpose == LinkPurpose.INTAKE and (link.intake is None or link.intake.status != IntakeStatus.DRAFT):
+        return _closed(request, link, "used")
+    return None
+
+
+def _visit(request, purpose: str, *, lock: bool = False):
+    """The link this browser's session opened, for a page of `purpose`: (link, None), or (None, why not).
+
+    Locked for the rest of the transaction when `lock`: one submission at a time per link, so a double submit
+    waits, then finds the form done.
+    """
+    if request.user.is_authenticated:
+        return None, _staff_signed_in(request)
+    visit = request.session.get(VISIT_KEY)
+    now = time.time()
+    if not isinstance(visit, dict) or not 0 <= now - visit.get("seen", 0) <= VISIT_IDLE.total_seconds():
+        request.session.pop(VISIT_KEY, None)
+        return None, _visit_needed(request)
+    link = selectors.get_visited_link(visit.get("link"), lock=lock)
+    if link is None or link.purpose != purpose:
+        return None, _visit_needed(request)
+    refused = _refusal(request, link)
+    if refused is not None:
+        return None, refused
+    request.session[VISIT_KEY] = {"link": link.pk, "seen": now}
+    return link, None
+
+
+def _visit_needed(request):
+    context = {"idle_minutes": int(VISIT_IDLE.total_seconds() // 60)}
+    return render(request, "portal/visit_needed.html", context, status=403)
+
+
+def _staff_signed_in(request):
+    """Staff and patient sessions never mix: a signed-in browser opens no patient link and no patient page."""
+    request.session.pop(VISIT_KEY, None)
+    return render(request, "portal/staff_signed_in.html", status=403)
+
+
+def _too_many_attempts(request):
+    minutes = int(LINK_GUESS_WINDOW.total_seconds() // 60)
+    response = render(request, "portal/too_many_attempts.html", {"window_minutes": minutes}, status=429)
+    response["Retry-After"] = str(int(LINK_GUESS_WINDOW.total_seconds()))
+    return response
 
 
 @public
 @never_cache
 @require_http_methods(["GET", "POST"])
-def entry(request, token: str):
-    if request.method == "POST":
-        # One submission at a time per link: a double submit waits, then finds the link used.
-        with transaction.atomic():
-            link = services.find_link(token, lock=True)
-            return _entry(request, link)
-    return _entry(request, services.find_link(token))
-
-
-def _entry(request, link):
-    if link is None or link.state != "open":
-        return _closed(request, link)
-    patient = link.patient
-    if link.purpose == LinkPurpose.CARE:
-        return care_page(request, link)
-    if link.purpose == LinkPurpose.CHECK_IN:
-        if link.check_in is None or link.check_in.status == CheckInStatus.ANSWERED:
-            return _closed(request, link)
-        return _check_in_form(request, link, link.check_in)
-    if link.purpose == LinkPurpose.INTAKE:
+def intake(request):
+    """The intake form an intake link opens."""
+    with transaction.atomic():
+        link, refused = _visit(request, LinkPurpose.INTAKE, lock=request.method == "POST")
+        if refused is not None:
+            return refused
+        patient = link.patient
         intake = link.intake
-        if intake is None or intake.status != IntakeStatus.DRAFT:
-            return _closed(request, link)
         form = IntakeForm(request.POST or None, instance=intake, patient_facing=True)
         if request.method == "POST":
 
@@ -91,21 +171,39 @@ def _entry(request, link):
                 services.mark_link_used(link=link)
                 return render(request, "portal/thanks.html", {"patient": patient, "what": "your intake form"})
 
-            response = handle_intake_post(request, intake, form, by=None, on_submitted=done)
+            response = handle_intake_post(request, intake, form, by=PatientLinkActor.of(link), on_submitted=done)
             if response is not None:
                 return response
+        record_view(instance=patient, by=PatientLinkActor.of(link), shown_in="intake form")
         return render(request, "assessment/intake_form.html", intake_context(form, intake, patient, portal=True))
+
+
+@public
+@never_cache
+@require_http_methods(["GET", "POST"])
+def consent(request):
+    """The consent a consent link opens."""
+    with transaction.atomic():
+        link, refused = _visit(request, LinkPurpose.CONSENT, lock=request.method == "POST")
+        if refused is not None:
+            return refused
+        return _consent_page(request, link)
+
+
+def _consent_page(request, link):
+    patient = link.patient
 
     def signed(consent):
         services.mark_link_used(link=link)
         return render(request, "portal/thanks.html", {"patient": patient, "what": "your consent"})
 
+    record_view(instance=patient, by=PatientLinkActor.of(link), shown_in="consent form")
     return consent_page(
         request,
         patient=patient,
         technique=link.technique,
         via_link=True,
-        by=None,
+        by=PatientLinkActor.of(link),
         on_signed=signed,
         base_template="portal/base.html",
     )
@@ -114,47 +212,76 @@ def _entry(request, link):
 # --- The care page: one reusable private link per patient for the course of treatment ---------------------------
 
 
-def _care_link(token: str, *, lock: bool = False):
-    link = services.find_link(token, lock=lock)
-    if link is None or link.state != "open" or link.purpose != LinkPurpose.CARE:
-        return link, False
-    return link, True
-
-
 def _portal_render(request, link, template: str, context: dict, status: int = 200):
+    shown_in = template.removeprefix("portal/").removesuffix(".html").replace("_", " ")
+    record_view(instance=link.patient, by=PatientLinkActor.of(link), shown_in=shown_in)
     with timezone.override(link.patient.clinic.tzinfo):
-        token = request.resolver_match.kwargs["token"]
-        context = {"link": link, "link_token": token, "patient": link.patient, **context}
+        context = {"link": link, "patient": link.patient, **context}
         return render(request, template, context, status=status)
 
 
-def care_page(request, link):
+@public
+@never_cache
+@require_GET
+def care(request):
+    """The care page a care link opens."""
+    link, refused = _visit(request, LinkPurpose.CARE)
+    if refused is not None:
+        return refused
     services.note_visit(link=link)
-    return _portal_render(request, link, "portal/care.html", selectors.care_page_context(link.patient))
+    context = selectors.care_page_context(link.patient) | {"visit_idle_minutes": int(VISIT_IDLE.total_seconds() // 60)}
+    return _portal_render(request, link, "portal/care.html", context)
 
 
 @public
 @never_cache
 @require_http_methods(["GET", "POST"])
-def check_in(request, token: str, check_in_id):
-    """A check-in opened from the care page (the emailed check-in link opens `entry` directly)."""
+def answer_check_in(request):
+    """The check-in a check-in link opens."""
     with transaction.atomic():
-        link, ok = _care_link(token, lock=request.method == "POST")
-        if not ok:
-            return _closed(request, link)
-        item = get_object_or_404(followup_selectors.open_check_ins(link.patient), public_id=check_in_id)
-        return _check_in_form(request, link, item)
+        link, refused = _visit(request, LinkPurpose.CHECK_IN, lock=request.method == "POST")
+        if refused is not None:
+            return refused
+        return _check_in_form(request, link, link.check_in)
+
+
+@public
+@never_cache
+@require_http_methods(["GET", "POST"])
+def check_in(request, check_in_id):
+    """A check-in opened from the care page; a closed one says why instead of showing the form."""
+    with transaction.atomic():
+        link, refused = _visit(request, LinkPurpose.CARE, lock=request.method == "POST")
+        if refused is not None:
+            return refused
+        item = selectors.patient_check_in(link.patient, check_in_id)
+        if item is None:
+            raise Http404("No such check-in.")
+        return _check_in_closed(request, link, item) or _check_in_form(request, link, item)
+
+
+def _check_in_closed(request, link, check_in):
+    """The page saying the check-in is closed (or not open yet), without its form; None while it can be answered."""
+    reason = selectors.check_in_closed_reason(check_in, link=link)
+    if not reason:
+        return None
+    context = {"check_in": check_in, "reason": reason}
+    return _portal_render(
+        request, link, "portal/check_in_closed.html", context, status=200 if reason == "not_yet" else 410
+    )
 
 
 def _check_in_form(request, link, item):
     form = CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            followup.record_check_in(check_in=item, **form.cleaned_data)
+            followup.record_check_in(check_in=item, by=PatientLinkActor.of(link), **form.cleaned_data)
         except ClinicRuleError as error:
-            return (
-                _closed(request, link) if link.purpose == LinkPurpose.CHECK_IN else _back_to_care(request, link, error)
-            )
+            # Closed between opening and sending (answered elsewhere, withdrawn): say so, as on opening.
+            item.refresh_from_db()
+            if link.purpose == LinkPurpose.CHECK_IN:
+                return _check_in_closed(request, link, item) or _closed(request, link, "used")
+            return _back_to_care(request, link, error)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -168,38 +295,38 @@ def _check_in_form(request, link, item):
 
 def _back_to_care(request, link, error):
     messages.info(request, str(error))
-    return redirect("portal:entry", token=request.resolver_match.kwargs["token"])
+    return redirect("portal:care")
 
 
 @public
 @never_cache
 @require_http_methods(["GET", "POST"])
-def diary(request, token: str):
+def diary(request):
     with transaction.atomic():
-        link, ok = _care_link(token, lock=request.method == "POST")
-        if not ok:
-            return _closed(request, link)
+        link, refused = _visit(request, LinkPurpose.CARE, lock=request.method == "POST")
+        if refused is not None:
+            return refused
         patient = link.patient
         today = timezone.localdate(timezone=patient.clinic.tzinfo)
         form = DiaryForm(request.POST or None, initial={"recorded_on": today})
         if request.method == "POST" and form.is_valid():
             try:
-                followup.add_diary_entry(patient=patient, **form.cleaned_data)
+                followup.add_diary_entry(patient=patient, by=PatientLinkActor.of(link), **form.cleaned_data)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
                 messages.success(request, "Saved in your diary (one line a day: writing a day again replaces it).")
-                return redirect("portal:diary", token=token)
+                return redirect("portal:diary")
         entries = followup_selectors.diary_for_patient(patient)[:30]
         return _portal_render(request, link, "portal/diary.html", {"form": form, "entries": entries})
 
 
 @public
 @never_cache
-def home_program(request, token: str):
-    link, ok = _care_link(token)
-    if not ok:
-        return _closed(request, link)
+def home_program(request):
+    link, refused = _visit(request, LinkPurpose.CARE)
+    if refused is not None:
+        return refused
     plan = plan_selectors.current_plan_for_patient(link.patient)
     exercises = plan_selectors.home_program(plan) if plan else []
     return _portal_render(request, link, "portal/home_program.html", {"plan": plan, "exercises": exercises})
@@ -207,10 +334,10 @@ def home_program(request, token: str):
 
 @public
 @never_cache
-def aftercare(request, token: str, session_id):
-    link, ok = _care_link(token)
-    if not ok:
-        return _closed(request, link)
+def aftercare(request, session_id):
+    link, refused = _visit(request, LinkPurpose.CARE)
+    if refused is not None:
+        return refused
     session = get_object_or_404(selectors.aftercare_sessions(link.patient), public_id=session_id)
     plan = plan_selectors.current_plan_for_patient(link.patient)
     has_program = plan is not None and plan_selectors.home_program(plan).exists()
@@ -221,16 +348,17 @@ def aftercare(request, token: str, session_id):
 
 @public
 @never_cache
-def appointment_ics(request, token: str, appointment_id):
+def appointment_ics(request, appointment_id):
     from knotwork.scheduling.ics import appointment_ics as build_ics
     from knotwork.scheduling.selectors import list_upcoming_for_patient
 
-    link, ok = _care_link(token)
-    if not ok:
-        return _closed(request, link)
+    link, refused = _visit(request, LinkPurpose.CARE)
+    if refused is not None:
+        return refused
     appointment = get_object_or_404(
         list_upcoming_for_patient(link.patient, now=timezone.now()), public_id=appointment_id
     )
+    record_view(instance=appointment, by=PatientLinkActor.of(link), shown_in="calendar file")
     response = HttpResponse(build_ics(appointment), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.starts_at:%Y%m%d-%H%M}.ics"'
     return response
@@ -239,30 +367,33 @@ def appointment_ics(request, token: str, appointment_id):
 @public
 @never_cache
 @require_http_methods(["GET", "POST"])
-def questionnaire(request, token: str, request_id):
+def questionnaire(request, request_id):
     """A questionnaire the clinic asked for, filled by the patient on their care page."""
     from knotwork.outcomes.views import questionnaire_page
 
     with transaction.atomic():
-        link, ok = _care_link(token, lock=request.method == "POST")
-        if not ok:
-            return _closed(request, link)
+        link, refused = _visit(request, LinkPurpose.CARE, lock=request.method == "POST")
+        if refused is not None:
+            return refused
         asked = get_object_or_404(followup_selectors.open_questionnaire_requests(link.patient), public_id=request_id)
 
         def saved(response):
-            followup.complete_questionnaire_request(questionnaire_request=asked, response=response)
+            followup.complete_questionnaire_request(
+                questionnaire_request=asked, response=response, by=PatientLinkActor.of(link)
+            )
             messages.success(request, f"Thank you: your {asked.instrument_label} was sent to the clinic.")
-            return redirect("portal:entry", token=token)
+            return redirect("portal:care")
 
+        record_view(instance=link.patient, by=PatientLinkActor.of(link), shown_in="questionnaire")
         with timezone.override(link.patient.clinic.tzinfo):
             return questionnaire_page(
                 request,
                 patient=link.patient,
                 instrument=asked.instrument,
                 occasion=asked.occasion,
-                by=None,
+                by=PatientLinkActor.of(link),
                 on_saved=saved,
                 base_template="portal/base.html",
                 plan=asked.plan,
-                extra_context={"link_token": token, "back_url": reverse("portal:entry", args=[token])},
+                extra_context={"back_url": reverse("portal:care")},
             )

@@ -7,6 +7,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from knotwork.core.policy import SystemActor
 from knotwork.followup import services as followup
 from knotwork.followup.models import CheckInStatus, Flag
 from knotwork.plans import services as plans
@@ -14,6 +15,8 @@ from knotwork.portal.services import create_patient_link
 from knotwork.treatment import services as treatment
 from knotwork.treatment.models import TreatmentSession
 from knotwork.treatment.tests.test_session import screened
+
+SWEEP = SystemActor("test sweep")  # the task worker or `manage.py send_due_messages`
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,7 +41,7 @@ def test_a_patient_answers_the_36_hour_check_in_on_a_phone(
             due_at=ended + datetime.timedelta(hours=check_in.hours_after)
         )
     mail.outbox.clear()
-    followup.send_due_check_ins()
+    followup.send_due_check_ins(by=SWEEP)
     last = next(m for m in mail.outbox if "36 hours" in m.body)
     token = last.body.split("/p/")[1].split("/")[0]
 
@@ -47,6 +50,9 @@ def test_a_patient_answers_the_36_hour_check_in_on_a_phone(
     page.set_default_timeout(10_000)
     page.goto(f"/p/{token}/")
     expect(page.get_by_role("heading", name="How are you after your session?")).to_be_visible()
+    # The token opened the check-in once; the page's own address (history, a shared screen) has none.
+    assert page.url == f"{live_server.url}/p/check-in/"
+    assert token not in page.url
     page.get_by_role("button", name="Send to my practitioner").click()
     expect(page.get_by_text("Choose a number from 0 to 10.").first).to_be_visible()
     soreness = page.get_by_role("group", name="How sore are the treated muscles now?")
@@ -61,6 +67,11 @@ def test_a_patient_answers_the_36_hour_check_in_on_a_phone(
     expect(page.get_by_role("heading", name=f"Thank you, {patient.first_name}")).to_be_visible()
     expect(page.get_by_text("You told us about a new symptom.")).to_be_visible()
     screenshot(page, "check-in-phone-thanks")
+    # Opened again, the answered check-in says so, without its form.
+    page.goto(f"/p/{token}/")
+    expect(page.get_by_role("heading", name="This check-in is closed")).to_be_visible()
+    expect(page.get_by_role("button", name="Send to my practitioner")).to_have_count(0)
+    screenshot(page, "check-in-phone-closed")
     answered = session.check_ins.get(is_last=True)
     assert (answered.status, answered.soreness, answered.pain) == (CheckInStatus.ANSWERED, 6, 3)
     assert set(Flag.objects.filter(patient=patient).values_list("kind", flat=True)) == {"soreness", "neuro"}
@@ -69,6 +80,7 @@ def test_a_patient_answers_the_36_hour_check_in_on_a_phone(
     _link, care_token = create_patient_link(patient=patient, purpose="care", by=practitioner, send_email=False)
     page.goto(f"/p/{care_token}/")
     expect(page.get_by_role("link", name="Answer the 24-hour check-in")).to_be_visible()
+    assert page.url == f"{live_server.url}/p/care/"
     page.get_by_role("link", name="Open my home program").click()
     timer = page.locator("[data-stretch-timer]")
     timer.get_by_role("button", name="Start hold").tap()
@@ -77,4 +89,5 @@ def test_a_patient_answers_the_36_hour_check_in_on_a_phone(
     expect(timer.locator("[data-progress]")).to_have_text("Repetition 2 of 2")
     screenshot(page, "home-program-phone")
     assert axe_violations(page) == []
+    assert care_token not in page.url
     context.close()

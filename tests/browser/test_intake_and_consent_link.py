@@ -22,20 +22,28 @@ def phone(browser, live_server):
     context.close()
 
 
-def test_patient_fills_the_intake_on_a_phone_and_the_screen_runs(phone, clinic_a, practitioner, screenshot):
+def test_patient_fills_the_intake_on_a_phone_and_the_screen_runs(
+    phone, live_server, clinic_a, practitioner, screenshot
+):
     patient = PatientFactory(clinic=clinic_a, first_name="Noor", email="")
     _link, token = create_patient_link(patient=patient, purpose="intake", by=practitioner, send_email=False)
     page = phone
     page.goto(f"/p/{token}/")
     expect(page.get_by_role("heading", name="Before your visit")).to_be_visible()
+    # The token opened the form once; the form's own address (history, autosave requests) has none.
+    assert page.url == f"{live_server.url}/p/intake/"
+    assert token not in page.url
     page.get_by_label("What brings you in?").fill("Aching low back since moving house")
     page.get_by_label("Where is the main problem?").select_option("low_back")
     page.get_by_label("Pain now (0-10)").fill("6")
     page.locator("#intake-map [data-view=back] [data-region=right-low-back]").click()
     expect(page.locator("#autosave-status")).to_contain_text("Draft saved")
 
-    # Closing the tab loses nothing: the same link reopens the draft.
+    # Reloading keeps the visit, and closing the tab loses nothing: the same link reopens the draft.
+    page.reload()
+    expect(page.get_by_label("What brings you in?")).to_have_value("Aching low back since moving house")
     page.goto(f"/p/{token}/")
+    assert page.url == f"{live_server.url}/p/intake/"
     expect(page.get_by_label("What brings you in?")).to_have_value("Aching low back since moving house")
     expect(page.locator("#intake-map [data-view=back] [data-region=right-low-back]")).to_have_attribute(
         "data-intensity", "5"
@@ -56,7 +64,7 @@ def test_patient_fills_the_intake_on_a_phone_and_the_screen_runs(phone, clinic_a
     expect(page.get_by_text("already been completed")).to_be_visible()
 
 
-def test_patient_signs_a_consent_on_a_phone(phone, clinic_a, practitioner, screenshot):
+def test_patient_signs_a_consent_on_a_phone(phone, live_server, clinic_a, practitioner, screenshot):
     patient = PatientFactory(clinic=clinic_a, first_name="Ilse")
     _link, token = create_patient_link(
         patient=patient, purpose="consent", technique="dry_needling", by=practitioner, send_email=False
@@ -64,6 +72,7 @@ def test_patient_signs_a_consent_on_a_phone(phone, clinic_a, practitioner, scree
     page = phone
     page.goto(f"/p/{token}/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("needling")
+    assert page.url == f"{live_server.url}/p/consent/"
     page.get_by_label("I have read this information").check()
     page.get_by_label("Type your full name").fill("Ilse Patient")
     page.get_by_role("button", name="Sign", exact=True).click()
@@ -83,3 +92,7 @@ def test_patient_signs_a_consent_on_a_phone(phone, clinic_a, practitioner, scree
     consent = Consent.objects.get(patient=patient)
     assert consent.signed_via_link
     assert consent.signature.startswith("M")
+    # The visit opened this consent only: the care pages ask for their own link.
+    page.goto("/p/care/")
+    expect(page.get_by_role("heading", name="Open your private link again")).to_be_visible()
+    screenshot(page, "portal-visit-needed-phone")
