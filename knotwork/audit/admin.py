@@ -11,8 +11,8 @@ if admin.site.is_registered(AuditEntry):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["timestamp", "actor_email", "action", "content_type", "object_repr", "remote_addr"]
-    list_filter = ["action", "content_type"]
+    list_display = ["timestamp", "actor_kind", "actor_label", "action", "content_type", "object_repr", "remote_addr"]
+    list_filter = ["action", "actor_kind", "content_type"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(clinic_id=clinic_id_of(request.user))

@@ -1,16 +1,30 @@
+from auditlog.cid import set_cid
 from auditlog.middleware import AuditlogMiddleware
-from django.conf import settings
+
+from knotwork.audit.actors import RequestContext, request_context
+from knotwork.core.middleware import client_ip_address
 
 
 class AuditContextMiddleware(AuditlogMiddleware):
     """Attach the acting user and client address to audit entries written during a request.
 
-    django-auditlog trusts X-Forwarded-For by default; Knotwork only does behind a proxy the operator
-    declared (BEHIND_PROXY), so a client cannot forge the address in the trail.
+    django-auditlog trusts the left of X-Forwarded-For, which a client writes; Knotwork takes the address the
+    operator's proxy saw (the same one the sign-in lockout counts), so a client cannot forge it in the trail.
+
+    The context is Knotwork's own (`audit.actors`), not auditlog's `set_extra_data`: auditlog fills an entry in a
+    pre_save signal, after the entry's hash has been computed, and the chain needs every column final first.
     """
 
     @staticmethod
     def _get_remote_addr(request):
-        if settings.KNOTWORK_TRUST_X_FORWARDED_FOR:
-            return AuditlogMiddleware._get_remote_addr(request)
-        return request.META.get("REMOTE_ADDR")
+        return client_ip_address(request)
+
+    def __call__(self, request):
+        set_cid(request)
+        context = RequestContext(
+            user=self._get_actor(request),
+            remote_addr=self._get_remote_addr(request),
+            remote_port=self._get_remote_port(request),
+        )
+        with request_context(context):
+            return self.get_response(request)

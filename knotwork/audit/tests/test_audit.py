@@ -1,7 +1,12 @@
 import pytest
+from django.db.models import ProtectedError
+from django.tasks import task
 from django.urls import reverse
 
+from knotwork.audit.actors import ActorKind, acting_as
 from knotwork.audit.models import AppendOnlyError, AuditEntry
+from knotwork.audit.services import record_view
+from knotwork.core.policy import PatientLinkActor, SystemActor
 from knotwork.patients.tests.factories import PatientFactory
 
 
@@ -80,3 +85,62 @@ def test_patients_shown_in_a_list_or_the_api_are_audited_as_viewed(practitioner_
     assert viewed().count() == 6
     practitioner_client.get(reverse("patients:edit", args=[shown[0].public_id]))
     assert viewed().count() == 7
+
+
+def test_a_read_names_its_actor_kind_staff_patient_link_or_system(practitioner, clinic_a):
+    patient = PatientFactory(clinic=clinic_a)
+    record_view(instance=patient, by=practitioner)
+    record_view(instance=patient, by=PatientLinkActor(patient_id=patient.pk, clinic_id=clinic_a.pk, link_id=42))
+    record_view(instance=patient, by=SystemActor("send_due_messages command"))
+    reads = AuditEntry.objects.filter(action=AuditEntry.Action.ACCESS, patient=patient).order_by("pk")
+    assert [(e.actor_kind, e.actor_label, e.actor_ref, e.actor_id) for e in reads] == [
+        (ActorKind.STAFF, practitioner.email, "", practitioner.pk),
+        (ActorKind.PATIENT_LINK, "patient link", "link 42", None),
+        (ActorKind.SYSTEM, "system: send_due_messages command", "", None),
+    ]
+
+
+def test_an_actor_the_trail_cannot_name_is_refused(clinic_a):
+    patient = PatientFactory(clinic=clinic_a)
+    with pytest.raises(TypeError, match="cannot name"):
+        record_view(instance=patient, by="someone")
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.ACCESS).exists()
+
+
+def test_changes_made_inside_acting_as_name_that_actor(clinic_a):
+    with acting_as(SystemActor("load_demo_clinic command")):
+        patient = PatientFactory(clinic=clinic_a)
+    created = AuditEntry.objects.get(action=AuditEntry.Action.CREATE, patient=patient)
+    assert (created.actor_kind, created.actor_label) == (ActorKind.SYSTEM, "system: load_demo_clinic command")
+    outside = PatientFactory(clinic=clinic_a)
+    assert AuditEntry.objects.get(action=AuditEntry.Action.CREATE, patient=outside).actor_label == "system"
+
+
+@task
+def register_a_patient_in_a_task(*, clinic_id: int) -> None:
+    PatientFactory(clinic_id=clinic_id, last_name="Taskmade")
+
+
+def test_changes_a_task_makes_name_the_task_as_system(clinic_a, practitioner_client):
+    register_a_patient_in_a_task.enqueue(clinic_id=clinic_a.pk)
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.CREATE, patient__last_name="Taskmade")
+    assert (entry.actor_kind, entry.actor_label) == (ActorKind.SYSTEM, "system: task register_a_patient_in_a_task")
+    later = PatientFactory(clinic=clinic_a)
+    assert AuditEntry.objects.get(action=AuditEntry.Action.CREATE, patient=later).actor_label == "system"
+
+
+def test_the_audit_page_shows_who_acted_and_as_what(owner_client, owner, clinic_a):
+    patient = PatientFactory(clinic=clinic_a, last_name="Kindshown")
+    record_view(instance=patient, by=PatientLinkActor(patient_id=patient.pk, clinic_id=clinic_a.pk, link_id=7))
+    page = owner_client.get(reverse("audit:list"), {"actor_kind": ActorKind.PATIENT_LINK})
+    assert "patient link" in page.text
+    assert "(link 7)" in page.text
+    assert "Kindshown" in page.text
+    staff_only = owner_client.get(reverse("audit:list"), {"actor_kind": ActorKind.STAFF})
+    assert "(link 7)" not in staff_only.text
+
+
+def test_a_staff_member_with_entries_cannot_be_deleted(practitioner, clinic_a):
+    record_view(instance=PatientFactory(clinic=clinic_a), by=practitioner)
+    with pytest.raises(ProtectedError):
+        practitioner.delete()
