@@ -472,3 +472,19 @@ def test_a_backup_that_fails_half_way_leaves_no_file_behind(owner, tmp_path, mon
     with pytest.raises(CommandError, match=r"could not be written to .*No space left on device"):
         call_command("backup", "--out", f"{folder}/")
     assert list(folder.iterdir()) == []
+
+
+@committed
+def test_restore_into_a_database_that_cannot_be_opened_says_so_without_a_traceback(owner, tmp_path):
+    backup_file = _backup(tmp_path / "backups")
+    env = _clean_environment(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DEBUG="0",
+        SECRET_KEY="restore-test-" + "k" * 50,
+        DATABASE_URL=f"sqlite:///{tmp_path}/no-such-folder/knotwork.sqlite3",
+        KNOTWORK_VAR_DIR=str(tmp_path / "var"),
+    )
+    result = _restore_process(backup_file, env, "--noinput")
+    assert result.returncode == 1
+    assert "CommandError: The database could not be read or written: unable to open database file" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from knotwork.core import backup
@@ -21,6 +21,10 @@ class Command(BaseCommand):
         "Back up the database and the stored documents into one file, encrypted when a key is given, and keep "
         "only the newest backups in its folder when asked. `manage.py restore FILE` puts it back."
     )
+
+    # The model checks open a database connection first, which would turn "cannot open the database" into a
+    # traceback; these commands report that themselves, and they check no models.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -52,10 +56,10 @@ class Command(BaseCommand):
             return
         if not out:
             raise CommandError("Say where the backup goes: --out FILE, or --out FOLDER/ for a dated file name.")
+        connection = connections[DEFAULT_DB_ALIAS]
         try:
             keep = self._keep(keep)
             key = crypto.load_key(key_file, os.environ)
-            connection = connections[DEFAULT_DB_ALIAS]
             engine = backup.engine_of(connection.settings_dict)
             now = datetime.datetime.now(datetime.UTC)
             target = self._target(out, now, encrypted=key is not None)
@@ -63,6 +67,9 @@ class Command(BaseCommand):
             pruned = archive.prune_backups(target.parent, keep) if keep else []
         except BackupError as error:
             raise CommandError(str(error)) from error
+        except (DatabaseError, connection.Database.Error) as error:
+            # The driver's own errors too: pg_dump's snapshot runs on the driver's connection, not Django's.
+            raise CommandError(f"The database could not be read or written: {error}".strip()) from error
         size = target.stat().st_size / (1024 * 1024)
         self.stdout.write(
             self.style.SUCCESS(

@@ -5,7 +5,7 @@ import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from knotwork.core import backup
@@ -18,6 +18,10 @@ class Command(BaseCommand):
         "Restore a backup made by `manage.py backup` into the configured database and document storage, then "
         "check every table's row count and checksum against the backup. Stop the web server and the worker first."
     )
+
+    # The model checks open a database connection first, which would turn "cannot open the database" into a
+    # traceback; these commands report that themselves, and they check no models.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the backup file (.tar.gz, or .tar.gz.enc when it is encrypted)")
@@ -50,6 +54,9 @@ class Command(BaseCommand):
                 problems = self._restore(connection, engine, manifest, Path(work) / "unpacked")
         except BackupError as error:
             raise CommandError(str(error)) from error
+        except (DatabaseError, connection.Database.Error) as error:
+            # The driver's own errors too: pg_dump's snapshot runs on the driver's connection, not Django's.
+            raise CommandError(f"The database could not be read or written: {error}".strip()) from error
         if problems:
             raise CommandError(
                 "The restore ran, but the restored data does not match the backup's manifest:\n  "
