@@ -20,6 +20,7 @@ from knotwork.assessment.forms import (
 from knotwork.assessment.models import IntakeStatus, Technique
 from knotwork.atlas.catalog import QUALITIES
 from knotwork.atlas.selectors import DrawnRegion, rank_referrals
+from knotwork.audit.services import record_view
 from knotwork.clinics.models import CLINICAL_ROLES, Role
 from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.access import ClinicRequest, clinic_member
@@ -102,6 +103,8 @@ def handle_intake_post(request, intake, form, *, by, on_submitted):
 @require_http_methods(["GET", "POST"])
 def intake_edit(request: ClinicRequest, public_id):
     intake = selectors.get_intake(request.user, public_id)
+    if request.method == "GET":
+        record_view(instance=intake, by=request.user)
     if intake.status != IntakeStatus.DRAFT:
         return render(request, "assessment/intake_detail.html", {"intake": intake, "patient": intake.patient})
     form = IntakeForm(request.POST or None, instance=intake)
@@ -226,6 +229,8 @@ def consent_sign(request: ClinicRequest, patient_id, technique: str):
     if technique not in Technique.values:
         messages.error(request, "Unknown technique.")
         return redirect(patient)
+    if request.method == "GET":
+        record_view(instance=patient, by=request.user, shown_in="consent form")
 
     def done(consent):
         messages.success(
@@ -261,6 +266,7 @@ def consent_withdraw(request: ClinicRequest, public_id):
 @clinic_member(*STAFF)
 def consent_detail(request: ClinicRequest, public_id):
     consent = selectors.get_consent(request.user, public_id)
+    record_view(instance=consent, by=request.user)
     return render(request, "assessment/consent_detail.html", {"consent": consent, "patient": consent.patient})
 
 
@@ -285,6 +291,8 @@ def _drawing_of(examination) -> list[DrawnRegion]:
 @require_http_methods(["GET", "POST"])
 def examination_detail(request: ClinicRequest, public_id):
     examination = selectors.get_examination(request.user, public_id)
+    if request.method == "GET":
+        record_view(instance=examination, by=request.user)
     drawing = _drawing_of(examination)
     suggestions = rank_referrals({d.region: d.intensity for d in drawing}, top=8) if drawing else []
     action = request.POST.get("action")

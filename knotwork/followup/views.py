@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from knotwork.clinics.models import CLINICAL_ROLES, Role
+from knotwork.audit.services import record_patients_shown, record_view
 from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.access import ClinicRequest, clinic_member
 from knotwork.followup import selectors, services
@@ -46,6 +47,8 @@ def dashboard(request: ClinicRequest):
         ],
         "resolve_form": ResolveFlagForm(),
     }
+    shown = ("appointments", "flags", "awaiting", "missed", "courses")
+    record_patients_shown(records=[row for key in shown for row in context[key]], by=request.user, shown_in="today")
     return render(request, "followup/dashboard.html", context)
 
 
@@ -53,6 +56,8 @@ def dashboard(request: ClinicRequest):
 @require_http_methods(["GET", "POST"])
 def flag_resolve(request: ClinicRequest, flag_id):
     flag = selectors.get_flag(request.user, flag_id)
+    if request.method == "GET":
+        record_view(instance=flag, by=request.user)
     form = ResolveFlagForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -68,6 +73,7 @@ def flag_resolve(request: ClinicRequest, flag_id):
 @clinic_member(*STAFF)
 def patient_follow_up(request: ClinicRequest, patient_id):
     patient = get_patient(request.user, patient_id)
+    record_view(instance=patient, by=request.user, shown_in="follow-up")
     return render(
         request,
         "followup/patient_follow_up.html",

@@ -109,6 +109,8 @@ def questionnaire_page(
 @require_http_methods(["GET", "POST"])
 def record(request: ClinicRequest, patient_id):
     patient = get_patient(request.user, patient_id)
+    if request.method == "GET":
+        record_view(instance=patient, by=request.user, shown_in="questionnaire form")
     choice = QuestionnaireChoiceForm(request.GET if "instrument" in request.GET else None)
     if not choice.is_valid():
         context = {"patient": patient, "choice": choice}
@@ -176,7 +178,8 @@ def patient_list(request: ClinicRequest, patient_id):
         plan = selectors.get_patient_plan(request.user, patient, request.GET["plan"])
         since, until = selectors.course_dates(plan)
     responses = list(selectors.list_questionnaires(request.user, patient, since=since, until=until))
-    record_views(instances=responses, by=request.user)
+    # Each questionnaire names the patient; with none yet, the page still shows their pain chart.
+    record_views(instances=responses or [patient], by=request.user, shown_in="outcomes")
     settings = request.clinic.settings
     context = {
         "patient": patient,

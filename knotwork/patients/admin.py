@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from knotwork.audit.services import record_view, record_views
 from knotwork.core.admin import ClinicScopedAdmin
 from knotwork.patients.models import Patient, ReferringClinician
 
@@ -13,12 +14,23 @@ class PatientAdmin(ClinicScopedAdmin):
     readonly_fields = ["public_id", "chart_number", "status", "status_reason", "created_at", "updated_at"]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        from knotwork.audit.services import record_view
-
         patient = self.get_object(request, object_id)
         if patient is not None:
             record_view(instance=patient, by=request.user)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:
+            record_views(instances=changelist.result_list, by=request.user, shown_in="admin list")
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        patient = self.get_object(request, object_id)
+        if patient is not None and self.has_view_permission(request, patient):
+            record_view(instance=patient, by=request.user, shown_in="admin history")
+        return super().history_view(request, object_id, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "referring_clinician":

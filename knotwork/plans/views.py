@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from knotwork.clinics.models import CLINICAL_ROLES, Role
+from knotwork.audit.services import record_view
 from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.access import ClinicRequest, clinic_member
 from knotwork.core.forms import add_service_errors
@@ -25,6 +26,8 @@ STAFF = (*CLINICAL_ROLES, Role.FRONT_DESK)
 @require_http_methods(["GET", "POST"])
 def plan_create(request: ClinicRequest, patient_id):
     patient = get_patient(request.user, patient_id)
+    if request.method == "GET":
+        record_view(instance=patient, by=request.user, shown_in="new treatment plan")
     clinic_settings = request.clinic.settings
     initial = {
         "starts_on": timezone.localdate(),
@@ -76,6 +79,7 @@ def plan_create(request: ClinicRequest, patient_id):
 @clinic_member(*STAFF)
 def plan_detail(request: ClinicRequest, plan_id):
     plan = selectors.get_plan(request.user, plan_id)
+    record_view(instance=plan, by=request.user)
     review = selectors.course_review(plan)
     return render(
         request,
@@ -100,6 +104,8 @@ def plan_detail(request: ClinicRequest, plan_id):
 def _add_to_plan(request: ClinicRequest, plan_id, *, form_class, prefix: str, add, template: str, done: str):
     """One form page that adds a row to an active plan through `add(plan=, by=, **cleaned_data)`."""
     plan = selectors.get_plan(request.user, plan_id)
+    if request.method == "GET":
+        record_view(instance=plan, by=request.user)
     form = form_class(request.POST or None, prefix=prefix)
     if request.method == "POST" and form.is_valid():
         try:
@@ -195,6 +201,8 @@ def propose(request: ClinicRequest, plan_id):
     from knotwork.scheduling.selectors import list_appointment_types
 
     plan = selectors.get_plan(request.user, plan_id)
+    if request.method == "GET":
+        record_view(instance=plan, by=request.user, shown_in="propose appointments")
     types = list(list_appointment_types(request.user, active_only=True))
     if not types:
         messages.error(request, "The clinic has no appointment types yet: an owner adds them under Schedule.")
@@ -286,6 +294,7 @@ def review_pdf(request: ClinicRequest, plan_id):
     except PdfUnavailable as error:
         messages.error(request, str(error))
         return redirect(plan)
+    record_view(instance=plan, by=request.user, shown_in="course review PDF")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="course-review-{plan.patient.chart_number}-{plan.starts_on:%Y%m%d}.pdf"'

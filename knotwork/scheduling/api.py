@@ -6,6 +6,7 @@ from uuid import UUID
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
+from knotwork.audit.services import record_views
 from knotwork.patients.selectors import get_patient
 from knotwork.scheduling import clock, selectors, services
 from knotwork.scheduling.schemas import (
@@ -30,9 +31,13 @@ def list_appointments(request, filters: Query[AppointmentFilter]):
     if filters.end - filters.start > LONGEST_LIST:
         raise HttpError(422, "Ask for at most 62 days at a time")
     practitioner = selectors.get_practitioner(request.auth, filters.practitioner).user if filters.practitioner else None
-    return selectors.list_appointments(
-        request.auth, start=filters.start, end=filters.end, practitioner=practitioner
-    ).select_related("practitioner__membership", "plan")
+    appointments = list(
+        selectors.list_appointments(
+            request.auth, start=filters.start, end=filters.end, practitioner=practitioner
+        ).select_related("practitioner__membership", "plan")
+    )
+    record_views(instances=appointments, by=request.auth, shown_in="API")
+    return appointments
 
 
 @router.post("/appointments", response={201: AppointmentOut}, summary="Book an appointment")

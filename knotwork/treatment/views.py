@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from knotwork.atlas.catalog import get_atlas
+from knotwork.audit.services import record_view
 from knotwork.clinics.models import CLINICAL_ROLES
 from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.access import ClinicRequest, clinic_member
@@ -41,6 +42,8 @@ TECHNIQUE_LABELS = {
 @require_http_methods(["GET", "POST"])
 def session_start(request: ClinicRequest, patient_id):
     patient = get_patient(request.user, patient_id)
+    if request.method == "GET":
+        record_view(instance=patient, by=request.user, shown_in="start a session")
     form = StartSessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -95,6 +98,8 @@ def session_detail(request: ClinicRequest, public_id):
     session = selectors.get_session(request.user, public_id)
     if session.status != SessionStatus.IN_PROGRESS:
         return redirect("treatment:note", public_id=session.public_id)
+    if request.method == "GET":
+        record_view(instance=session, by=request.user)
     action = request.POST.get("action")
     forms = {
         "point": AddPointForm(request.POST if action == "point" else None, prefix="pt"),
@@ -164,6 +169,8 @@ def note_detail(request: ClinicRequest, public_id):
     if session.status == SessionStatus.IN_PROGRESS:
         return redirect(session)
     note = selectors.get_note(request.user, session)
+    if request.method == "GET":
+        record_view(instance=note, by=request.user)
     action = request.POST.get("action")
     conflict = None
     note_form = NoteForm(
@@ -255,6 +262,7 @@ def aftercare_context(session) -> dict:
 def aftercare(request: ClinicRequest, public_id):
     """The patient's aftercare sheet for a session (screen and print)."""
     session = selectors.get_session(request.user, public_id)
+    record_view(instance=session, by=request.user, shown_in="aftercare sheet")
     return render(request, "treatment/aftercare.html", aftercare_context(session))
 
 
@@ -271,6 +279,7 @@ def aftercare_pdf(request: ClinicRequest, public_id):
     except PdfUnavailable as error:
         messages.error(request, str(error))
         return redirect("treatment:aftercare", public_id=session.public_id)
+    record_view(instance=session, by=request.user, shown_in="aftercare PDF")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="aftercare-{session.patient.chart_number}-{session.created_at:%Y%m%d}.pdf"'

@@ -83,6 +83,8 @@ def book(request: ClinicRequest):
     finding = request.method == "POST" and "find" in request.POST
     query = request.POST if finding else request.GET
     initial, prefilled_patient, (member, appointment_type) = _book_initial(request, practitioners, query)
+    if prefilled_patient is not None and request.method == "GET":
+        record_view(instance=prefilled_patient, by=request.user, shown_in="booking")
     bound = request.POST if request.method == "POST" and not finding else None
     form = BookForm(bound, initial=initial, user=request.user, clinic=clinic)
     if bound is not None and form.is_valid():
@@ -200,6 +202,7 @@ def appointment_detail(request: ClinicRequest, public_id):
 def appointment_ics(request: ClinicRequest, public_id):
     """The patient's own calendar file for one appointment (to email or hand over)."""
     appointment = selectors.get_appointment(request.user, public_id)
+    record_view(instance=appointment, by=request.user, shown_in="calendar file")
     response = HttpResponse(ics.appointment_ics(appointment), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.public_id}.ics"'
     return response

@@ -5,6 +5,7 @@ import datetime
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from knotwork.audit.services import record_patients_shown
 from knotwork.core.access import ClinicRequest, clinic_member
 from knotwork.scheduling import clock, selectors
 from knotwork.scheduling.views.links import book_url, calendar_url, chosen_practitioner, clinic_today, parse_date
@@ -30,6 +31,7 @@ def calendar(request: ClinicRequest):
     appointments = list(
         selectors.list_appointments(request.user, start=start, end=end, practitioner=chosen.user if chosen else None)
     )
+    record_patients_shown(records=appointments, by=request.user, shown_in="calendar")
     hours = [
         h
         for h in selectors.list_clinic_working_hours(request.user)
