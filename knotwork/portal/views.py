@@ -1,8 +1,9 @@
 """The patient's side: one private link opens one form, no account needed.
 
-The link's address (`/p/<token>/`) is opened once: it remembers the link in a fresh, short-lived session and
-redirects to an address without the token (`/p/care/`, `/p/intake/` ...), so the token is in one request's
-address only, never in the pages' addresses, their links, the browser history or a `Referer`.
+The link's address (`/p/<token>/`) is opened once: it remembers the link in the browser's session for a short
+while and redirects to an address without the token (`/p/care/`, `/p/intake/` ...), so the token is in one
+request's address only, never in the pages' addresses, their links, the browser history or a `Referer`. The
+session holds one link of each kind (an intake and a consent link open in two tabs both keep working).
 """
 
 import time
@@ -74,8 +75,8 @@ LINK_PAGES = {
     LinkPurpose.CONSENT: "portal:consent",
     LinkPurpose.CHECK_IN: "portal:answer_check_in",
 }
-# The session remembers the one link it opened until this long after the patient's last page.
-VISIT_KEY = "knotwork_patient_link"
+# The session remembers the link it opened of each kind until this long after the patient's last page of it.
+VISIT_KEY = "knotwork_patient_links"
 VISIT_IDLE = timedelta(minutes=60)
 
 
@@ -96,9 +97,21 @@ def entry(request, token: str):
     refused = _refusal(request, link)
     if refused is not None:
         return refused
-    request.session.flush()  # a new session key for the visit, with nothing from before in it
-    request.session[VISIT_KEY] = {"link": link.pk, "seen": time.time()}
+    request.session.cycle_key()  # a new session key whenever a link is opened
+    _remember(request, link.purpose, link.pk, time.time())
     return redirect(LINK_PAGES[link.purpose])
+
+
+def _remember(request, purpose: str, link_id: int | None, now: float) -> None:
+    """Keep (or, with no link, forget) the session's link of this kind; forget those idle too long."""
+    visits = {
+        kind: visit
+        for kind, visit in (request.session.get(VISIT_KEY) or {}).items()
+        if kind != purpose and 0 <= now - visit["seen"] <= VISIT_IDLE.total_seconds()
+    }
+    if link_id is not None:
+        visits[purpose] = {"link": link_id, "seen": now}
+    request.session[VISIT_KEY] = visits
 
 
 def _refusal(request, link):
@@ -120,18 +133,18 @@ def _visit(request, purpose: str, *, lock: bool = False):
     """
     if request.user.is_authenticated:
         return None, _staff_signed_in(request)
-    visit = request.session.get(VISIT_KEY)
+    visit = (request.session.get(VISIT_KEY) or {}).get(purpose)
     now = time.time()
-    if not isinstance(visit, dict) or not 0 <= now - visit.get("seen", 0) <= VISIT_IDLE.total_seconds():
-        request.session.pop(VISIT_KEY, None)
+    if visit is None or not 0 <= now - visit["seen"] <= VISIT_IDLE.total_seconds():
+        _remember(request, purpose, None, now)
         return None, _visit_needed(request)
-    link = selectors.get_visited_link(visit.get("link"), lock=lock)
+    link = selectors.get_visited_link(visit["link"], lock=lock)
     if link is None or link.purpose != purpose:
         return None, _visit_needed(request)
     refused = _refusal(request, link)
     if refused is not None:
         return None, refused
-    request.session[VISIT_KEY] = {"link": link.pk, "seen": now}
+    _remember(request, purpose, link.pk, now)
     return link, None
 
 

@@ -151,6 +151,17 @@ def test_the_visit_ends_after_an_hour_without_use(patient, practitioner):
         assert open_link(browser, token).status_code == 200  # the link itself still works
 
 
+def test_an_intake_and_a_consent_link_open_side_by_side_in_one_browser(patient_client, patient, practitioner):
+    _, intake = create_patient_link(patient=patient, purpose="intake", by=practitioner, send_email=False)
+    _, consent = create_patient_link(
+        patient=patient, purpose="consent", technique="dry_needling", by=practitioner, send_email=False
+    )
+    open_link(patient_client, intake)
+    open_link(patient_client, consent)
+    assert "Before your visit" in patient_client.get("/p/intake/").text
+    assert "needling" in patient_client.get("/p/consent/").text
+
+
 def test_a_browser_without_an_opened_link_gets_no_patient_page(patient_client, patient, practitioner):
     create_patient_link(patient=patient, purpose="care", by=practitioner, send_email=False)
     for url in ("/p/care/", "/p/care/diary/", "/p/care/home-program/", "/p/intake/", "/p/consent/", "/p/check-in/"):
