@@ -26,6 +26,8 @@ DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 # A command line as a document writes it: perhaps variables for the shell, the interpreter (or none), then manage.py
 # and the command.
 COMMAND_START = re.compile(r"^(?:[A-Z_]+=\S*\s+)*(?:\.venv/bin/python3?\s+|python3?\s+|\./)?manage\.py\s+\S")
+# In prose, only a whole command line is one to run; a bare `manage.py flush` names a command, it does not show one.
+INLINE_COMMAND_START = re.compile(r"^(?:[A-Z_]+=\S*\s+)*(?:\.venv/bin/python3?|python3?)\s+manage\.py\s+\S")
 FENCE = re.compile(r"^\s*(```|~~~)")
 INLINE_CODE = re.compile(r"`([^`\n]+)`")
 # An upper-case word (optionally "WORD...") in a command is a placeholder for the reader to fill in.
@@ -86,7 +88,7 @@ class Documented:
 
 
 def _command_lines(text: str) -> list[tuple[int, str]]:
-    """Command lines in fenced blocks (continuations joined) and inline code spans that are whole commands."""
+    """Command lines in fenced blocks (continuations joined) and inline code spans that are whole command lines."""
     found = []
     in_fence = False
     pending = ""
@@ -111,7 +113,7 @@ def _command_lines(text: str) -> list[tuple[int, str]]:
             for span in INLINE_CODE.findall(raw):
                 # In prose, `[--json]` marks an optional argument.
                 span = re.sub(r"\s*\[[^\]]*\]", "", span).strip()
-                if COMMAND_START.match(span):
+                if INLINE_COMMAND_START.match(span):
                     found.append((number, span))
     return found
 
@@ -142,7 +144,7 @@ def fill_placeholders(line: str) -> str:
     # Quoted text ("Lakeside Myotherapy") is literal; placeholders stand outside quotes.
     parts = re.split(r"(\"[^\"]*\"|'[^']*')", code)
     filled = "".join(part if part[:1] in {'"', "'"} else PLACEHOLDER.sub(value, part) for part in parts)
-    # Prose names a command as `manage.py send_due_messages`: run through the checkout's interpreter.
+    # A block may show a bare `manage.py ...`: run it through the checkout's interpreter.
     return re.sub(r"^((?:[A-Z_]+=\S*\s+)*)manage\.py\b", r"\1python manage.py", filled)
 
 
@@ -255,6 +257,7 @@ def test_documented_command_runs_as_written(command, checkout, tmp_path):
         ["bash", "-c", line],
         cwd=cwd,
         env=_base_env(scratch, bin_dir),
+        stdin=subprocess.DEVNULL,  # a command that asks a question fails instead of waiting
         capture_output=True,
         text=True,
         check=False,
