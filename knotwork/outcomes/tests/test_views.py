@@ -202,7 +202,8 @@ def test_the_list_page_runs_a_fixed_number_of_queries(practitioner_client, pract
             assert practitioner_client.get(url).status_code == 200
         counts.append(len(queries))
     assert len(set(counts)) == 1, counts
-    assert counts[0] <= 19  # one more since the pain chart also plots the diary
+    # The pain chart also plots the diary; the read's audit entry looks up its chain's last hash.
+    assert counts[0] <= 20
 
 
 def test_front_desk_records_a_patient_reported_questionnaire(front_desk_client, patient):
