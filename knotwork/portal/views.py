@@ -84,7 +84,7 @@ VISIT_IDLE = timedelta(minutes=60)
 @never_cache
 @require_GET
 def entry(request, token: str):
-    """Open the link behind `token` in a fresh session and continue at the link's page, without the token."""
+    """Open the link behind `token` in this browser's session and continue at its page, without the token."""
     if request.user.is_authenticated:
         return _staff_signed_in(request)
     client = client_ip_address(request) or ""
@@ -136,7 +136,8 @@ def _visit(request, purpose: str, *, lock: bool = False):
     visit = (request.session.get(VISIT_KEY) or {}).get(purpose)
     now = time.time()
     if visit is None or not 0 <= now - visit["seen"] <= VISIT_IDLE.total_seconds():
-        _remember(request, purpose, None, now)
+        if visit is not None:
+            _remember(request, purpose, None, now)
         return None, _visit_needed(request)
     link = selectors.get_visited_link(visit["link"], lock=lock)
     if link is None or link.purpose != purpose:
