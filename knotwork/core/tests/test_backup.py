@@ -115,6 +115,14 @@ def _restore_process(backup_file: Path, env: dict[str, str], *extra: str) -> sub
     )
 
 
+def _postgresql_url(settings_dict: dict, name: str) -> str:
+    """The test database's server and credentials with another database name, for a restore in its own process."""
+    credentials = quote(settings_dict["USER"] or "", safe="")
+    if settings_dict["PASSWORD"]:
+        credentials += ":" + quote(settings_dict["PASSWORD"], safe="")
+    return f"postgres://{credentials}@{settings_dict['HOST'] or 'localhost'}:{settings_dict['PORT'] or 5432}/{name}"
+
+
 def _clean_environment(**overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"BACKUP_KEY", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
     return {**env, **overrides}
@@ -162,11 +170,7 @@ def test_restore_drill_postgresql_demo_clinic_comes_back_whole_into_an_empty_dat
     restored = connection.copy()
     restored.settings_dict["NAME"] = scratch
     try:
-        credentials = quote(settings_dict["USER"] or "", safe="")
-        if settings_dict["PASSWORD"]:
-            credentials += ":" + quote(settings_dict["PASSWORD"], safe="")
-        address = f"{settings_dict['HOST'] or 'localhost'}:{settings_dict['PORT'] or 5432}"
-        url = f"postgres://{credentials}@{address}/{scratch}"
+        url = _postgresql_url(settings_dict, scratch)
         result = _restore_process(backup_file, _clean_environment(DATABASE_URL=url), "--noinput")
         assert result.returncode == 0, result.stdout + result.stderr
         assert "each table's row count and checksum as in the backup" in result.stdout
@@ -484,7 +488,12 @@ def test_restore_into_a_database_that_cannot_be_opened_says_so_without_a_traceba
         DATABASE_URL=f"sqlite:///{tmp_path}/no-such-folder/knotwork.sqlite3",
         KNOTWORK_VAR_DIR=str(tmp_path / "var"),
     )
+    reason = "unable to open database file"
+    if ON_POSTGRESQL:
+        env["DATABASE_URL"] = _postgresql_url(connection.settings_dict, "knotwork_no_such_database")
+        reason = 'database "knotwork_no_such_database" does not exist'
     result = _restore_process(backup_file, env, "--noinput")
     assert result.returncode == 1
-    assert "CommandError: The database could not be read or written: unable to open database file" in result.stderr
+    assert "CommandError: The database could not be read or written:" in result.stderr
+    assert reason in result.stderr
     assert "Traceback" not in result.stderr
