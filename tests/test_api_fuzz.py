@@ -10,6 +10,8 @@ import uuid
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
@@ -29,7 +31,21 @@ schema.app = application
 
 
 @pytest.fixture
-def signed_in(practitioner_client, clinic_a, practitioner):
+def connection_kept_open():
+    """Keep the test's database connection through each request, as Django's test client does.
+
+    The WSGI handler closes connections when a request ends; inside a test's transaction that would end the
+    test's connection (on PostgreSQL) with the data it made.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def signed_in(connection_kept_open, practitioner_client, clinic_a, practitioner):
     """Cookies and headers of a practitioner's browser session, and records for the operations to find."""
     patient = screened(clinic_a, practitioner)
     session = treatment.start_session(patient=patient, by=practitioner, pain_before=6)
