@@ -25,6 +25,7 @@ def rule(
     patient: bool = False,
     condition: Condition | None = None,
     condition_text: str = "",
+    refusal: str = "",
 ) -> Rule:
     """A rule whose refusal names the allowed roles: "Only a practitioner or the owner can sign a note."."""
     return Rule(
@@ -36,6 +37,7 @@ def rule(
         patient=patient,
         condition=condition,
         condition_text=condition_text,
+        refusal=refusal,
     )
 
 

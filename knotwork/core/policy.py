@@ -79,6 +79,7 @@ class Rule:
     patient: bool = False
     condition: Condition | None = None
     condition_text: str = ""  # the condition in words, for the "Who may do what" table
+    refusal: str = ""  # said to staff of a role not allowed, instead of "Only {who} can {doing}."
 
 
 _rules: dict[str, Rule] = {}
@@ -111,10 +112,10 @@ def discover() -> None:
 
 
 def rules() -> list[Rule]:
-    """Every registered rule, by action name."""
+    """Every registered rule, app by app in the order the apps list them (the order of the docs' table)."""
     if not _discovered:
         discover()
-    return [_rules[name] for name in sorted(_rules)]
+    return list(_rules.values())
 
 
 def rule_for(action: str) -> Rule:
@@ -154,7 +155,7 @@ def refusal(by, action: str, obj=None) -> str | None:
     if isinstance(by, SystemActor):
         return None if rule.system else f"Knotwork ({by.name}) cannot {rule.doing}: only {rule.who} can."
     if isinstance(by, PatientLinkActor):
-        if not rule.patient:
+        if not rule.patient or patient_id is None:  # a clinic-wide action is never a patient's
             return f"A patient's private link cannot be used to {rule.doing}."
         if patient_id != by.patient_id or (clinic_id is not None and clinic_id != by.clinic_id):
             return "This private link is for another patient's record."
@@ -165,7 +166,7 @@ def refusal(by, action: str, obj=None) -> str | None:
     if clinic_id is not None and clinic_id != membership.clinic_id:
         return f"Only staff of this clinic can {rule.doing}."
     if membership.role not in rule.roles:
-        return f"Only {rule.who} can {rule.doing}."
+        return rule.refusal or f"Only {rule.who} can {rule.doing}."
     if rule.condition is not None:
         return rule.condition(by, obj)
     return None

@@ -5,12 +5,14 @@ from knotwork.clinics.models import Role
 from knotwork.clinics.policy import CLINICAL, NO_STAFF, OWNER, STAFF, rule
 from knotwork.core.policy import register
 
+OWN_HOURS = "You can change your own working hours and time off; the owner can change anyone's."
+
 
 def _own_or_owner(by, obj) -> str | None:
     """The object is a practitioner (a user) or their time off; None asks only about the role (to show a button)."""
     if obj is None or getattr(obj, "practitioner_id", obj.pk) == by.pk or by.membership.role == Role.OWNER:
         return None
-    return "You can change your own working hours and time off; the owner can change anyone's."
+    return OWN_HOURS
 
 
 def _own_feed(refusal: str):
@@ -30,9 +32,30 @@ register(
     rule("mark_attended", "mark an appointment attended", STAFF),
     rule("create_appointment_type", "add an appointment type", OWNER),
     rule("update_appointment_type", "change an appointment type", OWNER),
-    rule("set_working_hours", "change working hours", STAFF, condition=_own_or_owner, condition_text=OWN_OR_OWNER),
-    rule("add_time_off", "record time off", STAFF, condition=_own_or_owner, condition_text=OWN_OR_OWNER),
-    rule("remove_time_off", "remove time off", STAFF, condition=_own_or_owner, condition_text=OWN_OR_OWNER),
+    rule(
+        "set_working_hours",
+        "change working hours",
+        CLINICAL,
+        condition=_own_or_owner,
+        condition_text=OWN_OR_OWNER,
+        refusal=OWN_HOURS,
+    ),
+    rule(
+        "add_time_off",
+        "record time off",
+        CLINICAL,
+        condition=_own_or_owner,
+        condition_text=OWN_OR_OWNER,
+        refusal=OWN_HOURS,
+    ),
+    rule(
+        "remove_time_off",
+        "remove time off",
+        CLINICAL,
+        condition=_own_or_owner,
+        condition_text=OWN_OR_OWNER,
+        refusal=OWN_HOURS,
+    ),
     rule(
         "create_calendar_feed",
         "make a calendar feed",
