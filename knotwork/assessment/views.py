@@ -21,13 +21,9 @@ from knotwork.assessment.models import IntakeStatus, Technique
 from knotwork.atlas.catalog import QUALITIES
 from knotwork.atlas.selectors import DrawnRegion, rank_referrals
 from knotwork.audit.services import record_view
-from knotwork.clinics.models import CLINICAL_ROLES, Role
 from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.access import ClinicRequest, clinic_member
 from knotwork.patients.selectors import get_patient
-
-STAFF = (Role.OWNER, Role.PRACTITIONER, Role.FRONT_DESK)
-
 
 # ---- intake ---------------------------------------------------------------------------------------
 
@@ -63,7 +59,7 @@ def intake_context(form: IntakeForm, intake, patient, *, portal: bool) -> dict:
     }
 
 
-@clinic_member(*STAFF)
+@clinic_member()
 @require_POST
 def intake_start(request: ClinicRequest, patient_id):
     patient = get_patient(request.user, patient_id)
@@ -99,7 +95,7 @@ def handle_intake_post(request, intake, form, *, by, on_submitted):
     return None
 
 
-@clinic_member(*STAFF)
+@clinic_member()
 @require_http_methods(["GET", "POST"])
 def intake_edit(request: ClinicRequest, public_id):
     intake = selectors.get_intake(request.user, public_id)
@@ -123,7 +119,7 @@ def intake_edit(request: ClinicRequest, public_id):
 # ---- safety screen and referrals ------------------------------------------------------------------
 
 
-@clinic_member(*CLINICAL_ROLES)
+@clinic_member(may="override_safety_finding")
 @require_POST
 def screen_override(request: ClinicRequest, public_id):
     screen = selectors.get_screen(request.user, public_id)
@@ -141,7 +137,7 @@ def screen_override(request: ClinicRequest, public_id):
     return redirect(screen.patient)
 
 
-@clinic_member(*STAFF)
+@clinic_member()
 @require_POST
 def referral_update(request: ClinicRequest, public_id):
     referral = selectors.get_referral(request.user, public_id)
@@ -160,10 +156,10 @@ def referral_update(request: ClinicRequest, public_id):
 # ---- consent --------------------------------------------------------------------------------------
 
 
-@clinic_member(Role.OWNER)
+@clinic_member(may="publish_consent_version")
 @require_http_methods(["GET", "POST"])
 def consent_forms(request: ClinicRequest):
-    services.ensure_consent_forms(clinic=request.clinic)
+    services.ensure_consent_forms(clinic=request.clinic, by=request.user)
     forms_ = selectors.list_consent_forms(request.user)
     editing = None
     form = None
@@ -187,7 +183,7 @@ def consent_forms(request: ClinicRequest):
 
 def consent_page(request, *, patient, technique, via_link: bool, by, on_signed, base_template: str):
     """Show the current version of a technique's consent and take the signature."""
-    services.ensure_consent_forms(clinic=patient.clinic)
+    services.ensure_consent_forms(clinic=patient.clinic, by=services.CONSENT_SET_UP)
     consent_form = selectors.consent_form_of(patient, technique)
     version = consent_form.versions.order_by("-number").first()
     if version is None:
@@ -222,7 +218,7 @@ def consent_page(request, *, patient, technique, via_link: bool, by, on_signed, 
     return render(request, "assessment/consent_sign.html", context)
 
 
-@clinic_member(*STAFF)
+@clinic_member()
 @require_http_methods(["GET", "POST"])
 def consent_sign(request: ClinicRequest, patient_id, technique: str):
     patient = get_patient(request.user, patient_id)
@@ -249,7 +245,7 @@ def consent_sign(request: ClinicRequest, patient_id, technique: str):
     )
 
 
-@clinic_member(*STAFF)
+@clinic_member()
 @require_POST
 def consent_withdraw(request: ClinicRequest, public_id):
     consent = selectors.get_consent(request.user, public_id)
@@ -263,7 +259,7 @@ def consent_withdraw(request: ClinicRequest, public_id):
     return redirect(consent.patient)
 
 
-@clinic_member(*STAFF)
+@clinic_member()
 def consent_detail(request: ClinicRequest, public_id):
     consent = selectors.get_consent(request.user, public_id)
     record_view(instance=consent, by=request.user)
@@ -273,7 +269,7 @@ def consent_detail(request: ClinicRequest, public_id):
 # ---- examination ----------------------------------------------------------------------------------
 
 
-@clinic_member(*CLINICAL_ROLES)
+@clinic_member(may="start_examination")
 @require_POST
 def examination_start(request: ClinicRequest, patient_id):
     patient = get_patient(request.user, patient_id)
@@ -287,7 +283,7 @@ def _drawing_of(examination) -> list[DrawnRegion]:
     return [DrawnRegion(m["region"], m["intensity"], m["quality"]) for m in examination.intake.drawing]
 
 
-@clinic_member(*CLINICAL_ROLES)
+@clinic_member(may="see_clinical_record")
 @require_http_methods(["GET", "POST"])
 def examination_detail(request: ClinicRequest, public_id):
     examination = selectors.get_examination(request.user, public_id)

@@ -9,7 +9,6 @@ from django.utils import timezone
 from knotwork.accounts.models import User
 from knotwork.audit import selectors, services
 from knotwork.audit.forms import AuditExportForm, AuditFilterForm
-from knotwork.clinics.models import Role
 from knotwork.core.access import ClinicRequest, clinic_member
 
 PAGE_SIZE = 50
@@ -65,7 +64,7 @@ def _filter_form(request: ClinicRequest) -> AuditFilterForm:
     return AuditFilterForm(filter_data or None, staff=_staff(request))
 
 
-@clinic_member(Role.OWNER)
+@clinic_member(may="read_audit_trail")
 def audit_list(request: ClinicRequest):
     today = timezone.localdate()
     export_form = AuditExportForm(initial={"since": today.replace(day=1), "until": today})
@@ -110,7 +109,7 @@ def _row(entry) -> list[str]:
     ]
 
 
-@clinic_member(Role.OWNER)
+@clinic_member(may="read_audit_trail")
 def audit_export(request: ClinicRequest):
     """The trail of a date range as CSV; the export itself is the range's last entry ('exported')."""
     export_form = AuditExportForm(request.GET or None)

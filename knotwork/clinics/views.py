@@ -7,11 +7,10 @@ from django.views.decorators.http import require_http_methods
 
 from knotwork.clinics import defaults, selectors, services
 from knotwork.clinics.forms import ClinicSettingsForm
-from knotwork.clinics.models import Role
 from knotwork.core.access import ClinicRequest, clinic_member
 
 
-@clinic_member(Role.OWNER)
+@clinic_member(may="change_clinic_settings")
 @require_http_methods(["GET", "POST"])
 def settings_edit(request: ClinicRequest):
     clinic_settings = selectors.get_clinic_settings(request.user)

@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from knotwork.clinics.models import CLINICAL_ROLES, Role
 from knotwork.audit.services import record_patients_shown, record_view
 from knotwork.clinics.services import ClinicRuleError
+from knotwork.core import policy
 from knotwork.core.access import ClinicRequest, clinic_member
 from knotwork.followup import selectors, services
 from knotwork.followup.forms import QuestionnaireRequestForm, ResolveFlagForm
@@ -17,14 +17,13 @@ from knotwork.followup.models import CHECK_IN_ANSWER_WINDOW, CheckInStatus
 from knotwork.patients.selectors import get_patient
 from knotwork.plans.selectors import courses_ending_soon
 
-STAFF = (*CLINICAL_ROLES, Role.FRONT_DESK)
 
-
-@clinic_member(*STAFF)
+@clinic_member()
 def dashboard(request: ClinicRequest):
     from knotwork.scheduling.selectors import list_appointments
 
-    everyone = request.GET.get("who") == "everyone" or request.membership.role == Role.FRONT_DESK
+    # Staff who do not treat (the front desk) have no patients of their own: they see everyone's day.
+    everyone = request.GET.get("who") == "everyone" or not policy.can(request.user, "start_session")
     mine = None if everyone else request.user
     now = timezone.now()
     today = timezone.localdate()
@@ -52,7 +51,7 @@ def dashboard(request: ClinicRequest):
     return render(request, "followup/dashboard.html", context)
 
 
-@clinic_member(*CLINICAL_ROLES)
+@clinic_member(may="resolve_flag")
 @require_http_methods(["GET", "POST"])
 def flag_resolve(request: ClinicRequest, flag_id):
     flag = selectors.get_flag(request.user, flag_id)
@@ -70,7 +69,7 @@ def flag_resolve(request: ClinicRequest, flag_id):
     return render(request, "followup/flag_resolve.html", {"flag": flag, "form": form, "patient": flag.patient})
 
 
-@clinic_member(*STAFF)
+@clinic_member()
 def patient_follow_up(request: ClinicRequest, patient_id):
     patient = get_patient(request.user, patient_id)
     record_view(instance=patient, by=request.user, shown_in="follow-up")
@@ -89,7 +88,7 @@ def patient_follow_up(request: ClinicRequest, patient_id):
     )
 
 
-@clinic_member(*STAFF)
+@clinic_member()
 @require_POST
 def questionnaire_request(request: ClinicRequest, patient_id):
     """Ask the patient to fill a questionnaire on their care page (and send them the page)."""
@@ -123,7 +122,7 @@ def questionnaire_request(request: ClinicRequest, patient_id):
     return redirect("followup:patient", patient_id=patient.public_id)
 
 
-@clinic_member(*STAFF)
+@clinic_member()
 @require_POST
 def questionnaire_withdraw(request: ClinicRequest, request_id):
     asked = selectors.get_questionnaire_request(request.user, request_id)
@@ -132,7 +131,7 @@ def questionnaire_withdraw(request: ClinicRequest, request_id):
     return redirect("followup:patient", patient_id=asked.patient.public_id)
 
 
-@clinic_member(*STAFF)
+@clinic_member()
 @require_POST
 def check_in_link(request: ClinicRequest, check_in_id):
     """A fresh link for a check-in (to read out on the phone or send again); the old one stops working."""

@@ -13,14 +13,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from knotwork.audit.services import record_view, record_views
-from knotwork.clinics.models import Role
+from knotwork.core import policy
 from knotwork.core.access import ClinicRequest, clinic_member
 from knotwork.outcomes import charts, selectors, services
 from knotwork.outcomes.forms import QuestionnaireChoiceForm, QuestionnaireForm
 from knotwork.outcomes.models import LICENSED, SECTION_NAMES, Instrument, Occasion
 from knotwork.patients.selectors import get_patient
 
-STAFF = (Role.OWNER, Role.PRACTITIONER, Role.FRONT_DESK)
 INSTRUCTIONS = {
     Instrument.NPRS: "Choose the number that best describes your pain right now: 0 is no pain at all and 10 is the "
     "worst pain you can imagine.",
@@ -52,9 +51,9 @@ def questionnaire_page(
 ):
     """Show one questionnaire and save the answers through `record_questionnaire`.
 
-    Used by the staff page (`by` = the staff user, base "base.html") and by the patient's private link (`by=None`,
-    base "portal/base.html"). `on_saved(response)` returns the response after a save. Refused answers are shown
-    again, as typed, with the reason.
+    Used by the staff page (`by` = the staff user, base "base.html") and by the patient's private link (`by` = the
+    PatientLinkActor, base "portal/base.html"). `on_saved(response)` returns the response after a save. Refused
+    answers are shown again, as typed, with the reason.
     """
     wording = selectors.current_wording(patient.clinic, instrument) if instrument in LICENSED else None
     activities, baseline = [], None
@@ -63,7 +62,7 @@ def questionnaire_page(
         activities = list(baseline.activities) if baseline else []
     data = request.POST if request.method == "POST" else None  # an empty POST is still a submission
     form = QuestionnaireForm(
-        data, instrument=instrument, wording=wording, activities=activities, ask_date=by is not None
+        data, instrument=instrument, wording=wording, activities=activities, ask_date=policy.acting_user(by) is not None
     )
     with timezone.override(patient.clinic.tzinfo):  # "today" and an earlier day are the clinic's
         valid = request.method == "POST" and form.is_valid()
@@ -105,7 +104,7 @@ def questionnaire_page(
     return render(request, "outcomes/questionnaire_form.html", context)
 
 
-@clinic_member(*STAFF)
+@clinic_member()
 @require_http_methods(["GET", "POST"])
 def record(request: ClinicRequest, patient_id):
     patient = get_patient(request.user, patient_id)
@@ -168,7 +167,7 @@ def patient_charts(patient, responses, *, settings, since=None, until=None) -> l
     return result
 
 
-@clinic_member(*STAFF)
+@clinic_member()
 def patient_list(request: ClinicRequest, patient_id):
     """A patient's questionnaires with the change since baseline and the charts; `?plan=` keeps to one course."""
     patient = get_patient(request.user, patient_id)
@@ -194,7 +193,7 @@ def patient_list(request: ClinicRequest, patient_id):
         return render(request, "outcomes/questionnaire_list.html", context)
 
 
-@clinic_member(*STAFF)
+@clinic_member()
 def detail(request: ClinicRequest, public_id):
     response = selectors.get_questionnaire(request.user, public_id)
     record_view(instance=response, by=request.user)
@@ -221,7 +220,7 @@ def detail(request: ClinicRequest, public_id):
         return render(request, "outcomes/questionnaire_detail.html", context)
 
 
-@clinic_member(Role.OWNER)
+@clinic_member(may="load_questionnaire_text")
 @require_http_methods(["GET", "POST"])
 def wording(request: ClinicRequest):
     """The clinic's licensed ODI/NDI wording: what is loaded, and a file upload to load a new version."""

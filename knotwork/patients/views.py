@@ -5,7 +5,6 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from knotwork.audit.services import record_view, record_views
-from knotwork.clinics.models import Role
 from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.access import ClinicRequest, clinic_member
 from knotwork.patients import selectors, services
@@ -14,10 +13,8 @@ from knotwork.patients.models import ALLOWED_STATUS_CHANGES, PatientStatus
 
 PAGE_SIZE = 25
 
-STAFF = (Role.OWNER, Role.PRACTITIONER, Role.FRONT_DESK)
 
-
-@clinic_member(*STAFF)
+@clinic_member()
 def patient_list(request: ClinicRequest):
     search = PatientSearchForm(request.GET)
     search.is_valid()
@@ -68,7 +65,7 @@ def _save_patient(request: ClinicRequest, form: PatientForm, patient=None):
     return redirect(patient)
 
 
-@clinic_member(*STAFF)
+@clinic_member()
 @require_http_methods(["GET", "POST"])
 def patient_create(request: ClinicRequest):
     referrers = selectors.list_referring_clinicians(request.user)
@@ -78,7 +75,7 @@ def patient_create(request: ClinicRequest):
     return render(request, "patients/patient_form.html", {"form": form, "patient": None})
 
 
-@clinic_member(*STAFF)
+@clinic_member()
 @require_http_methods(["GET", "POST"])
 def patient_edit(request: ClinicRequest, public_id):
     patient = selectors.get_patient(request.user, public_id)
@@ -91,7 +88,7 @@ def patient_edit(request: ClinicRequest, public_id):
     return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
 
 
-@clinic_member(*STAFF)
+@clinic_member()
 def patient_detail(request: ClinicRequest, public_id):
     patient = selectors.get_patient(request.user, public_id)
     record_view(instance=patient, by=request.user)
@@ -181,7 +178,7 @@ def chart_assessment_context(patient) -> dict:
     }
 
 
-@clinic_member(*STAFF)
+@clinic_member()
 @require_POST
 def patient_status(request: ClinicRequest, public_id):
     patient = selectors.get_patient(request.user, public_id)
@@ -199,13 +196,13 @@ def patient_status(request: ClinicRequest, public_id):
     return redirect(patient)
 
 
-@clinic_member(*STAFF)
+@clinic_member()
 def referrer_list(request: ClinicRequest):
     referrers = selectors.list_referring_clinicians(request.user)
     return render(request, "patients/referringclinician_list.html", {"referrers": referrers})
 
 
-@clinic_member(*STAFF)
+@clinic_member()
 @require_http_methods(["GET", "POST"])
 def referrer_edit(request: ClinicRequest, public_id=None):
     referrer = selectors.get_referring_clinician(request.user, public_id) if public_id else None

@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from knotwork.clinics.models import CLINICAL_ROLES, Role
 from knotwork.audit.services import record_view
 from knotwork.clinics.services import ClinicRuleError
+from knotwork.core import policy
 from knotwork.core.access import ClinicRequest, clinic_member
 from knotwork.core.forms import add_service_errors
 from knotwork.patients.selectors import get_patient
@@ -19,10 +19,8 @@ from knotwork.plans import selectors, services
 from knotwork.plans.forms import BookCourseForm, EndPlanForm, GoalForm, HomeExerciseForm, PlanForm, ProposeForm
 from knotwork.plans.proposal import spread_slots
 
-STAFF = (*CLINICAL_ROLES, Role.FRONT_DESK)
 
-
-@clinic_member(*CLINICAL_ROLES)
+@clinic_member(may="create_plan")
 @require_http_methods(["GET", "POST"])
 def plan_create(request: ClinicRequest, patient_id):
     patient = get_patient(request.user, patient_id)
@@ -76,7 +74,7 @@ def plan_create(request: ClinicRequest, patient_id):
     )
 
 
-@clinic_member(*STAFF)
+@clinic_member()
 def plan_detail(request: ClinicRequest, plan_id):
     plan = selectors.get_plan(request.user, plan_id)
     record_view(instance=plan, by=request.user)
@@ -96,7 +94,7 @@ def plan_detail(request: ClinicRequest, plan_id):
             "goal_form": GoalForm(prefix="goal"),
             "exercise_form": HomeExerciseForm(prefix="exercise"),
             "end_form": EndPlanForm(),
-            "can_edit": request.membership.role in CLINICAL_ROLES,
+            "can_edit": policy.can(request.user, "update_plan", plan),
         },
     )
 
@@ -120,7 +118,7 @@ def _add_to_plan(request: ClinicRequest, plan_id, *, form_class, prefix: str, ad
     return render(request, template, {"form": form, "plan": plan, "patient": plan.patient})
 
 
-@clinic_member(*CLINICAL_ROLES)
+@clinic_member(may="add_goal")
 @require_http_methods(["GET", "POST"])
 def goal_add(request: ClinicRequest, plan_id):
     return _add_to_plan(
@@ -134,7 +132,7 @@ def goal_add(request: ClinicRequest, plan_id):
     )
 
 
-@clinic_member(*CLINICAL_ROLES)
+@clinic_member(may="mark_goal_met")
 @require_POST
 def goal_met(request: ClinicRequest, plan_id, goal_id):
     plan = selectors.get_plan(request.user, plan_id)
@@ -144,7 +142,7 @@ def goal_met(request: ClinicRequest, plan_id, goal_id):
     return redirect(plan)
 
 
-@clinic_member(*CLINICAL_ROLES)
+@clinic_member(may="add_home_exercise")
 @require_http_methods(["GET", "POST"])
 def exercise_add(request: ClinicRequest, plan_id):
     return _add_to_plan(
@@ -158,7 +156,7 @@ def exercise_add(request: ClinicRequest, plan_id):
     )
 
 
-@clinic_member(*CLINICAL_ROLES)
+@clinic_member(may="remove_home_exercise")
 @require_POST
 def exercise_remove(request: ClinicRequest, plan_id, exercise_id):
     plan = selectors.get_plan(request.user, plan_id)
@@ -194,7 +192,7 @@ def _proposals(plan, *, practitioner, appointment_type, preferred_time) -> tuple
     return free, spread
 
 
-@clinic_member(*STAFF)
+@clinic_member()
 @require_http_methods(["GET", "POST"])
 def propose(request: ClinicRequest, plan_id):
     """Propose appointments spread across the course window from the practitioner's free time; book the chosen."""
@@ -264,7 +262,7 @@ def propose(request: ClinicRequest, plan_id):
     )
 
 
-@clinic_member(*CLINICAL_ROLES)
+@clinic_member(may="end_plan")
 @require_POST
 def plan_end(request: ClinicRequest, plan_id):
     plan = selectors.get_plan(request.user, plan_id)
@@ -281,7 +279,7 @@ def plan_end(request: ClinicRequest, plan_id):
     return redirect(plan)
 
 
-@clinic_member(*CLINICAL_ROLES)
+@clinic_member(may="see_clinical_record")
 def review_pdf(request: ClinicRequest, plan_id):
     """The course review as a PDF: the same charts as the page."""
     from knotwork.reports.services import PdfUnavailable, render_pdf

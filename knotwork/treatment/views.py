@@ -1,14 +1,13 @@
 import contextlib
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from knotwork.atlas.catalog import get_atlas
 from knotwork.audit.services import record_view
-from knotwork.clinics.models import CLINICAL_ROLES
 from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.access import ClinicRequest, clinic_member
 from knotwork.outcomes.models import Instrument
@@ -38,7 +37,7 @@ TECHNIQUE_LABELS = {
 }
 
 
-@clinic_member(*CLINICAL_ROLES)
+@clinic_member(may="start_session")
 @require_http_methods(["GET", "POST"])
 def session_start(request: ClinicRequest, patient_id):
     patient = get_patient(request.user, patient_id)
@@ -92,7 +91,7 @@ def _point_view(point, atlas):
     }
 
 
-@clinic_member(*CLINICAL_ROLES)
+@clinic_member(may="see_clinical_record")
 @require_http_methods(["GET", "POST"])
 def session_detail(request: ClinicRequest, public_id):
     session = selectors.get_session(request.user, public_id)
@@ -129,8 +128,9 @@ def session_detail(request: ClinicRequest, public_id):
         except services.GuardError as error:
             forms[action].add_error(None, str(error))
             forms["override"] = OverrideForm(initial={"technique": error.technique}, prefix="ov")
-        except (ClinicRuleError, ValidationError) as error:
-            forms[action].add_error(None, str(error) if isinstance(error, ClinicRuleError) else error.messages)
+        except (ClinicRuleError, PermissionDenied, ValidationError) as error:
+            # PermissionDenied: a practitioner who is not a physician recording an injection.
+            forms[action].add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
         else:
             messages.success(request, "Saved.")
             return redirect(session)
@@ -162,7 +162,7 @@ def session_detail(request: ClinicRequest, public_id):
     return render(request, "treatment/session_detail.html", context)
 
 
-@clinic_member(*CLINICAL_ROLES)
+@clinic_member(may="see_clinical_record")
 @require_http_methods(["GET", "POST"])
 def note_detail(request: ClinicRequest, public_id):
     session = selectors.get_session(request.user, public_id)
@@ -221,7 +221,7 @@ def note_detail(request: ClinicRequest, public_id):
     return render(request, "treatment/note_detail.html", context)
 
 
-@clinic_member(*CLINICAL_ROLES)
+@clinic_member(may="release_point")
 @require_POST
 def point_release(request: ClinicRequest, public_id):
     point = selectors.get_point(request.user, public_id)
@@ -258,7 +258,7 @@ def aftercare_context(session) -> dict:
     }
 
 
-@clinic_member(*CLINICAL_ROLES)
+@clinic_member(may="see_clinical_record")
 def aftercare(request: ClinicRequest, public_id):
     """The patient's aftercare sheet for a session (screen and print)."""
     session = selectors.get_session(request.user, public_id)
@@ -266,7 +266,7 @@ def aftercare(request: ClinicRequest, public_id):
     return render(request, "treatment/aftercare.html", aftercare_context(session))
 
 
-@clinic_member(*CLINICAL_ROLES)
+@clinic_member(may="see_clinical_record")
 def aftercare_pdf(request: ClinicRequest, public_id):
     """The same aftercare sheet as a PDF, to email or hand over."""
     from knotwork.reports.services import PdfUnavailable, render_pdf

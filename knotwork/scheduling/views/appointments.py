@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from knotwork.audit.services import record_view
-from knotwork.clinics.models import CLINICAL_ROLES
 from knotwork.clinics.services import ClinicRuleError
+from knotwork.core import policy
 from knotwork.core.access import ClinicRequest, clinic_member
 from knotwork.patients.selectors import list_patients
 from knotwork.scheduling import clock, ics, selectors, services
@@ -189,7 +189,7 @@ def appointment_detail(request: ClinicRequest, public_id):
         "is_booked": appointment.status == AppointmentStatus.BOOKED,
         # Attended and did-not-attend are for the day itself (the service refuses them earlier).
         "is_due": local_start.date() <= timezone.localdate(timezone=clinic.tzinfo),
-        "can_treat": request.membership.role in CLINICAL_ROLES,
+        "can_treat": policy.can(request.user, "start_session", appointment.patient),
         "time_zone": clinic.time_zone,
         "calendar_url": calendar_url(view="day", day=local_start.date()),
         "open_action": action if action in ("move", "cancel") else "",

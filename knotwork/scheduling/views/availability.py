@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from knotwork.clinics.models import Role
 from knotwork.clinics.services import ClinicRuleError
+from knotwork.core import policy
 from knotwork.core.access import ClinicRequest, clinic_member
 from knotwork.scheduling import selectors, services
 from knotwork.scheduling.forms import (
@@ -22,7 +22,7 @@ from knotwork.scheduling.views.links import chosen_practitioner
 
 
 def _may_edit_availability(request: ClinicRequest, member) -> bool:
-    return request.membership.role == Role.OWNER or member.user_id == request.user.pk
+    return policy.can(request.user, "set_working_hours", member.user)
 
 
 @clinic_member()
@@ -116,7 +116,7 @@ def time_off_delete(request: ClinicRequest, public_id):
     return redirect(f"{reverse('scheduling:availability')}?{query}")
 
 
-@clinic_member(Role.OWNER)
+@clinic_member(may="create_appointment_type")
 @require_http_methods(["GET", "POST"])
 def appointment_types(request: ClinicRequest):
     form = AppointmentTypeForm(request.POST or None, initial={"is_active": True})
@@ -139,7 +139,7 @@ def appointment_types(request: ClinicRequest):
     return render(request, "scheduling/appointmenttype_list.html", {"form": form, "types": types})
 
 
-@clinic_member(Role.OWNER)
+@clinic_member(may="update_appointment_type")
 @require_http_methods(["GET", "POST"])
 def appointment_type_edit(request: ClinicRequest, public_id):
     appointment_type = selectors.get_appointment_type(request.user, public_id)

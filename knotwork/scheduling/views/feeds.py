@@ -6,12 +6,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from knotwork.clinics.models import CLINICAL_ROLES
 from knotwork.core.access import ClinicRequest, clinic_member, public
 from knotwork.scheduling import ics, selectors, services
 
 
-@clinic_member(*CLINICAL_ROLES)
+@clinic_member(may="create_calendar_feed")
 @require_http_methods(["GET", "POST"])
 def feed(request: ClinicRequest):
     """Your private calendar subscription: make a new URL (shown once) or revoke it."""
