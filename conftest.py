@@ -2,7 +2,18 @@
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.utils import is_mfa_enabled
+from allauth.usersessions.models import UserSession
+from django.contrib.auth import SESSION_KEY
 
+from knotwork.accounts.middleware import (
+    CODE_STEP_TYPES,
+    SECOND_FACTOR_CHECKED_KEY,
+    mark_second_factor_checked,
+    mark_second_factor_passed,
+    mark_session_seen,
+    must_use_second_factor,
+)
 from knotwork.accounts.tests.factories import UserFactory
 from knotwork.clinics.models import Role
 from knotwork.clinics.services import add_member, create_clinic
@@ -54,9 +65,28 @@ def practitioner_b(clinic_b):
     return _member(clinic_b, Role.PRACTITIONER, "practitioner@b.example.com")
 
 
-def _client_for(client, user):
+def sign_in(client, user):
+    """Sign a test client in as `user` as Knotwork's sign-in does: with the authenticator code, if they have one."""
+    session = client.session
+    if session.get(SESSION_KEY) == str(user.pk) and SECOND_FACTOR_CHECKED_KEY in session:
+        return client  # still signed in: nothing a page did signed them out
     client.force_login(user)
+    session = client.session
+    has_authenticator = is_mfa_enabled(user, CODE_STEP_TYPES)
+    if has_authenticator:
+        mark_second_factor_passed(session, user)
+    if has_authenticator or not must_use_second_factor(user):
+        mark_second_factor_checked(session)  # the sign-in checks the rule, not the first page
+    UserSession.objects.update_or_create(
+        session_key=session.session_key, defaults={"user": user, "ip": "127.0.0.1", "user_agent": "test client"}
+    )
+    mark_session_seen(session)
+    session.save()
     return client
+
+
+def _client_for(client, user):
+    return sign_in(client, user)
 
 
 @pytest.fixture

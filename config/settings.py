@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
     "axes",
     "auditlog",
     "django_tasks_db",
@@ -126,6 +127,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "knotwork.accounts.middleware.SecondFactorMiddleware",
     "knotwork.core.middleware.InactivityTimeoutMiddleware",
     "knotwork.core.middleware.ClinicTimeZoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -133,9 +135,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
+    "knotwork.accounts.middleware.UserSessionTrackingMiddleware",
     "knotwork.audit.middleware.AuditContextMiddleware",
     "knotwork.core.middleware.AccessRuleMiddleware",
-    "knotwork.core.middleware.OwnerMfaMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -206,9 +208,14 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Knotwork] "
-ACCOUNT_RATE_LIMITS = {"login_failed": False}  # django-axes does the lockout
+# django-axes counts failed passwords and authenticator codes in the database (every worker sees them), so
+# allauth's per-process limit is off; that also switches off allauth's own code limit, hence the MFA form.
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Knotwork"
+MFA_FORMS = {"authenticate": "knotwork.accounts.forms.SecondFactorForm"}
+MFA_TRUST_ENABLED = False  # every sign-in asks for the code; no "trust this browser"
+USERSESSIONS_TRACK_ACTIVITY = True  # the Sessions page shows last seen (knotwork.accounts.middleware refreshes it)
 
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
@@ -216,7 +223,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "knotwork.accounts.adapter.axes_username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "knotwork.accounts.views.locked_out"
+# One client address for the lockout, the audit trail and the session list (X-Forwarded-For only behind a proxy).
+AXES_CLIENT_IP_CALLABLE = "knotwork.core.middleware.client_ip_address"
 AXES_VERBOSE = False
 
 # Sessions end after inactivity (a clinic setting); this is only the hard upper bound.
@@ -237,11 +246,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    # The lockout counts failures per client address, which behind a proxy is in X-Forwarded-For.
-    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-# Audit entries take the client address from X-Forwarded-For only behind a trusted proxy.
+# Behind the operator's proxies the client address is the one the outermost proxy put in X-Forwarded-For
+# (knotwork.core.middleware.client_ip_address); PROXY_COUNT says how many proxies stand in front of Django.
 KNOTWORK_TRUST_X_FORWARDED_FOR = env_bool("BEHIND_PROXY", False)
+KNOTWORK_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
+if KNOTWORK_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("PROXY_COUNT must be 1 or more: the number of proxies in front of Knotwork.")
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

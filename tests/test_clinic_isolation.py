@@ -13,6 +13,7 @@ import pytest
 from django.apps import apps
 from django.urls import get_resolver
 
+from conftest import sign_in
 from knotwork.accounts.services import invite_staff
 from knotwork.audit.models import AuditEntry
 from knotwork.clinics.models import ClinicSettings, Membership, Role
@@ -239,7 +240,7 @@ def test_a_user_of_another_clinic_gets_nothing_of_clinic_a_from_any_url(
     request, client, clinic_a, clinic_a_world, persona
 ):
     user_b = request.getfixturevalue(persona)
-    client.force_login(user_b)
+    sign_in(client, user_b)
     world = clinic_a_world
 
     def values_for(name):
@@ -269,7 +270,7 @@ def test_a_user_of_another_clinic_gets_nothing_of_clinic_a_from_any_url(
             body = response.content.decode(errors="replace") if hasattr(response, "content") else ""
             if any(secret in body for secret in secrets):
                 leaks.append(f"{method.upper()} {url} -> {response.status_code} shows clinic A data")
-        client.force_login(user_b)  # a logout URL may have signed us out
+        sign_in(client, user_b)  # a logout URL may have signed us out
     assert not leaks, "\n".join(leaks)
     assert _snapshot(clinic_a) == before, "a request from clinic B changed clinic A's records"
 

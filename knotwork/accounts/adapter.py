@@ -1,4 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest
+
+from knotwork.core.middleware import client_ip_address
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -6,6 +9,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The same client address the lockout and the audit trail use (the Sessions page shows it)."""
+        return client_ip_address(request) or super().get_client_ip(request)
 
 
 def axes_username(request, credentials) -> str | None:

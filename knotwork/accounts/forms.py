@@ -1,7 +1,14 @@
+from allauth.core import context
+from allauth.mfa.base.forms import AuthenticateForm
+from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
 
 from knotwork.clinics.models import Role
+
+CODE_STEP_LOCKED = "Too many wrong codes: sign-in is locked for a while. Try again later."
 
 
 class InvitationForm(forms.Form):
@@ -32,3 +39,24 @@ class AcceptInvitationForm(forms.Form):
         if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
             self.add_error("password2", "The two passwords differ.")
         return cleaned
+
+
+class SecondFactorForm(AuthenticateForm):
+    """allauth's authenticator-code step, counted by the sign-in lockout like a wrong password.
+
+    Failures count per account and client address in the database (every worker sees them); at the limit the
+    address-and-account pair is locked for the cool-off, whatever code is sent, and the user is emailed a notice.
+    """
+
+    def clean_code(self) -> str:
+        request = context.request
+        credentials = {"username": self.user.email}
+        if AxesProxyHandler.is_locked(request, credentials):
+            request.axes_locked_out = True  # AxesMiddleware answers with the lockout page
+            request.axes_credentials = credentials
+            raise ValidationError(CODE_STEP_LOCKED)
+        try:
+            return super().clean_code()
+        except ValidationError:
+            user_login_failed.send(sender=type(self), credentials=credentials, request=request)
+            raise

@@ -18,6 +18,4 @@ register(
     rule("revoke_invitation", "withdraw an invitation", OWNER),
     # A user signs themselves out everywhere without asking the policy (it is their own account).
     rule("end_staff_sessions", "sign a member of staff out everywhere", OWNER),
-    # Anyone ends their own sessions (no rule needed); the owner ends a staff member's.
-    rule("end_staff_sessions", "sign a member of staff out everywhere", OWNER),
 )

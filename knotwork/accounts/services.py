@@ -1,15 +1,20 @@
-"""Invite staff, accept invitations."""
+"""Invite staff, accept invitations; end sign-in sessions and tell a user when their sign-in was locked."""
 
+from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
+from allauth.usersessions.models import UserSession
+from auditlog import get_logentry_model
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from knotwork.accounts.models import Invitation, User
-from knotwork.accounts.tasks import send_invitation_email
+from knotwork.accounts.tasks import send_invitation_email, send_lockout_notice
 from knotwork.clinics.models import Clinic
 from knotwork.clinics.services import ClinicRuleError, add_member
+from knotwork.core.policy import Actor, NotAllowed, require
 
 
 def invitation_url(invitation: Invitation) -> str:
@@ -57,3 +62,35 @@ def accept_invitation(*, invitation: Invitation, first_name: str, last_name: str
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return user
+
+
+@transaction.atomic
+def end_sessions(*, user: User, by: Actor, keep_session_key: str | None = None) -> int:
+    """Sign `user` out of every browser (but the one whose session is kept); return how many sessions ended.
+
+    A user ends their own; a clinic owner ends a staff member's (a lost laptop, someone leaving), which the
+    audit trail records.
+    """
+    if not (isinstance(by, AbstractBaseUser) and by.pk == user.pk):
+        membership = getattr(user, "membership", None)
+        if membership is None:
+            raise NotAllowed("Only the account's own user can sign it out everywhere.")
+        require(by, "end_staff_sessions", membership)
+        get_logentry_model().objects.log_create(
+            membership,
+            action=get_logentry_model().Action.UPDATE,
+            changes={"sessions": ["signed in", "all ended by the owner"]},
+            actor=by,
+            actor_email=by.email,
+        )
+    sessions = list(UserSession.objects.filter(user=user).exclude(session_key=keep_session_key or ""))
+    get_usersessions_adapter().end_sessions(sessions)
+    return len(sessions)
+
+
+def notify_sign_in_locked(*, email: str) -> None:
+    """Email the user whose sign-in was just locked (wrong passwords or codes): it may have been someone else."""
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None:
+        return  # no such account: nobody to tell
+    transaction.on_commit(lambda: send_lockout_notice.enqueue(user_id=user.pk))

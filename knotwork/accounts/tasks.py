@@ -1,6 +1,10 @@
+from django.conf import settings
 from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
+from django.urls import reverse
+
+from knotwork.accounts.models import User
 
 
 @task
@@ -18,4 +22,23 @@ def send_invitation_email(*, invitation_id: int) -> None:
         message=render_to_string("accounts/email/invitation.txt", context),
         from_email=None,
         recipient_list=[invitation.email],
+    )
+
+
+@task
+def send_lockout_notice(*, user_id: int) -> None:
+    """Tell a user that sign-in to their account was locked after repeated failures (it may not have been them)."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return
+    context = {
+        "user": user,
+        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "reset_url": settings.KNOTWORK_BASE_URL + reverse("account_reset_password"),
+    }
+    send_mail(
+        subject="[Knotwork] Sign-in to your account was locked",
+        message=render_to_string("accounts/email/locked_out.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
     )

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -119,3 +121,35 @@ def member_physician(request: ClinicRequest, public_id):
     except ClinicRuleError as error:
         messages.error(request, str(error))
     return redirect("accounts:staff")
+
+
+@clinic_member(may="end_staff_sessions")
+@require_POST
+def member_sessions_end(request: ClinicRequest, public_id):
+    membership = clinic_selectors.get_member(request.user, public_id)
+    if membership.user_id == request.user.pk:
+        messages.error(request, "To sign yourself out everywhere, use your Sessions page.")
+        return redirect("accounts:staff")
+    count = services.end_sessions(user=membership.user, by=request.user)
+    messages.success(
+        request, f"{membership.user} is signed out everywhere ({count} session{'s' if count != 1 else ''})."
+    )
+    return redirect("accounts:staff")
+
+
+@public  # a signed-in user of any kind (a superuser has no clinic); anyone else is sent to sign in
+@require_POST
+def sessions_end_all(request):
+    """Sign the user out of every browser, this one included."""
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    services.end_sessions(user=request.user, by=request.user, keep_session_key=request.session.session_key)
+    logout(request)
+    messages.success(request, "You are signed out everywhere, including here.")
+    return redirect(settings.LOGIN_URL)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """The page shown while sign-in is locked for an address and account (django-axes' lockout response)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)

@@ -1,7 +1,15 @@
 """The admin site for clinic owners: every list and object is scoped to the owner's clinic."""
 
-from django.contrib import admin
+from urllib.parse import urlencode
 
+from allauth.account import views as account_views
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from knotwork.core.access import public
 from knotwork.core.models import clinic_id_of
 
 
@@ -20,6 +28,25 @@ class KnotworkAdminSite(admin.AdminSite):
     def has_permission(self, request) -> bool:
         user = request.user
         return user.is_active and (user.is_superuser or is_clinic_owner(user))
+
+    @public
+    def login(self, request, extra_context=None):
+        """Sign in through Knotwork's own sign-in (password, then the authenticator code), never a password alone."""
+        target = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = ""
+        target = target or reverse("admin:index", current_app=self.name)
+        if request.user.is_authenticated:
+            if not self.has_permission(request):
+                raise PermissionDenied("Only clinic owners may use the admin site.")
+            return HttpResponseRedirect(target)
+        return HttpResponseRedirect(reverse("account_login") + "?" + urlencode({"next": target}))
+
+    def logout(self, request, extra_context=None):
+        """Sign out through Knotwork's own sign-out page."""
+        return account_views.logout(request)
 
 
 class ClinicScopedAdmin(admin.ModelAdmin):

@@ -1,6 +1,7 @@
-"""Request-wide rules: every view declares its access rule; idle sessions end; owners use MFA."""
+"""Request-wide rules: every view declares its access rule; idle sessions end; one client address for all."""
 
 import functools
+import ipaddress
 import logging
 import time
 
@@ -9,8 +10,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
-from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import RedirectView
 
@@ -53,6 +52,37 @@ def view_name(view) -> str:
 
 
 LAST_SEEN_KEY = "knotwork_last_seen"
+
+
+def client_ip_address(request: HttpRequest) -> str | None:
+    """The address of the client: the sign-in lockout, the audit trail and the session list all use this one.
+
+    Behind the operator's proxies (BEHIND_PROXY, PROXY_COUNT) the client is the address the outermost of them
+    appended to X-Forwarded-For: the entry PROXY_COUNT from the right. Entries further left come from the client
+    and can be forged, so they are never used; without a proxy the header is ignored altogether.
+    """
+    remote_addr = request.META.get("REMOTE_ADDR")
+    if not settings.KNOTWORK_TRUST_X_FORWARDED_FOR:
+        return remote_addr
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    if len(hops) < settings.KNOTWORK_PROXY_COUNT:
+        return remote_addr  # the request did not pass through every proxy: nothing in the header is vouched for
+    return _bare_address(hops[-settings.KNOTWORK_PROXY_COUNT]) or remote_addr
+
+
+def _bare_address(hop: str) -> str | None:
+    """An IP address from one X-Forwarded-For entry (some proxies add a port), or None if it is not one."""
+    candidates = [hop]
+    if hop.startswith("[") and "]" in hop:
+        candidates = [hop[1 : hop.index("]")]]  # [2001:db8::1]:443
+    elif hop.count(":") == 1:
+        candidates.append(hop.split(":")[0])  # 203.0.113.7:51234
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
 
 
 class AccessRuleMiddleware:
@@ -98,43 +128,6 @@ class InactivityTimeoutMiddleware:
                 return redirect_to_login(request.get_full_path())
             request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
-
-
-class OwnerMfaMiddleware:
-    """Send a clinic owner without an authenticator app to set one up before anything else."""
-
-    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz")
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(self.ALLOWED_PREFIXES)
-            and _owner_without_mfa(request, user)
-        ):
-            messages.warning(request, "Clinic owners must protect their account with an authenticator app.")
-            return redirect(reverse("mfa_activate_totp"))
-        return self.get_response(request)
-
-
-def _owner_without_mfa(request: HttpRequest, user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    from knotwork.clinics.models import Role
-
-    if request.session.get("knotwork_mfa_ok"):
-        return False
-    membership = getattr(user, "membership", None)
-    if membership is None or membership.role != Role.OWNER or not settings.KNOTWORK_OWNER_MFA_REQUIRED:
-        return False
-    if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-        request.session["knotwork_mfa_ok"] = True
-        return False
-    return True
 
 
 class ClinicTimeZoneMiddleware:

@@ -4,6 +4,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from conftest import sign_in
 from knotwork.patients.tests.factories import PatientFactory
 from knotwork.scheduling import services
 from knotwork.scheduling.models import Appointment, AppointmentStatus, CalendarFeed, TimeOff, WorkingHours
@@ -279,7 +280,7 @@ def test_only_the_owner_manages_appointment_types(client, owner, practitioner, l
     client.force_login(practitioner)
     assert client.get(url).status_code == 403
     owner_client = client
-    owner_client.force_login(owner)
+    sign_in(owner_client, owner)
     owner_client.post(url, {"name": "First visit", "duration_minutes": "60", "is_active": "on"})
     response = owner_client.post(url, {"name": "Odd", "duration_minutes": "17"})
     assert response.status_code == 200, response
