@@ -13,6 +13,7 @@ from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
 from django.test import Client
 from django.urls import reverse
 
+from config.api import api as ninja_api
 from knotwork.assessment import services as assessment
 from knotwork.assessment.models import Intake
 from knotwork.outcomes import services as outcomes
@@ -289,3 +290,20 @@ def test_an_imported_wording_file_with_a_control_character_is_refused_and_nothin
     with pytest.raises(ValidationError, match="NUL byte"):
         outcomes.load_questionnaire_text(clinic=clinic_a, content=content, filename="odi.json", by=owner)
     assert not QuestionnaireText.objects.exists()
+
+
+def _bounded(schema: dict) -> bool:
+    choices = [c for c in schema.get("anyOf", [schema]) if c.get("type") != "null"]
+    return all("maximum" in choice for choice in choices)
+
+
+def test_every_list_operation_of_the_api_bounds_its_paging(db):
+    # A new paginated endpoint with ninja's unbounded default (page or offset without a maximum) fails here.
+    unbounded = [
+        f"{method.upper()} {path} ?{parameter['name']}"
+        for path, operations in ninja_api.get_openapi_schema()["paths"].items()
+        for method, operation in operations.items()
+        for parameter in operation.get("parameters", [])
+        if parameter["name"] in {"page", "page_size", "offset", "limit"} and not _bounded(parameter["schema"])
+    ]
+    assert not unbounded, f"Use knotwork.core.api.BoundedPageNumberPagination for {unbounded}"
