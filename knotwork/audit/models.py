@@ -5,6 +5,8 @@ TRUNCATE of the table (migration 0003). Each clinic's entries form one hash chai
 entry changed or removed behind Knotwork's back is found by `manage.py verify_audit_trail`.
 """
 
+import ipaddress
+
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.conf import settings
 from django.db import connections, models, router, transaction
@@ -48,6 +50,14 @@ def content_of(entry) -> dict:
         value = getattr(entry, field.attname)
         content[name] = None if value is None else field.to_python(value)
     return content
+
+
+def _address_or_none(value) -> str | None:
+    """An IP address as the database gives it back (an empty or malformed one is no address, not a false alarm)."""
+    try:
+        return str(ipaddress.ip_address(str(value).strip())) if value is not None else None
+    except ValueError:
+        return None
 
 
 def clinic_id_for(instance) -> int | None:
@@ -169,6 +179,7 @@ class AuditEntry(AbstractLogEntry):
         request = actors.current_request()
         if self.remote_addr is None:
             self.remote_addr = request.remote_addr
+        self.remote_addr = _address_or_none(self.remote_addr)
         if self.remote_port is None:
             self.remote_port = request.remote_port
         if self.actor_kind:

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from knotwork.audit import chain
+from knotwork.audit.actors import RequestContext, request_context
 from knotwork.audit.models import AuditEntry, content_of
 from knotwork.audit.selectors import verify_chain
 from knotwork.audit.services import record_view, record_views
@@ -103,3 +104,13 @@ def test_the_upgrade_chains_the_entries_written_before_it(practitioner, clinic_a
     assert verify_chain().first_break is None
     kinds = set(AuditEntry.objects.values_list("actor_kind", "actor_label"))
     assert kinds == {("system", "system"), ("staff", practitioner.email)}
+
+
+@pytest.mark.parametrize("address", ["", "unix:", "not an address"])
+def test_a_request_without_a_usable_address_is_recorded_without_one(practitioner, clinic_a, address):
+    """A server on a unix socket, or a proxy writing nonsense, gives no address: record none, raise no alarm."""
+    patient = PatientFactory(clinic=clinic_a)
+    with request_context(RequestContext(user=practitioner, remote_addr=address)):
+        record_view(instance=patient, by=practitioner)
+    assert AuditEntry.objects.get(action=AuditEntry.Action.ACCESS).remote_addr is None
+    assert verify_chain().first_break is None
