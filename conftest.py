@@ -17,23 +17,27 @@ from knotwork.accounts.middleware import (
 from knotwork.accounts.tests.factories import UserFactory
 from knotwork.clinics.models import Role
 from knotwork.clinics.services import add_member, create_clinic
+from knotwork.core.policy import SystemActor
+
+# Clinics and their first staff are made by Knotwork itself (`manage.py create_clinic`, an accepted invitation).
+SETUP = SystemActor("test set-up")
 
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 @pytest.fixture
 def clinic_a(db):
-    return create_clinic(name="Clinic A Myotherapy")
+    return create_clinic(name="Clinic A Myotherapy", by=SETUP)
 
 
 @pytest.fixture
 def clinic_b(db):
-    return create_clinic(name="Clinic B Pain Centre")
+    return create_clinic(name="Clinic B Pain Centre", by=SETUP)
 
 
 def _member(clinic, role, email):
     user = UserFactory(email=email)
-    add_member(clinic=clinic, user=user, role=role)
+    add_member(clinic=clinic, user=user, role=role, by=SETUP)
     if role == Role.OWNER:
         TOTP.activate(user, TEST_TOTP_SECRET)
     user.refresh_from_db()

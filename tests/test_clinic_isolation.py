@@ -124,7 +124,7 @@ def assessment_records(patient, owner) -> list:
     override = assessment.override_finding(
         screen=screen, rule_id=red_flag.id, reason=f"{MARKER} cleared by GP", by=owner
     )
-    assessment.ensure_consent_forms(clinic=patient.clinic)
+    assessment.ensure_consent_forms(clinic=patient.clinic, by=owner)
     form = ConsentForm.objects.get(clinic=patient.clinic, technique=Technique.TENS)
     version = form.versions.get()
     consent = assessment.sign_consent(
@@ -133,6 +133,7 @@ def assessment_records(patient, owner) -> list:
         signed_name=f"Zyxwarda {MARKER}",
         signature="M1 1 L2 2",
         shown_hash=version.body_hash,
+        by=owner,
     )
     examination = assessment.start_examination(patient=patient, by=owner)
     point = assessment.record_trigger_point(

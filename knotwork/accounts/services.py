@@ -14,7 +14,10 @@ from knotwork.accounts.models import Invitation, User
 from knotwork.accounts.tasks import send_invitation_email, send_lockout_notice
 from knotwork.clinics.models import Clinic
 from knotwork.clinics.services import ClinicRuleError, add_member
-from knotwork.core.policy import Actor, NotAllowed, require
+from knotwork.core.policy import Actor, NotAllowed, SystemActor, acting_user, require
+
+# Accepting an open invitation adds the membership the owner (or `manage.py create_clinic`) asked for.
+INVITATION = SystemActor("staff invitation")
 
 
 def invitation_url(invitation: Invitation) -> str:
@@ -22,7 +25,10 @@ def invitation_url(invitation: Invitation) -> str:
 
 
 @transaction.atomic
-def invite_staff(*, clinic: Clinic, email: str, role: str, first_name: str = "", last_name: str = "", by) -> Invitation:
+def invite_staff(
+    *, clinic: Clinic, email: str, role: str, first_name: str = "", last_name: str = "", by: Actor
+) -> Invitation:
+    require(by, "invite_staff", clinic)
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ClinicRuleError("Someone with this email address already has a Knotwork account.")
@@ -30,7 +36,7 @@ def invite_staff(*, clinic: Clinic, email: str, role: str, first_name: str = "",
         revoked_at=timezone.now()
     )
     invitation = Invitation(
-        clinic=clinic, email=email, role=role, first_name=first_name, last_name=last_name, invited_by=by
+        clinic=clinic, email=email, role=role, first_name=first_name, last_name=last_name, invited_by=acting_user(by)
     )
     invitation.full_clean()
     invitation.save()
@@ -39,7 +45,8 @@ def invite_staff(*, clinic: Clinic, email: str, role: str, first_name: str = "",
 
 
 @transaction.atomic
-def revoke_invitation(*, invitation: Invitation, by) -> Invitation:
+def revoke_invitation(*, invitation: Invitation, by: Actor) -> Invitation:
+    require(by, "revoke_invitation", invitation)
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
@@ -58,7 +65,7 @@ def accept_invitation(*, invitation: Invitation, first_name: str, last_name: str
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    add_member(clinic=invitation.clinic, user=user, role=invitation.role)
+    add_member(clinic=invitation.clinic, user=user, role=invitation.role, by=INVITATION)
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return user

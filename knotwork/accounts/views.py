@@ -14,7 +14,7 @@ from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.access import ClinicRequest, clinic_member, public
 
 
-@clinic_member(Role.OWNER)
+@clinic_member(may="invite_staff")
 @require_http_methods(["GET", "POST"])
 def staff_list(request: ClinicRequest):
     form = InvitationForm(request.POST or None)
@@ -35,7 +35,7 @@ def staff_list(request: ClinicRequest):
     return render(request, "accounts/staff_list.html", context)
 
 
-@clinic_member(Role.OWNER)
+@clinic_member(may="change_staff_role")
 @require_POST
 def member_role(request: ClinicRequest, public_id):
     membership = clinic_selectors.get_member(request.user, public_id)
@@ -51,7 +51,7 @@ def member_role(request: ClinicRequest, public_id):
     return redirect("accounts:staff")
 
 
-@clinic_member(Role.OWNER)
+@clinic_member(may="deactivate_staff")
 @require_POST
 def member_active(request: ClinicRequest, public_id):
     membership = clinic_selectors.get_member(request.user, public_id)
@@ -67,7 +67,7 @@ def member_active(request: ClinicRequest, public_id):
     return redirect("accounts:staff")
 
 
-@clinic_member(Role.OWNER)
+@clinic_member(may="revoke_invitation")
 @require_POST
 def invitation_revoke(request: ClinicRequest, public_id):
     invitation = selectors.get_invitation(request.user, public_id)
@@ -106,7 +106,7 @@ def accept_invitation(request, token: str):
     return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
 
 
-@clinic_member(Role.OWNER)
+@clinic_member(may="mark_physician")
 @require_POST
 def member_physician(request: ClinicRequest, public_id):
     membership = clinic_selectors.get_member(request.user, public_id)
