@@ -14,7 +14,7 @@ Another kind of actor (an API key) is one more class here and one more branch in
 """
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from importlib import import_module
 from typing import Any
 
@@ -182,11 +182,6 @@ def require(by, action: str, obj=None) -> None:
     reason = refusal(by, action, obj)
     if reason is not None:
         raise NotAllowed(reason)
-
-
-def require_each(by, action: str, objects: Iterable) -> None:
-    for obj in objects:
-        require(by, action, obj)
 
 
 def acting_user(by):
