@@ -6,7 +6,8 @@ from knotwork.core.models import clinic_id_of
 
 
 class OwnClinicAdmin(admin.ModelAdmin):
-    """Owners see their own clinic's row; the installation's superuser sees every clinic."""
+    """Owners see their own clinic's row; the installation's superuser sees every clinic. Read-only: clinics are
+    created with `manage.py create_clinic` and changed on the Settings and Staff pages, through the services."""
 
     clinic_field = "clinic_id"
 
@@ -27,10 +28,10 @@ class OwnClinicAdmin(admin.ModelAdmin):
         return obj is None or getattr(obj, self.clinic_field) == clinic_id_of(request.user)
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return self.has_view_permission(request, obj)
+        return False
 
     def has_add_permission(self, request) -> bool:
-        return request.user.is_superuser
+        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
@@ -41,20 +42,11 @@ class ClinicAdmin(OwnClinicAdmin):
     clinic_field = "pk"
     list_display = ["name", "phone", "email", "created_at"]
 
-    def save_model(self, request, obj, form, change):
-        from knotwork.clinics.models import ClinicSettings
-
-        super().save_model(request, obj, form, change)
-        ClinicSettings.objects.get_or_create(clinic=obj)
-
 
 @admin.register(ClinicSettings)
 class ClinicSettingsAdmin(OwnClinicAdmin):
     list_display = ["clinic", "hold_seconds_min", "hold_seconds_max", "course_max_sessions"]
     readonly_fields = ["clinic"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
 
 
 @admin.register(Membership)
@@ -62,7 +54,3 @@ class MembershipAdmin(OwnClinicAdmin):
     list_display = ["user", "clinic", "role", "is_active"]
     list_filter = ["role", "is_active"]
     readonly_fields = ["user", "clinic", "role", "is_active", "deactivated_at"]
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        # Roles and deactivation go through the Staff page, which keeps one owner and the admin flag right.
-        return False

@@ -50,7 +50,7 @@ class KnotworkAdminSite(admin.AdminSite):
 
 
 class ClinicScopedAdmin(admin.ModelAdmin):
-    """Owners see and change their own clinic's rows; nothing is added or deleted here (use the app)."""
+    """Owners read their own clinic's rows here; every change goes through the app, whose services ask the policy."""
 
     def get_queryset(self, request):
         return self.model.objects.for_user(request.user)
@@ -62,14 +62,11 @@ class ClinicScopedAdmin(admin.ModelAdmin):
         return is_clinic_owner(request.user) and (obj is None or obj.clinic_id == clinic_id_of(request.user))
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return self.has_view_permission(request, obj)
+        # A change here would skip the services (the policy, validation, the audit actor): read-only.
+        return False
 
     def has_add_permission(self, request) -> bool:
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
-
-    def save_model(self, request, obj, form, change):
-        obj.full_clean()
-        super().save_model(request, obj, form, change)

@@ -152,6 +152,26 @@ def test_owner_admin_lists_only_own_clinic_patients(owner_client, clinic_a, clin
     assert "Admintheirs" not in page.text
 
 
+def test_owner_cannot_change_records_through_the_admin(owner_client, clinic_a):
+    from knotwork.clinics.models import Membership, Role
+    from knotwork.patients.tests.factories import PatientFactory
+
+    patient = PatientFactory(clinic=clinic_a, last_name="Unchanged")
+    change_url = f"/admin/patients/patient/{patient.pk}/change/"
+    page = owner_client.get(change_url)
+    assert page.status_code == 200
+    assert "Save" not in page.text  # the page shows the record, read-only
+    answer = owner_client.post(change_url, {"last_name": "Changed", "first_name": patient.first_name})
+    assert answer.status_code == 403
+    patient.refresh_from_db()
+    assert patient.last_name == "Unchanged"
+    owner_membership = Membership.objects.get(clinic=clinic_a, role=Role.OWNER)
+    settings_url = f"/admin/clinics/clinicsettings/{clinic_a.settings.pk}/change/"
+    assert owner_client.post(settings_url, {"hold_seconds_max": "5"}).status_code == 403
+    assert owner_client.get("/admin/clinics/clinic/add/").status_code == 403
+    assert Membership.objects.get(pk=owner_membership.pk).role == Role.OWNER
+
+
 def test_practitioners_cannot_enter_the_admin(practitioner_client):
     assert practitioner_client.get("/admin/").status_code == 302
 
