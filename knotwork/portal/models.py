@@ -1,5 +1,3 @@
-import base64
-import hashlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -8,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from knotwork.core import tokens
 from knotwork.core.models import ClinicScoped
 
 
@@ -21,18 +20,13 @@ class LinkPurpose(models.TextChoices):
 REUSABLE_PURPOSES = {LinkPurpose.CARE}
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 def link_token(link: "PatientLink") -> str:
     """The link's token: a keyed hash of its public id, so the task that emails it needs only the link's id.
 
     Nothing that holds the token is stored (not the task's arguments either): the database keeps the token's
-    hash, and the token can be made again only with the installation's SECRET_KEY.
+    hash, and the token can be made again only with the installation's SECRET_KEY (see knotwork.core.tokens).
     """
-    digest = salted_hmac("knotwork.portal.PatientLink", str(link.public_id), algorithm="sha256").digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    return tokens.derive_token("knotwork.portal.PatientLink", link.public_id)
 
 
 def link_url(token: str) -> str:

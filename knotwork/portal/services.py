@@ -8,6 +8,7 @@ from django.utils import timezone
 from knotwork.assessment.models import Technique
 from knotwork.assessment.services import start_intake
 from knotwork.clinics.services import ClinicRuleError
+from knotwork.core import tokens
 from knotwork.core.policy import Actor, acting_user, require
 from knotwork.patients.models import Patient
 from knotwork.portal.models import (
@@ -16,7 +17,6 @@ from knotwork.portal.models import (
     LinkPurpose,
     PatientLink,
     hash_client_address,
-    hash_token,
     link_token,
     link_url,  # noqa: F401 (callers that show staff the link import it from here)
 )
@@ -52,7 +52,7 @@ def create_patient_link(
         created_by=by,
     )
     token = link_token(link)
-    link.token_hash = hash_token(token)
+    link.token_hash = tokens.hash_token(token)
     link.save()
     if send_email and patient.email:
         # The task gets the link's id only: its arguments are stored, and the token must not be.
@@ -75,7 +75,7 @@ def create_check_in_link(*, check_in, expires_at, by: Actor, now=None) -> tuple[
         created_by=acting_user(by),
     )
     token = link_token(link)
-    link.token_hash = hash_token(token)
+    link.token_hash = tokens.hash_token(token)
     link.save()
     return link, token
 
@@ -87,10 +87,10 @@ def note_visit(*, link: PatientLink) -> None:
 
 def find_link(token: str, *, lock: bool = False) -> PatientLink | None:
     """The link behind a token (locked for the rest of the transaction when `lock`)."""
-    if not token or len(token) > 100:
+    if not tokens.is_presentable(token):
         return None
     links = PatientLink.objects.select_related("patient__clinic", "intake", "check_in__session").filter(
-        token_hash=hash_token(token)
+        token_hash=tokens.hash_token(token)
     )
     if lock:
         links = links.select_for_update(of=("self",))

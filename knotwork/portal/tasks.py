@@ -3,7 +3,8 @@ import logging
 from django.tasks import task
 from django.template.loader import render_to_string
 
-from knotwork.portal.models import PatientLink, hash_token, link_token, link_url
+from knotwork.core import tokens
+from knotwork.portal.models import PatientLink, link_token, link_url
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +19,7 @@ def send_patient_link(*, link_id: int) -> None:
     if link is None or link.state != "open":
         return
     token = link_token(link)
-    if hash_token(token) != link.token_hash:
+    if not tokens.matches(token, link.token_hash):
         # SECRET_KEY changed since the link was made: this token would not open it. Staff can send a new link.
         logger.warning("Private link %s not sent: it was made under another SECRET_KEY", link.public_id)
         return

@@ -10,7 +10,6 @@ protect PostgreSQL; unique rows on a fixed grid protect both.
 """
 
 import datetime
-import hashlib
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -225,15 +224,11 @@ class AppointmentBlock(models.Model):
         return f"Block {self.starts_at:%Y-%m-%d %H:%M} UTC"
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
 class CalendarFeed(ClinicScoped):
     """A practitioner's private iCalendar subscription URL.
 
-    Only the SHA-256 of the token is kept: the URL is shown once, so a copy of the database cannot read
-    anyone's calendar. Making a new URL revokes the old one.
+    Only the SHA-256 of the token is kept (knotwork.core.tokens): the URL is shown once, so a copy of the database
+    cannot read anyone's calendar. Making a new URL revokes the old one.
     """
 
     practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

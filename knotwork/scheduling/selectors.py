@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from knotwork.clinics.models import CLINICAL_ROLES, Membership
+from knotwork.core import tokens
 from knotwork.scheduling import clock
 from knotwork.scheduling.models import (
     GRID_MINUTES,
@@ -18,7 +19,6 @@ from knotwork.scheduling.models import (
     CalendarFeed,
     TimeOff,
     WorkingHours,
-    hash_token,
 )
 
 # Free slots are offered every 15 minutes from the start of each working stretch: a receptionist reads
@@ -137,10 +137,10 @@ def list_upcoming_for_patient(patient, *, now: datetime.datetime) -> QuerySet[Ap
 
 def get_feed_by_token(token: str) -> CalendarFeed | None:
     """The open feed a token unlocks, or None for an unknown or revoked token."""
-    if not token:
+    if not tokens.is_presentable(token):
         return None
     return (
-        CalendarFeed.objects.filter(token_hash=hash_token(token), revoked_at__isnull=True)
+        CalendarFeed.objects.filter(token_hash=tokens.hash_token(token), revoked_at__isnull=True)
         .select_related("practitioner", "clinic")
         .first()
     )

@@ -1,16 +1,13 @@
 """Practitioners' private calendar feed URLs."""
 
 import datetime
-import secrets
 
 from django.db import transaction
 from django.utils import timezone
 
+from knotwork.core import tokens
 from knotwork.core.policy import Actor, require
-from knotwork.scheduling.models import (
-    CalendarFeed,
-    hash_token,
-)
+from knotwork.scheduling.models import CalendarFeed
 from knotwork.scheduling.services.rules import check_practitioner
 
 
@@ -22,9 +19,9 @@ def create_calendar_feed(*, practitioner, by: Actor) -> tuple[CalendarFeed, str]
     check_practitioner(practitioner, membership.clinic)
     now = timezone.now()
     CalendarFeed.objects.filter(practitioner=practitioner, revoked_at__isnull=True).update(revoked_at=now)
-    token = secrets.token_urlsafe(32)
+    token = tokens.new_token()  # shown once to the practitioner, never sent later: random, not derived
     feed = CalendarFeed.objects.create(
-        clinic=membership.clinic, practitioner=practitioner, token_hash=hash_token(token)
+        clinic=membership.clinic, practitioner=practitioner, token_hash=tokens.hash_token(token)
     )
     return feed, token
 
