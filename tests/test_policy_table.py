@@ -359,13 +359,16 @@ TABLE: dict[str, tuple[set[str], Build]] = {
         lambda w: {"examination": w.examination, "code": "M79.11", "is_primary": True},
     ),
     # treatment: clinical
-    "treatment.start_session": (CLINICAL, lambda w: {"patient": w.patient, "pain_before": 5}),
-    "treatment.override_technique": (
+    "treatment.services.session.start_session": (CLINICAL, lambda w: {"patient": w.patient, "pain_before": 5}),
+    "treatment.services.guard.override_technique": (
         CLINICAL,
         lambda w: {"session": w.session, "technique": "tens", "reason": "Consent given on paper this morning."},
     ),
-    "treatment.add_point": (CLINICAL, lambda w: {"session": w.session, "muscle": "upper-trapezius", "side": "left"}),
-    "treatment.record_hold": (
+    "treatment.services.session.add_point": (
+        CLINICAL,
+        lambda w: {"session": w.session, "muscle": "upper-trapezius", "side": "left"},
+    ),
+    "treatment.services.session.record_hold": (
         CLINICAL,
         lambda w: {
             "point": w.point,
@@ -376,16 +379,19 @@ TABLE: dict[str, tuple[set[str], Build]] = {
             "answer": "good_pain",
         },
     ),
-    "treatment.release_point": (CLINICAL, lambda w: {"point": w.point, "reason": "softened"}),
-    "treatment.record_needling": (CLINICAL, lambda w: {"session": w.session, "data": needle_data()}),
-    "treatment.record_technique": (CLINICAL, lambda w: {"session": w.session, "data": {"kind": "heat", "minutes": 10}}),
-    "treatment.finish_session": (CLINICAL, lambda w: {"session": w.session, "pain_after": 3}),
-    "treatment.save_note_draft": (
+    "treatment.services.session.release_point": (CLINICAL, lambda w: {"point": w.point, "reason": "softened"}),
+    "treatment.services.session.record_needling": (CLINICAL, lambda w: {"session": w.session, "data": needle_data()}),
+    "treatment.services.session.record_technique": (
+        CLINICAL,
+        lambda w: {"session": w.session, "data": {"kind": "heat", "minutes": 10}},
+    ),
+    "treatment.services.session.finish_session": (CLINICAL, lambda w: {"session": w.session, "pain_after": 3}),
+    "treatment.services.notes.save_note_draft": (
         CLINICAL,
         lambda w: {"note": w.note, "data": {"plan": "Review in a week."}, "version": w.note.version},
     ),
-    "treatment.sign_note": (CLINICAL, lambda w: {"note": w.note, "version": w.note.version}),
-    "treatment.amend_note": (
+    "treatment.services.notes.sign_note": (CLINICAL, lambda w: {"note": w.note, "version": w.note.version}),
+    "treatment.services.notes.amend_note": (
         CLINICAL,
         lambda w: {"note": w.signed_note, "data": {"plan": "Review in two weeks."}, "reason": "Wrong interval"},
     ),
@@ -524,10 +530,10 @@ NOT_SERVICES = {
     "scheduling.services.rules.local_time_text",
     "scheduling.services.rules.local_when_text",
     "scheduling.services.rules.time_off_text",
-    "treatment.billing_lines",
-    "treatment.draft_soap",
-    "treatment.guard",
-    "treatment.is_high_risk",
+    "treatment.services.codes.billing_lines",
+    "treatment.services.notes.draft_soap",
+    "treatment.services.guard.guard",
+    "treatment.services.session.is_high_risk",
     # A step of services that asked the policy already: queues the reminder of the appointment just booked or moved.
     "scheduling.services.reminders.schedule_reminder",
     # Bookkeeping of the credential presented (when a link or feed was last used, a wrong guess counted, a lockout

@@ -1,0 +1,260 @@
+"""The one way to run a session: start it (with the safety guard), points and holds, needling and other
+techniques, and finish it with a note drafted from the record."""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from knotwork.assessment import selectors as assessment
+from knotwork.atlas.catalog import get_atlas
+from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.policy import Actor, require
+from knotwork.patients.models import Patient
+from knotwork.plans.models import PlanStatus
+from knotwork.treatment import pressure
+from knotwork.treatment.models import (
+    ClinicalNote,
+    Hold,
+    NeedleEntry,
+    SessionOverride,
+    SessionPoint,
+    SessionStatus,
+    TechniqueEntry,
+    TreatmentSession,
+)
+from knotwork.treatment.services.guard import GuardError, _check
+from knotwork.treatment.services.notes import draft_soap
+
+
+@transaction.atomic
+def start_session(
+    *,
+    patient: Patient,
+    by: Actor,
+    pain_before: int,
+    soreness_since_last: int | None = None,
+    adverse_event_since: str = "",
+    override_reason: str = "",
+) -> TreatmentSession:
+    """Open a session; an open red flag needs a documented override before anything else."""
+    require(by, "start_session", patient)
+    screen = assessment.latest_screen(patient)
+    held = screen is not None and assessment.technique_status(screen, "manual_therapy") == "hold"
+    if (screen is None or held) and len(override_reason.strip()) < 10:
+        why = "The patient has no safety screen yet." if screen is None else "The safety screen has an open red flag."
+        raise GuardError("all", [why])
+    session = TreatmentSession(
+        clinic_id=patient.clinic_id,
+        patient=patient,
+        practitioner=by,
+        pain_before=pain_before,
+        soreness_since_last=soreness_since_last,
+        adverse_event_since=adverse_event_since.strip(),
+        examination=patient.examinations.order_by("-created_at").first(),
+        plan=patient.plans.filter(status=PlanStatus.ACTIVE).order_by("-starts_on").first(),
+    )
+    session.full_clean()
+    session.save()
+    if screen is None or held:
+        SessionOverride.objects.create(
+            clinic_id=patient.clinic_id, session=session, technique="all", reason=override_reason.strip(), by=by
+        )
+    if session.examination is not None:
+        for finding in session.examination.trigger_points.all():
+            SessionPoint.objects.create(
+                clinic_id=patient.clinic_id,
+                session=session,
+                finding=finding,
+                muscle=finding.muscle,
+                side=finding.side,
+                region=finding.region,
+                view=finding.view,
+                x=finding.x,
+                y=finding.y,
+            )
+    return session
+
+
+def _open(session: TreatmentSession) -> None:
+    if session.status != SessionStatus.IN_PROGRESS:
+        raise ClinicRuleError("This session is finished; nothing more can be recorded in it.")
+
+
+@transaction.atomic
+def add_point(
+    *,
+    session: TreatmentSession,
+    muscle: str,
+    side: str,
+    by: Actor,
+    region: str = "",
+    view: str = "",
+    x: float | None = None,
+    y: float | None = None,
+) -> SessionPoint:
+    """Add a point to treat: where it was marked on the body map, or the muscle's first atlas site."""
+    require(by, "add_point", session)
+    _open(session)
+    atlas = get_atlas()
+    atlas_muscle = atlas.muscles.get(muscle)
+    if atlas_muscle is None or side not in ("right", "left"):
+        raise ClinicRuleError("Choose a muscle from the atlas and a side.")
+    if region and (region not in atlas.regions or view not in ("front", "back") or x is None or y is None):
+        raise ClinicRuleError("Mark the point on the body map again.")
+    if not region:
+        site = atlas_muscle.sites[side][0]
+        region, view, x, y = site.region, site.view, site.x, site.y
+    return SessionPoint.objects.create(
+        clinic_id=session.clinic_id, session=session, muscle=muscle, side=side, region=region, view=view, x=x, y=y
+    )
+
+
+MAX_HOLD_SECONDS = 600
+CLOCK_SLACK = datetime.timedelta(minutes=2)
+
+
+@transaction.atomic
+def record_hold(
+    *,
+    point: SessionPoint,
+    by: Actor,
+    started_at: datetime.datetime,
+    ended_at: datetime.datetime,
+    level: Decimal,
+    tool: str,
+    answer: str,
+    measured: bool = False,
+    client_id=None,
+) -> Hold:
+    """Save one hold as it ends, with the suggestion for the next; 'better' or 'stop' releases the point.
+
+    A save repeated with the same client id (a double tap, a retry after a lost answer) returns the hold
+    already saved instead of recording it twice.
+    """
+    require(by, "record_hold", point)
+    point = SessionPoint.objects.select_for_update().select_related("session__patient").get(pk=point.pk)
+    if client_id is not None:
+        existing = point.holds.filter(client_id=client_id).first()
+        if existing is not None:
+            return existing
+    session = point.session
+    _open(session)
+    _check(session, "pressure")
+    if point.released:
+        raise ClinicRuleError("This point is already released.")
+    if timezone.is_naive(started_at) or timezone.is_naive(ended_at):
+        raise ClinicRuleError("Hold times need a time zone.")
+    if ended_at < started_at:
+        raise ClinicRuleError("A hold cannot end before it starts.")
+    if (ended_at - started_at).total_seconds() > MAX_HOLD_SECONDS:
+        raise ClinicRuleError(f"A hold longer than {MAX_HOLD_SECONDS // 60} minutes is not plausible; check the timer.")
+    if started_at < session.created_at - CLOCK_SLACK or ended_at > timezone.now() + CLOCK_SLACK:
+        raise ClinicRuleError("The hold's times fall outside this session; check the device's clock.")
+    if not measured and not (0 <= Decimal(level) <= 10):
+        raise ClinicRuleError("The pressure level is on a 0 to 10 scale.")
+    if measured and not (0 <= Decimal(level) <= 20):
+        raise ClinicRuleError("An algometer reading is between 0 and 20 kg/cm².")
+    previous = point.holds.order_by("-number").first()
+    suggestion = pressure.suggest_next(float(level), answer, measured=measured)
+    hold = Hold(
+        clinic_id=point.clinic_id,
+        point=point,
+        client_id=client_id,
+        number=(previous.number + 1) if previous else 1,
+        started_at=started_at,
+        ended_at=ended_at,
+        level=Decimal(str(level)),
+        measured=measured,
+        tool=tool,
+        answer=answer,
+        suggested_level=Decimal(str(suggestion.level)) if suggestion.level is not None else None,
+        followed_suggestion=(previous.suggested_level == Decimal(str(level)))
+        if previous and previous.suggested_level is not None
+        else None,
+    )
+    hold.full_clean()
+    hold.save()
+    if suggestion.release:
+        point.released = suggestion.release
+        point.save(update_fields=["released", "updated_at"])
+    return hold
+
+
+@transaction.atomic
+def release_point(*, point: SessionPoint, reason: str, by: Actor) -> SessionPoint:
+    require(by, "release_point", point)
+    _open(point.session)
+    point.released = reason
+    point.full_clean()
+    point.save(update_fields=["released", "updated_at"])
+    return point
+
+
+HIGH_RISK_WORDS = ("pneumothorax", "lung", "pleura")
+
+
+def is_high_risk(muscle) -> bool:
+    """Muscles whose atlas safety note names a risk to the lung (the thorax): shown before needling."""
+    note = muscle.needling_safety.lower()
+    return any(word in note for word in HIGH_RISK_WORDS)
+
+
+@transaction.atomic
+def record_needling(*, session: TreatmentSession, data: dict, by: Actor) -> NeedleEntry:
+    require(by, "record_needling", session)
+    _open(session)
+    _check(session, "dry_needling")
+    if data.get("needles_out") != data.get("needles_in"):
+        raise ClinicRuleError("Needles out must equal needles in: count them again before saving.")
+    if data.get("adverse_event") and not data.get("adverse_severity"):
+        raise ClinicRuleError("Give the adverse event's severity.")
+    if data.get("region") and (data["region"] not in get_atlas().regions or data.get("view") not in ("front", "back")):
+        raise ClinicRuleError("Mark the needling site on the body map again.")
+    entry = NeedleEntry(clinic_id=session.clinic_id, session=session, **data)
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def record_technique(*, session: TreatmentSession, data: dict, by: Actor) -> TechniqueEntry:
+    require(by, "record_technique", session)
+    if data.get("kind") == "injection":
+        require(by, "record_injection", session)
+    _open(session)
+    if data["kind"] == "injection" and (not data.get("muscle") or not data.get("substance")):
+        raise ClinicRuleError("Name the muscle injected and the substance.")
+    _check(session, data["kind"])
+    entry = TechniqueEntry(clinic_id=session.clinic_id, session=session, **data)
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def finish_session(
+    *,
+    session: TreatmentSession,
+    by: Actor,
+    pain_after: int,
+    global_impression: str = "",
+    range_of_motion: list | None = None,
+) -> ClinicalNote:
+    require(by, "finish_session", session)
+    session = TreatmentSession.objects.select_for_update().get(pk=session.pk)
+    _open(session)
+    session.pain_after = pain_after
+    session.range_of_motion_after = range_of_motion or []
+    session.global_impression = global_impression
+    session.status = SessionStatus.FINISHED
+    session.ended_at = timezone.now()
+    session.full_clean()
+    session.save()
+    from knotwork.followup.services import schedule_check_ins
+
+    schedule_check_ins(session=session, by=by)
+    return ClinicalNote.objects.create(
+        clinic_id=session.clinic_id, session=session, patient=session.patient, **draft_soap(session)
+    )
