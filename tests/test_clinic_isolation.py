@@ -14,6 +14,7 @@ from django.apps import apps
 from django.urls import get_resolver
 
 from conftest import sign_in
+from knotwork.accounts.models import Invitation, invitation_token
 from knotwork.accounts.services import invite_staff
 from knotwork.audit.models import AuditEntry
 from knotwork.clinics.models import ClinicSettings, Membership, Role
@@ -223,7 +224,7 @@ def clinic_a_world(clinic_a, owner, practitioner, front_desk):
     pks = [str(r.pk) for r in records] + [str(m.pk) for m in memberships] + [str(clinic_a.pk)]
     pks += [str(clinic_a.settings.pk)]
     pks += [str(e.pk) for e in AuditEntry.objects.filter(clinic=clinic_a)[:3]]
-    tokens = [r.token for r in records if hasattr(r, "token")]
+    tokens = [invitation_token(r) for r in records if isinstance(r, Invitation)]
     return {"records": records, "public_ids": public_ids, "pks": pks, "tokens": tokens}
 
 

@@ -1,4 +1,3 @@
-import secrets
 import uuid
 from datetime import timedelta
 
@@ -8,6 +7,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from knotwork.clinics.models import Role
+from knotwork.core import tokens
 
 INVITATION_VALID_FOR = timedelta(days=7)
 
@@ -50,15 +50,27 @@ class User(AbstractUser):
 
 
 def _token() -> str:
-    return secrets.token_urlsafe(32)
+    # Named by migration 0001 (the plain-text column it made); invitations now keep only a hash (token_hash).
+    return tokens.new_token()
 
 
 def _expiry():
     return timezone.now() + INVITATION_VALID_FOR
 
 
+def invitation_token(invitation: "Invitation") -> str:
+    """The invitation's token: a keyed hash of its public id, so the task that emails it needs only its id.
+
+    The database keeps the token's hash only; the token can be made again only with SECRET_KEY (knotwork.core.tokens).
+    """
+    return tokens.derive_token("knotwork.accounts.Invitation", invitation.public_id)
+
+
 class Invitation(models.Model):
-    """An owner's invitation for a new staff member to join the clinic with a role."""
+    """An owner's invitation for a new staff member to join the clinic with a role.
+
+    Only a hash of the token is stored, so a copy of the database lets nobody join a clinic.
+    """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.CASCADE, related_name="invitations")
@@ -66,7 +78,7 @@ class Invitation(models.Model):
     first_name = models.CharField(max_length=150, blank=True)
     last_name = models.CharField(max_length=150, blank=True)
     role = models.CharField(max_length=20, choices=Role.choices)
-    token = models.CharField(max_length=64, unique=True, default=_token, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(default=_expiry)

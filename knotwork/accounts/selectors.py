@@ -1,7 +1,9 @@
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from knotwork.accounts.models import Invitation
+from knotwork.core import tokens
 from knotwork.core.models import clinic_id_of
 
 
@@ -17,4 +19,7 @@ def get_invitation(user, public_id) -> Invitation:
 
 
 def get_invitation_by_token(token: str) -> Invitation:
-    return get_object_or_404(Invitation.objects.select_related("clinic"), token=token)
+    """The invitation a link's token opens (looked up by the token's hash, the only thing stored), or 404."""
+    if not tokens.is_presentable(token):
+        raise Http404
+    return get_object_or_404(Invitation.objects.select_related("clinic"), token_hash=tokens.hash_token(token))

@@ -10,10 +10,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from knotwork.accounts.models import Invitation, User
+from knotwork.accounts.models import Invitation, User, invitation_token
 from knotwork.accounts.tasks import send_invitation_email, send_lockout_notice
 from knotwork.clinics.models import Clinic
 from knotwork.clinics.services import ClinicRuleError, add_member
+from knotwork.core import tokens
 from knotwork.core.policy import Actor, NotAllowed, SystemActor, acting_user, require
 
 # Accepting an open invitation adds the membership the owner (or `manage.py create_clinic`) asked for.
@@ -21,7 +22,8 @@ INVITATION = SystemActor("staff invitation")
 
 
 def invitation_url(invitation: Invitation) -> str:
-    return settings.KNOTWORK_BASE_URL + reverse("accounts:accept_invitation", args=[invitation.token])
+    """The address the invited person is sent (made again from the invitation's id; never stored)."""
+    return settings.KNOTWORK_BASE_URL + reverse("accounts:accept_invitation", args=[invitation_token(invitation)])
 
 
 @transaction.atomic
@@ -38,8 +40,10 @@ def invite_staff(
     invitation = Invitation(
         clinic=clinic, email=email, role=role, first_name=first_name, last_name=last_name, invited_by=acting_user(by)
     )
+    invitation.token_hash = tokens.hash_token(invitation_token(invitation))
     invitation.full_clean()
     invitation.save()
+    # The task gets the invitation's id only: its arguments are stored, and the token must not be.
     transaction.on_commit(lambda: send_invitation_email.enqueue(invitation_id=invitation.pk))
     return invitation
 

@@ -1,10 +1,15 @@
+import logging
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from knotwork.accounts.models import User
+from knotwork.accounts.models import User, invitation_token
+from knotwork.core import tokens
+
+logger = logging.getLogger(__name__)
 
 
 @task
@@ -15,6 +20,11 @@ def send_invitation_email(*, invitation_id: int) -> None:
 
     invitation = Invitation.objects.select_related("clinic").filter(pk=invitation_id).first()
     if invitation is None or not invitation.is_open:
+        return
+    if not tokens.matches(invitation_token(invitation), invitation.token_hash):
+        # Made under another SECRET_KEY (or before tokens were derived): this link would not open it. The owner
+        # can invite again.
+        logger.warning("Invitation %s not sent: its token cannot be made again", invitation.public_id)
         return
     context = {"invitation": invitation, "url": invitation_url(invitation)}
     send_mail(
