@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from knotwork.atlas.models import MapPosition
 from knotwork.core.models import ClinicScoped
 from knotwork.core.validators import (
     LINE,
@@ -312,17 +313,13 @@ class PptUnit(models.TextChoices):
     N_CM2 = "n_cm2", "N/cm²"
 
 
-class TriggerPointFinding(ClinicScoped):
+class TriggerPointFinding(ClinicScoped, MapPosition):
     """One trigger point found on palpation, with each criterion recorded on its own."""
 
     examination = models.ForeignKey(Examination, on_delete=models.PROTECT, related_name="trigger_points")
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
     muscle = models.CharField(max_length=60, help_text="atlas muscle id")
     side = models.CharField(max_length=5, choices=Side.choices)
-    region = models.CharField(max_length=40)
-    view = models.CharField(max_length=5, choices=[("front", "Front"), ("back", "Back")])
-    x = models.FloatField()
-    y = models.FloatField()
     taut_band = models.BooleanField(default=False)
     spot_tenderness = models.BooleanField("hypersensitive spot in the band", default=False)
     referred_pain = models.BooleanField("referred pain or sensation", default=False)

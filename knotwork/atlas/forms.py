@@ -1,6 +1,7 @@
 from django import forms
 
 from knotwork.atlas.catalog import GROUPS, QUALITIES, get_atlas
+from knotwork.atlas.models import REGION_MAX_LENGTH, BodyView
 
 
 def region_choices() -> list[tuple[str, str]]:
@@ -14,10 +15,11 @@ def muscle_choices() -> list[tuple[str, str]]:
 
 
 class MapPositionForm(forms.Form):
-    """Where a click on the body map landed (static/js/site-picker.js fills these hidden fields)."""
+    """Where a click on the body map landed (static/js/site-picker.js fills these hidden fields): the form side of
+    the `MapPosition` models, with the same limits."""
 
-    region = forms.CharField(widget=forms.HiddenInput, required=False)
-    view = forms.CharField(widget=forms.HiddenInput, required=False)
+    region = forms.CharField(widget=forms.HiddenInput, required=False, max_length=REGION_MAX_LENGTH)
+    view = forms.ChoiceField(widget=forms.HiddenInput, required=False, choices=[("", ""), *BodyView.choices])
     x = forms.FloatField(widget=forms.HiddenInput, required=False)
     y = forms.FloatField(widget=forms.HiddenInput, required=False)
 

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from knotwork.atlas.models import OptionalMapPosition
 from knotwork.core.models import ClinicScoped
 from knotwork.core.validators import (
     LINE,
@@ -115,7 +116,7 @@ class Release(models.TextChoices):
     PATIENT_STOP = "patient_stop", "Patient said stop"
 
 
-class SessionPoint(ClinicScoped):
+class SessionPoint(ClinicScoped, OptionalMapPosition):
     """A trigger point treated in the session (from the examination, or added on the map now)."""
 
     session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="points")
@@ -124,10 +125,6 @@ class SessionPoint(ClinicScoped):
     )
     muscle = models.CharField(max_length=60)
     side = models.CharField(max_length=5)
-    region = models.CharField(max_length=40)
-    view = models.CharField(max_length=5, blank=True)
-    x = models.FloatField(null=True, blank=True)
-    y = models.FloatField(null=True, blank=True)
     released = models.CharField(max_length=15, choices=Release.choices, blank=True)
 
     class Meta:
@@ -189,14 +186,12 @@ class AdverseEvent(models.TextChoices):
     PNEUMOTHORAX = "pneumothorax", "Suspected pneumothorax"
 
 
-class NeedleEntry(ClinicScoped):
+class NeedleEntry(ClinicScoped, OptionalMapPosition):
+    """One muscle needled: the needling site on the body map (optional), the needle, the technique, the count."""
+
     session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="needling")
     muscle = models.CharField(max_length=60)
     side = models.CharField(max_length=5)
-    region = models.CharField("site (body-map region)", max_length=40, blank=True)
-    view = models.CharField(max_length=5, blank=True)
-    x = models.FloatField(null=True, blank=True)
-    y = models.FloatField(null=True, blank=True)
     diameter_mm = models.DecimalField(
         max_digits=3, decimal_places=2, validators=[MinValueValidator(0.1), MaxValueValidator(0.5)]
     )
