@@ -26,7 +26,7 @@ from knotwork.accounts.tests.factories import UserFactory
 from knotwork.assessment import services as assessment
 from knotwork.assessment.models import ConsentForm, MedicalReferral
 from knotwork.clinics import services as clinics
-from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import SystemActor
 from knotwork.followup import services as followup
 from knotwork.followup.models import CheckIn

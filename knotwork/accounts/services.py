@@ -13,8 +13,9 @@ from django.utils import timezone
 from knotwork.accounts.models import Invitation, User, invitation_token
 from knotwork.accounts.tasks import send_invitation_email, send_lockout_notice
 from knotwork.clinics.models import Clinic
-from knotwork.clinics.services import ClinicRuleError, add_member
+from knotwork.clinics.services import add_member
 from knotwork.core import tokens
+from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, NotAllowed, SystemActor, acting_user, require
 
 # Accepting an open invitation adds the membership the owner (or `manage.py create_clinic`) asked for.

@@ -10,8 +10,8 @@ from knotwork.accounts.forms import AcceptInvitationForm, InvitationForm, RoleFo
 from knotwork.clinics import selectors as clinic_selectors
 from knotwork.clinics import services as clinic_services
 from knotwork.clinics.models import Role
-from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.access import ClinicRequest, clinic_member, public
+from knotwork.core.errors import ClinicRuleError
 
 
 @clinic_member(may="invite_staff")

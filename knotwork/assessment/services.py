@@ -25,7 +25,7 @@ from knotwork.assessment.models import (
     text_hash,
 )
 from knotwork.clinics.models import Clinic
-from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, SystemActor, acting_user, require
 from knotwork.core.validators import without_control_characters
 from knotwork.patients.models import Patient, PatientStatus

@@ -21,8 +21,8 @@ from knotwork.assessment.models import IntakeStatus, Technique
 from knotwork.atlas.catalog import QUALITIES
 from knotwork.atlas.selectors import DrawnRegion, rank_referrals
 from knotwork.audit.services import record_view
-from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.access import ClinicRequest, clinic_member
+from knotwork.core.errors import ClinicRuleError
 from knotwork.patients.selectors import get_patient
 
 # ---- intake ---------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ clinic starts with and why. Later parts of the product read the clinic's value, 
 
 from dataclasses import dataclass
 
+from knotwork.core import defaults as core_defaults
+
 SEED_MYOTHERAPY = "seed 000 (trigger point myotherapy for lower back pain; docs/clinical-sources.md#seed-texts)"
 
 
@@ -57,7 +59,9 @@ PSFS_IMPORTANT_CHANGE = Default(
     "docs/clinical-sources.md#patient-specific-functional-scale: PSFS MDC90 2 points for the mean (Stratford 1995)",
 )
 REMINDER_HOURS_BEFORE = Default(24, "h", "Knotwork default: appointment reminders go out a day ahead")
-SESSION_TIMEOUT_MINUTES = Default(30, "min", "Knotwork security default: sign out after 30 idle minutes")
+SESSION_TIMEOUT_MINUTES = Default(
+    core_defaults.SESSION_TIMEOUT_MINUTES, "min", "Knotwork security default: sign out after 30 idle minutes"
+)
 
 ALL = {
     "hold_seconds_min": HOLD_SECONDS_MIN,

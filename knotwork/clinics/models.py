@@ -74,6 +74,15 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}, {self.clinic})"
 
+    # Asked by the ground floor (knotwork.core: the admin site, the idle sign-out), which cannot import clinics.
+    @property
+    def is_owner(self) -> bool:
+        return self.role == Role.OWNER
+
+    @property
+    def session_timeout_minutes(self) -> int:
+        return self.clinic.settings.session_timeout_minutes
+
 
 def _bounds(default: defaults.Default, low: int, high: int) -> dict:
     return {

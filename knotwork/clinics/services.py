@@ -4,11 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from knotwork.clinics.models import Clinic, ClinicSettings, Membership, Role
+from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, require
-
-
-class ClinicRuleError(Exception):
-    """A change the clinic's rules forbid; the message is for the person who asked."""
 
 
 @transaction.atomic

@@ -14,10 +14,8 @@ from knotwork.core.models import clinic_id_of
 
 
 def is_clinic_owner(user) -> bool:
-    from knotwork.clinics.models import Role
-
     membership = getattr(user, "membership", None)
-    return bool(user.is_active and membership is not None and membership.is_active and membership.role == Role.OWNER)
+    return bool(user.is_active and membership is not None and membership.is_active and membership.is_owner)
 
 
 class KnotworkAdminSite(admin.AdminSite):

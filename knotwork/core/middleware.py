@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.utils import timezone
 from django.views.generic import RedirectView
 
+from knotwork.core import defaults
 from knotwork.core.access import access_rule_of
 
 logger = logging.getLogger(__name__)
@@ -102,12 +103,11 @@ class AccessRuleMiddleware:
 
 
 def session_timeout_minutes(user) -> int:
-    from knotwork.clinics.defaults import SESSION_TIMEOUT_MINUTES
-
+    """The idle limit of `user`: what their clinic set (asked of the membership), else Knotwork's default."""
     membership = getattr(user, "membership", None)
     if membership is None:
-        return SESSION_TIMEOUT_MINUTES.value
-    return membership.clinic.settings.session_timeout_minutes
+        return defaults.SESSION_TIMEOUT_MINUTES
+    return membership.session_timeout_minutes
 
 
 class InactivityTimeoutMiddleware:

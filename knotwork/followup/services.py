@@ -8,7 +8,7 @@ from django.tasks import default_task_backend
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, SystemActor, acting_user, require
 from knotwork.followup.messaging import send_to_patient
 from knotwork.followup.models import (

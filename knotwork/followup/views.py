@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from knotwork.audit.services import record_patients_shown, record_view
-from knotwork.clinics.services import ClinicRuleError
 from knotwork.core import policy
 from knotwork.core.access import ClinicRequest, clinic_member
+from knotwork.core.errors import ClinicRuleError
 from knotwork.followup import selectors, services
 from knotwork.followup.forms import QuestionnaireRequestForm, ResolveFlagForm
 from knotwork.followup.models import CHECK_IN_ANSWER_WINDOW, CheckInStatus

@@ -5,7 +5,7 @@ from django.db.models import IntegerField
 from django.db.models.functions import Cast, Substr
 
 from knotwork.clinics.models import Clinic
-from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, require
 from knotwork.patients.models import ALLOWED_STATUS_CHANGES, Patient, PatientStatus, ReferringClinician
 

@@ -5,8 +5,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from knotwork.audit.services import record_view, record_views
-from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.access import ClinicRequest, clinic_member
+from knotwork.core.errors import ClinicRuleError
 from knotwork.patients import selectors, services
 from knotwork.patients.forms import PatientForm, PatientSearchForm, PatientStatusForm, ReferringClinicianForm
 from knotwork.patients.models import ALLOWED_STATUS_CHANGES, PatientStatus

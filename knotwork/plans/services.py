@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from knotwork.assessment.models import Technique
-from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, require
 from knotwork.plans.models import PLAN_TRANSITIONS, Goal, HomeExercise, PlanStatus, TreatmentPlan
 from knotwork.scheduling.models import AppointmentStatus

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from knotwork.audit.services import record_view
-from knotwork.clinics.services import ClinicRuleError
 from knotwork.core import policy
 from knotwork.core.access import ClinicRequest, clinic_member
+from knotwork.core.errors import ClinicRuleError
 from knotwork.core.forms import add_service_errors
 from knotwork.patients.selectors import get_patient
 from knotwork.plans import selectors, services

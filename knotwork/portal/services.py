@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from knotwork.assessment.models import Technique
 from knotwork.assessment.services import start_intake
-from knotwork.clinics.services import ClinicRuleError
 from knotwork.core import tokens
+from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, acting_user, require
 from knotwork.patients.models import Patient
 from knotwork.portal.models import (

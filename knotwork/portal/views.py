@@ -23,8 +23,8 @@ from knotwork.assessment.forms import IntakeForm
 from knotwork.assessment.models import IntakeStatus
 from knotwork.assessment.views import consent_page, handle_intake_post, intake_context
 from knotwork.audit.services import record_view
-from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.access import ClinicRequest, clinic_member, public
+from knotwork.core.errors import ClinicRuleError
 from knotwork.core.forms import add_service_errors
 from knotwork.core.middleware import client_ip_address
 from knotwork.core.policy import PatientLinkActor

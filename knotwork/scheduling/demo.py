@@ -2,7 +2,7 @@
 
 import datetime
 
-from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.errors import ClinicRuleError
 from knotwork.scheduling import services
 from knotwork.scheduling.models import AppointmentType
 

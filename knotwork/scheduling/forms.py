@@ -1,6 +1,6 @@
 from django import forms
 
-from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.errors import ClinicRuleError
 from knotwork.core.forms import CleanTextMixin
 from knotwork.patients.models import PatientStatus
 from knotwork.patients.selectors import list_patients

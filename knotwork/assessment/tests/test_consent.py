@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from knotwork.assessment.models import Consent, ConsentForm, Technique
 from knotwork.assessment.services import ensure_consent_forms, publish_consent_version, sign_consent, withdraw_consent
-from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.errors import ClinicRuleError
 from knotwork.patients.tests.factories import PatientFactory, as_patient
 
 SIGNATURE = "M10 10 L50 40 L90 20"

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from knotwork.assessment.models import Diagnosis, TriggerPointFinding
 from knotwork.assessment.services import record_trigger_point, start_examination, to_kpa
-from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.errors import ClinicRuleError
 from knotwork.patients.tests.factories import PatientFactory
 
 

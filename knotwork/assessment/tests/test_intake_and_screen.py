@@ -7,7 +7,7 @@ from knotwork.assessment import screening
 from knotwork.assessment.models import Intake, IntakeStatus, MedicalReferral, SafetyScreen
 from knotwork.assessment.services import override_finding, start_intake, submit_intake, update_referral
 from knotwork.audit.models import AuditEntry
-from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.errors import ClinicRuleError
 from knotwork.patients.models import PatientStatus
 from knotwork.patients.tests.factories import PatientFactory
 

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import SystemActor
 from knotwork.followup import selectors, services
 from knotwork.followup.models import CheckInStatus, FlagKind, MessageStatus, PatientMessage

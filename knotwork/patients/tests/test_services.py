@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.errors import ClinicRuleError
 from knotwork.patients.models import PatientStatus
 from knotwork.patients.services import change_patient_status, register_patient, update_patient
 from knotwork.patients.tests.factories import PatientFactory, ReferringClinicianFactory

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import SystemActor
 from knotwork.followup import services as followup
 from knotwork.followup.models import Flag, FlagKind

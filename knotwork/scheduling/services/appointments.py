@@ -6,7 +6,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, require
 from knotwork.patients.models import PatientStatus
 from knotwork.scheduling import clock, selectors

@@ -5,7 +5,7 @@ import itertools
 
 from django.db import transaction
 
-from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, require
 from knotwork.scheduling.models import (
     AppointmentType,

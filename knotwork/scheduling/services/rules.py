@@ -5,7 +5,7 @@ import datetime
 from django.utils import formats
 
 from knotwork.clinics.models import CLINICAL_ROLES
-from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import active_membership
 from knotwork.scheduling import clock
 from knotwork.scheduling.models import TimeOff

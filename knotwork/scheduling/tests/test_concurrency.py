@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.errors import ClinicRuleError
 from knotwork.patients.tests.factories import PatientFactory
 from knotwork.scheduling.models import Appointment, AppointmentBlock
 from knotwork.scheduling.tests.factories import MONDAY, at, book

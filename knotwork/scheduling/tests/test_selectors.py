@@ -3,7 +3,7 @@ import datetime
 
 import pytest
 
-from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.errors import ClinicRuleError
 from knotwork.patients.tests.factories import PatientFactory
 from knotwork.scheduling import selectors, services
 from knotwork.scheduling.models import TimeOff, WorkingHours

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 
-from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.errors import ClinicRuleError
 from knotwork.patients.tests.factories import PatientFactory
 from knotwork.scheduling import services
 from knotwork.scheduling.models import Appointment, AppointmentBlock, AppointmentStatus, TimeOff

@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from knotwork.audit.services import record_view
-from knotwork.clinics.services import ClinicRuleError
 from knotwork.core import policy
 from knotwork.core.access import ClinicRequest, clinic_member
+from knotwork.core.errors import ClinicRuleError
 from knotwork.patients.selectors import list_patients
 from knotwork.scheduling import clock, ics, selectors, services
 from knotwork.scheduling.forms import (

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from knotwork.clinics.services import ClinicRuleError
 from knotwork.core import policy
 from knotwork.core.access import ClinicRequest, clinic_member
+from knotwork.core.errors import ClinicRuleError
 from knotwork.scheduling import selectors, services
 from knotwork.scheduling.forms import (
     AppointmentTypeForm,

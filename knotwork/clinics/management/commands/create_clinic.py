@@ -5,7 +5,8 @@ from django.db import transaction
 
 from knotwork.accounts.services import invitation_url, invite_staff
 from knotwork.clinics.models import Role
-from knotwork.clinics.services import ClinicRuleError, create_clinic
+from knotwork.clinics.services import create_clinic
+from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import SystemActor
 
 COMMAND = SystemActor("create_clinic command")
