@@ -314,6 +314,10 @@ _task_backend = os.environ.get("TASKS_BACKEND", "immediate")
 if _task_backend not in _TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {sorted(_TASK_BACKENDS)}, not {_task_backend!r}")
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
+# Finished task rows (ids and outcomes only) are deleted by the sweep (`send_due_messages`) after this many days.
+KNOTWORK_TASK_RESULTS_KEPT_DAYS = int(os.environ.get("TASK_RESULTS_KEPT_DAYS", "7"))
+if KNOTWORK_TASK_RESULTS_KEPT_DAYS < 1:
+    raise ImproperlyConfigured("TASK_RESULTS_KEPT_DAYS must be a whole number of days, 1 or more.")
 # How Knotwork reaches patients, tried in order (knotwork/followup/messaging.py says how to add SMS).
 PATIENT_MESSAGE_CHANNELS = ["knotwork.followup.messaging.EmailChannel"]
 

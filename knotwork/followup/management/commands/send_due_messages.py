@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from knotwork.core.policy import SystemActor
+from knotwork.core.tasks import prune_finished_task_results
 from knotwork.followup.services import send_due_check_ins
 from knotwork.plans.services import flag_courses_without_response
 
@@ -10,9 +11,10 @@ SWEEP = SystemActor("send_due_messages command")
 
 class Command(BaseCommand):
     help = (
-        "Send every check-in and appointment reminder whose time has come, and flag courses that ended without a "
-        "response. The database worker sends them on time "
-        "by itself; run this from cron (e.g. every 5 minutes) when the worker is not used, or as a safety net."
+        "Send every check-in and appointment reminder whose time has come, flag courses that ended without a "
+        "response, and delete finished task records older than TASK_RESULTS_KEPT_DAYS. The database worker sends "
+        "them on time by itself; run this from cron (e.g. every 5 minutes) when the worker is not used, or as a "
+        "safety net."
     )
 
     def add_arguments(self, parser):
@@ -25,8 +27,10 @@ class Command(BaseCommand):
         check_ins = send_due_check_ins(now=now, by=SWEEP)
         reminders = scheduling.send_due_reminders(now=now, by=SWEEP)
         flags = flag_courses_without_response(by=SWEEP)
-        if options["quiet"] and not (check_ins or reminders or flags):
+        pruned = prune_finished_task_results(now=now)
+        if options["quiet"] and not (check_ins or reminders or flags or pruned):
             return
         self.stdout.write(
-            f"Sent {check_ins} check-in(s) and {reminders} reminder(s); {flags} course(s) flagged for reassessment."
+            f"Sent {check_ins} check-in(s) and {reminders} reminder(s); {flags} course(s) flagged for reassessment; "
+            f"{pruned} finished task record(s) deleted."
         )
