@@ -2,7 +2,7 @@ from django import forms
 from phonenumber_field.formfields import PhoneNumberField
 
 from knotwork.core.forms import CleanTextMixin
-from knotwork.patients.models import Patient, PatientStatus, ReferringClinician
+from knotwork.patients.models import PATIENT_FIELDS, Patient, PatientStatus, ReferringClinician
 
 
 class DateInput(forms.DateInput):
@@ -20,25 +20,7 @@ class PatientForm(CleanTextMixin, forms.ModelForm):
 
     class Meta:
         model = Patient
-        fields = [
-            "first_name",
-            "last_name",
-            "preferred_name",
-            "date_of_birth",
-            "sex",
-            "chart_number",
-            "phone",
-            "email",
-            "address_line1",
-            "address_line2",
-            "city",
-            "region",
-            "postal_code",
-            "emergency_contact_name",
-            "emergency_contact_relationship",
-            "emergency_contact_phone",
-            "referring_clinician",
-        ]
+        fields = PATIENT_FIELDS
         widgets = {"date_of_birth": DateInput()}
 
     def __init__(self, *args, referrers=None, **kwargs):

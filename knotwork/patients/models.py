@@ -1,4 +1,5 @@
 import datetime
+from typing import TypedDict
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -7,6 +8,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
+from phonenumber_field.phonenumber import PhoneNumber
 
 from knotwork.core.models import ClinicScoped
 from knotwork.core.validators import validate_line
@@ -131,3 +133,29 @@ class Patient(ClinicScoped):
         today = timezone.localdate()
         dob = self.date_of_birth
         return today.year - dob.year - ((today.month, today.day) < (dob.month, dob.day))
+
+
+class PatientDetails(TypedDict, total=False):
+    """The demographic details staff enter and change, in the order the form shows them: the one list that the
+    patient form (`Meta.fields`), the services (their keyword arguments) and the API's schemas are made from."""
+
+    first_name: str
+    last_name: str
+    preferred_name: str
+    date_of_birth: datetime.date
+    sex: str
+    chart_number: str
+    phone: PhoneNumber | str
+    email: str
+    address_line1: str
+    address_line2: str
+    city: str
+    region: str
+    postal_code: str
+    emergency_contact_name: str
+    emergency_contact_relationship: str
+    emergency_contact_phone: PhoneNumber | str
+    referring_clinician: ReferringClinician | None
+
+
+PATIENT_FIELDS: tuple[str, ...] = tuple(PatientDetails.__annotations__)

@@ -1,12 +1,12 @@
 import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import StringConstraints
+from pydantic import StringConstraints, create_model
 
 from knotwork.core.validators import Line
-from knotwork.patients.models import PatientStatus, Sex
+from knotwork.patients.models import PATIENT_FIELDS, PatientStatus, Sex
 
 
 class ReferringClinicianOut(Schema):
@@ -50,48 +50,49 @@ class PatientOut(Schema):
 
 Name = Annotated[Line, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
+# The API's type, default (... = required) and length limit for each of the patient's details: the fields of
+# PatientIn and PatientPatch are made from PATIENT_FIELDS (patients.models), in its order, with these.
+_DETAIL_TYPES: dict[str, tuple[Any, Any, int | None]] = {
+    "first_name": (Name, ..., None),
+    "last_name": (Name, ..., None),
+    "preferred_name": (Line, "", 100),
+    "date_of_birth": (datetime.date, ..., None),
+    "sex": (Sex, Sex.UNKNOWN, None),
+    "chart_number": (Line, "", 20),
+    "phone": (Line, "", 40),
+    "email": (Line, "", 254),
+    "address_line1": (Line, "", 200),
+    "address_line2": (Line, "", 200),
+    "city": (Line, "", 100),
+    "region": (Line, "", 100),
+    "postal_code": (Line, "", 20),
+    "emergency_contact_name": (Line, "", 200),
+    "emergency_contact_relationship": (Line, "", 100),
+    "emergency_contact_phone": (Line, "", 40),
+    "referring_clinician": (UUID | None, None, None),
+}
 
-class PatientIn(Schema):
-    first_name: Name
-    last_name: Name
-    date_of_birth: datetime.date
-    preferred_name: Line = Field("", max_length=100)
-    sex: Sex = Sex.UNKNOWN
-    chart_number: Line = Field("", max_length=20)
-    phone: Line = Field("", max_length=40)
-    email: Line = Field("", max_length=254)
-    address_line1: Line = Field("", max_length=200)
-    address_line2: Line = Field("", max_length=200)
-    city: Line = Field("", max_length=100)
-    region: Line = Field("", max_length=100)
-    postal_code: Line = Field("", max_length=20)
-    emergency_contact_name: Line = Field("", max_length=200)
-    emergency_contact_relationship: Line = Field("", max_length=100)
-    emergency_contact_phone: Line = Field("", max_length=40)
-    referring_clinician: UUID | None = None
+
+def _patient_details(name: str, *, partial: bool) -> type[Schema]:
+    """A schema with every one of PATIENT_FIELDS: as sent to register (what is left out takes its default) or, with
+    `partial`, to change (each may be left out; null is not sent)."""
+    fields: dict[str, Any] = {}
+    for field in PATIENT_FIELDS:
+        kind, default, max_length = _DETAIL_TYPES[field]
+        if partial:
+            kind, default = kind | None, None
+        fields[field] = (kind, Field(default, max_length=max_length) if max_length else default)
+    return create_model(name, __base__=Schema, __module__=__name__, **fields)
+
+
+class PatientIn(_patient_details("PatientDetailsIn", partial=False)):
     allow_duplicate: bool = Field(
         False, description="Register even when a patient with the same name and birth date exists."
     )
 
 
-class PatientPatch(Schema):
-    first_name: Name | None = None
-    last_name: Name | None = None
-    date_of_birth: datetime.date | None = None
-    preferred_name: Line | None = Field(None, max_length=100)
-    sex: Sex | None = None
-    chart_number: Line | None = Field(None, max_length=20)
-    phone: Line | None = Field(None, max_length=40)
-    email: Line | None = Field(None, max_length=254)
-    address_line1: Line | None = Field(None, max_length=200)
-    address_line2: Line | None = Field(None, max_length=200)
-    city: Line | None = Field(None, max_length=100)
-    region: Line | None = Field(None, max_length=100)
-    postal_code: Line | None = Field(None, max_length=20)
-    emergency_contact_name: Line | None = Field(None, max_length=200)
-    emergency_contact_relationship: Line | None = Field(None, max_length=100)
-    emergency_contact_phone: Line | None = Field(None, max_length=40)
-    referring_clinician: UUID | None = None
+class PatientPatch(_patient_details("PatientDetailsPatch", partial=True)):
+    pass
 
 
 class PatientFilter(Schema):
