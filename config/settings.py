@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "knotwork.plans",
     "knotwork.scheduling",
     "knotwork.followup",
+    "knotwork.demo",
 ]
 
 MIDDLEWARE = [

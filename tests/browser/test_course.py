@@ -62,7 +62,7 @@ def test_a_practitioner_plans_and_books_a_course(page, clinic_a, owner, practiti
 def test_the_course_review_chart(page, clinic_a, practitioner, screenshot, axe_violations):
     from django.utils import timezone
 
-    from knotwork.plans.demo import load_demo_course
+    from knotwork.demo.course import load_demo_course
 
     patient = screened(clinic_a, practitioner)
     plan = load_demo_course(patient=patient, practitioner=practitioner, today=timezone.localdate())

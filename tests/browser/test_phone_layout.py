@@ -30,7 +30,7 @@ def test_the_patients_care_pages_fit_a_phone_and_pass_axe(
 ):
     from django.utils import timezone
 
-    from knotwork.plans.demo import load_demo_course
+    from knotwork.demo.course import load_demo_course
     from knotwork.portal.services import create_patient_link
     from knotwork.treatment.tests.test_session import screened
 

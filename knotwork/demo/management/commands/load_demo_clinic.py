@@ -3,7 +3,7 @@ import logging
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from knotwork.clinics.demo import DEMO_PASSWORD, database_is_empty, load_demo
+from knotwork.demo.loader import DEMO_PASSWORD, database_is_empty, load_demo
 
 PRODUCTION_REFUSAL = (
     "DEBUG is off: this looks like a production installation, and the demo's staff share one published password "

@@ -5,10 +5,27 @@ import datetime
 import random
 from dataclasses import dataclass
 
+from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
+from django.utils import timezone
 
+from knotwork.accounts.models import User
+from knotwork.assessment import services as assessment
+from knotwork.assessment.models import ConsentForm
+from knotwork.assessment.screening import get_ruleset
+from knotwork.atlas.catalog import get_atlas
 from knotwork.clinics.models import Clinic, Role
+from knotwork.clinics.services import add_member, create_clinic
 from knotwork.core.policy import SystemActor
+from knotwork.demo.course import load_demo_course
+from knotwork.demo.schedule import load_demo_schedule
+from knotwork.patients.models import PatientStatus, Sex
+from knotwork.patients.services import change_patient_status, register_patient, save_referring_clinician
+from knotwork.plans.models import TreatmentPlan
+from knotwork.plans.proposal import spread_slots
+from knotwork.plans.services import book_course
+from knotwork.scheduling.selectors import list_appointment_types, list_free_slots
+from knotwork.treatment import services as treatment
 
 DEMO_LOADER = SystemActor("demo loader")
 
@@ -147,13 +164,6 @@ def database_is_empty() -> bool:
 
 @transaction.atomic
 def load_demo() -> list[Clinic]:
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    from knotwork.accounts.models import User
-    from knotwork.clinics.services import add_member, create_clinic
-    from knotwork.patients.models import PatientStatus, Sex
-    from knotwork.patients.services import change_patient_status, register_patient, save_referring_clinician
-
     clinics = []
     for spec in DEMO_CLINICS:
         rng = random.Random(spec.seed)  # noqa: S311 (deterministic synthetic data, not security)
@@ -226,9 +236,6 @@ def load_demo() -> list[Clinic]:
                 change_patient_status(
                     patient=patient, status=PatientStatus.DISCHARGED, reason="Course completed.", by=owner
                 )
-        from django.utils import timezone
-
-        from knotwork.scheduling.demo import load_demo_schedule
 
         bookable = [p for p in patients[3:] if p.status == PatientStatus.ACTIVE]
         load_demo_schedule(
@@ -244,13 +251,6 @@ def load_demo() -> list[Clinic]:
 
 def _demo_course_appointment(patient) -> None:
     """Book the demo course's next session at the first free time proposed inside its window."""
-    from django.utils import timezone
-
-    from knotwork.plans.models import TreatmentPlan
-    from knotwork.plans.proposal import spread_slots
-    from knotwork.plans.services import book_course
-    from knotwork.scheduling.selectors import list_appointment_types, list_free_slots
-
     plan = TreatmentPlan.objects.filter(patient=patient, status="active").first()
     if plan is None:
         return
@@ -300,9 +300,6 @@ DEMO_DIAGNOSES = ("M79.18", "M79.12")  # myalgia of other site; myalgia of auxil
 
 def _demo_first_visit(patient, owner, practitioners, *, scenario: int) -> None:
     """An intake, safety screen, consent and examination, so the demo chart is not empty."""
-    from knotwork.assessment import services as assessment
-    from knotwork.assessment.screening import get_ruleset
-
     complaint, area, pain, drawing, yes, points = DEMO_VISITS[scenario]
     questions = get_ruleset().questions
     answers = {q.id: False for q in questions.values() if q.type == "yes_no"}
@@ -323,7 +320,6 @@ def _demo_first_visit(patient, owner, practitioners, *, scenario: int) -> None:
     if not points:
         return
     assessment.ensure_consent_forms(clinic=patient.clinic, by=practitioner)
-    from knotwork.assessment.models import ConsentForm
 
     form = ConsentForm.objects.get(clinic=patient.clinic, technique="manual_therapy")
     version = form.versions.order_by("-number").first()
@@ -337,7 +333,6 @@ def _demo_first_visit(patient, owner, practitioners, *, scenario: int) -> None:
     )
     examination = assessment.start_examination(patient=patient, by=practitioner)
     first_visit_done = scenario == 0
-    from knotwork.atlas.catalog import get_atlas
 
     atlas = get_atlas()
     for muscle, region, view in points:
@@ -361,10 +356,6 @@ def _demo_first_visit(patient, owner, practitioners, *, scenario: int) -> None:
         )
     assessment.add_diagnosis(examination=examination, code=DEMO_DIAGNOSES[scenario], is_primary=True, by=practitioner)
     if first_visit_done:
-        from django.utils import timezone
-
-        from knotwork.plans.demo import load_demo_course
-
         today = timezone.localdate(timezone=patient.clinic.tzinfo)
         load_demo_course(patient=patient, practitioner=practitioner, today=today)
         _demo_session(patient, practitioner)
@@ -381,12 +372,6 @@ def demo_login_lines() -> list[str]:
 
 def _demo_session(patient, practitioner) -> None:
     """A finished session with holds and a signed note, so the demo shows the whole loop."""
-    import datetime
-
-    from django.utils import timezone
-
-    from knotwork.treatment import services as treatment
-
     session = treatment.start_session(patient=patient, by=practitioner, pain_before=6, soreness_since_last=None)
     # Demo only: the session began twenty minutes ago, so its holds can lie in the past.
     start = timezone.now() - datetime.timedelta(minutes=20)

@@ -2,11 +2,22 @@ import datetime
 
 import pytest
 
+from knotwork.demo.schedule import load_demo_schedule
 from knotwork.patients.tests.factories import PatientFactory
-from knotwork.scheduling.demo import load_demo_schedule
 from knotwork.scheduling.models import Appointment, AppointmentType, WorkingHours
+from knotwork.scheduling.tests.conftest import NOW
+from knotwork.scheduling.tests.factories import in_zone
 
-pytestmark = pytest.mark.usefixtures("now")
+
+@pytest.fixture(autouse=True)
+def now(time_machine):
+    time_machine.move_to(NOW, tick=False)
+    return NOW
+
+
+@pytest.fixture
+def london(clinic_a):
+    return in_zone(clinic_a)
 
 
 def test_demo_schedule_fills_today_and_the_week_and_can_run_twice(london, practitioner, owner):

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from knotwork.accounts.models import User
-from knotwork.clinics.demo import DEMO_CLINICS, demo_login_lines, owner_totp_secret
 from knotwork.clinics.models import Role
+from knotwork.demo.loader import DEMO_CLINICS, demo_login_lines, owner_totp_secret
 
 PRODUCTION_REFUSAL = (
     "DEBUG is off: the demo logins, authenticator secrets and codes are printed on a development checkout only. "
