@@ -154,9 +154,7 @@ def signed_note(clinic_a, practitioner):
     patient = screened(clinic_a, practitioner)
     session = treatment.start_session(patient=patient, by=practitioner, pain_before=6)
     note = treatment.finish_session(session=session, by=practitioner, pain_after=3)
-    note = treatment.save_note_draft(
-        note=note, data={"plan": "Review in 3 days."}, version=note.version, by=practitioner
-    )
+    note = treatment.save_note_draft(note=note, plan="Review in 3 days.", version=note.version, by=practitioner)
     treatment.sign_note(note=note, by=practitioner, version=note.version)
     return note
 
@@ -172,7 +170,7 @@ def test_a_one_megabyte_amendment_is_refused_and_nothing_is_kept(practitioner_cl
 
 def test_the_amendment_service_refuses_an_oversized_section_from_any_caller(signed_note, practitioner):
     with pytest.raises(Exception, match="at most 20000 characters"):
-        treatment.amend_note(note=signed_note, data={"plan": "x" * 20_001}, reason="Too long", by=practitioner)
+        treatment.amend_note(note=signed_note, plan="x" * 20_001, reason="Too long", by=practitioner)
     assert NoteRevision.objects.filter(note=signed_note).count() == 1
 
 

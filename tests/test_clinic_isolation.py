@@ -94,12 +94,10 @@ def treatment_records(patient, owner) -> list:
     )
     needle = treatment.record_needling(
         session=session,
-        data=needle_data(follow_up=MARKER),
+        **needle_data(follow_up=MARKER),
         by=owner,
     )
-    technique = treatment.record_technique(
-        session=session, data={"kind": "heat", "minutes": 10, "notes": MARKER}, by=owner
-    )
+    technique = treatment.record_technique(session=session, kind="heat", minutes=10, notes=MARKER, by=owner)
     note = treatment.finish_session(session=session, by=owner, pain_after=3)
     revision = treatment.sign_note(note=note, by=owner, version=note.version)
     return [session, *session.overrides.all(), point, hold, needle, technique, note, revision]

@@ -380,20 +380,20 @@ TABLE: dict[str, tuple[set[str], Build]] = {
         },
     ),
     "treatment.services.session.release_point": (CLINICAL, lambda w: {"point": w.point, "reason": "softened"}),
-    "treatment.services.session.record_needling": (CLINICAL, lambda w: {"session": w.session, "data": needle_data()}),
+    "treatment.services.session.record_needling": (CLINICAL, lambda w: {"session": w.session, **needle_data()}),
     "treatment.services.session.record_technique": (
         CLINICAL,
-        lambda w: {"session": w.session, "data": {"kind": "heat", "minutes": 10}},
+        lambda w: {"session": w.session, "kind": "heat", "minutes": 10},
     ),
     "treatment.services.session.finish_session": (CLINICAL, lambda w: {"session": w.session, "pain_after": 3}),
     "treatment.services.notes.save_note_draft": (
         CLINICAL,
-        lambda w: {"note": w.note, "data": {"plan": "Review in a week."}, "version": w.note.version},
+        lambda w: {"note": w.note, "plan": "Review in a week.", "version": w.note.version},
     ),
     "treatment.services.notes.sign_note": (CLINICAL, lambda w: {"note": w.note, "version": w.note.version}),
     "treatment.services.notes.amend_note": (
         CLINICAL,
-        lambda w: {"note": w.signed_note, "data": {"plan": "Review in two weeks."}, "reason": "Wrong interval"},
+        lambda w: {"note": w.signed_note, "plan": "Review in two weeks.", "reason": "Wrong interval"},
     ),
     # plans: writing the plan is clinical; booking it is for all staff
     "plans.create_plan": (

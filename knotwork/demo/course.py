@@ -17,7 +17,7 @@ from knotwork.treatment.models import TreatmentSession
 
 def _past_session(patient, practitioner, *, ended_at: datetime.datetime, pain_before: int, pain_after: int):
     session = treatment.start_session(patient=patient, by=practitioner, pain_before=pain_before)
-    treatment.record_technique(session=session, data={"kind": "pressure", "minutes": 15}, by=practitioner)
+    treatment.record_technique(session=session, kind="pressure", minutes=15, by=practitioner)
     note = treatment.finish_session(session=session, by=practitioner, pain_after=pain_after)
     treatment.sign_note(note=note, by=practitioner, version=note.version)
     TreatmentSession.objects.filter(pk=session.pk).update(

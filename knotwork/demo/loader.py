@@ -392,6 +392,6 @@ def _demo_session(patient, practitioner) -> None:
             )
             level = int(hold.suggested_level) if hold.suggested_level is not None else level
         start += datetime.timedelta(minutes=3)
-    treatment.record_technique(session=session, data={"kind": "pressure", "minutes": 15}, by=practitioner)
+    treatment.record_technique(session=session, kind="pressure", minutes=15, by=practitioner)
     note = treatment.finish_session(session=session, by=practitioner, pain_after=3, global_impression="better")
     treatment.sign_note(note=note, by=practitioner, version=note.version)

@@ -113,12 +113,12 @@ def session_detail(request: ClinicRequest, public_id):
             if action == "point":
                 services.add_point(session=session, by=request.user, **data)
             elif action == "needle":
-                services.record_needling(session=session, data=data, by=request.user)
+                services.record_needling(session=session, by=request.user, **data)
                 muscle = get_atlas().muscles.get(data["muscle"])
                 if muscle and services.is_high_risk(muscle):
                     messages.warning(request, f"{muscle.name}: {muscle.needling_safety}")
             elif action == "technique":
-                services.record_technique(session=session, data=data, by=request.user)
+                services.record_technique(session=session, by=request.user, **data)
             elif action == "override":
                 services.override_technique(session=session, by=request.user, **data)
             elif action == "finish":
@@ -182,7 +182,8 @@ def note_detail(request: ClinicRequest, public_id):
         try:
             if action in ("save", "sign") and note_form.is_valid():
                 data = note_form.cleaned_data
-                note = services.save_note_draft(note=note, data=data, version=data["version"], by=request.user)
+                sections = {f: data[f] for f in services.SOAP}
+                note = services.save_note_draft(note=note, version=data["version"], by=request.user, **sections)
                 if action == "sign":
                     services.sign_note(note=note, by=request.user, version=note.version)
                     messages.success(request, "Note signed. From now on it can only be amended.")
@@ -190,9 +191,9 @@ def note_detail(request: ClinicRequest, public_id):
                     messages.success(request, "Draft saved.")
                 return redirect("treatment:note", public_id=session.public_id)
             if action == "amend" and amend_form.is_valid():
-                data = dict(amend_form.cleaned_data)
-                reason = data.pop("reason")
-                services.amend_note(note=note, data=data, reason=reason, by=request.user)
+                data = amend_form.cleaned_data
+                sections = {f: data[f] for f in services.SOAP}
+                services.amend_note(note=note, reason=data["reason"], by=request.user, **sections)
                 messages.success(request, "Amendment added; the signed text and every version are kept.")
                 return redirect("treatment:note", public_id=session.public_id)
         except services.NoteConflict as error:

@@ -6,11 +6,21 @@ needling and other techniques, finish), `notes` (the SOAP draft, signing, amendm
 
 from knotwork.treatment.services.codes import TIMED_CODE_FOR, billing_lines
 from knotwork.treatment.services.guard import CONSENT_FOR, GuardError, guard, override_technique
-from knotwork.treatment.services.notes import SOAP, NoteConflict, amend_note, draft_soap, save_note_draft, sign_note
+from knotwork.treatment.services.notes import (
+    SOAP,
+    NoteConflict,
+    Soap,
+    amend_note,
+    draft_soap,
+    save_note_draft,
+    sign_note,
+)
 from knotwork.treatment.services.session import (
     CLOCK_SLACK,
     HIGH_RISK_WORDS,
     MAX_HOLD_SECONDS,
+    Needling,
+    Technique,
     add_point,
     finish_session,
     is_high_risk,
@@ -29,7 +39,10 @@ __all__ = [
     "SOAP",
     "TIMED_CODE_FOR",
     "GuardError",
+    "Needling",
     "NoteConflict",
+    "Soap",
+    "Technique",
     "add_point",
     "amend_note",
     "billing_lines",

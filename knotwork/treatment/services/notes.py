@@ -1,5 +1,7 @@
 """The session's note: the SOAP draft written from the record, saving the draft, signing it, and amendments."""
 
+from typing import TypedDict, Unpack
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -81,11 +83,20 @@ class NoteConflict(ClinicRuleError):
         )
 
 
-SOAP = ("subjective", "objective", "assessment", "plan")
+class Soap(TypedDict, total=False):
+    """The note's four sections; a section left out keeps its text."""
+
+    subjective: str
+    objective: str
+    assessment: str
+    plan: str
+
+
+SOAP: tuple[str, ...] = tuple(Soap.__annotations__)
 
 
 @transaction.atomic
-def save_note_draft(*, note: ClinicalNote, data: dict, version: int, by: Actor) -> ClinicalNote:
+def save_note_draft(*, note: ClinicalNote, version: int, by: Actor, **sections: Unpack[Soap]) -> ClinicalNote:
     require(by, "save_note_draft", note)
     note = ClinicalNote.objects.select_for_update().get(pk=note.pk)
     if note.status != NoteStatus.DRAFT:
@@ -93,7 +104,7 @@ def save_note_draft(*, note: ClinicalNote, data: dict, version: int, by: Actor) 
     if note.version != version:
         raise NoteConflict(note)
     for field in SOAP:
-        setattr(note, field, data.get(field, getattr(note, field)))
+        setattr(note, field, sections.get(field, getattr(note, field)))
     note.full_clean(exclude=["clinic", "session", "patient", "signed_by"])
     note.version += 1
     note.save()
@@ -130,7 +141,7 @@ def sign_note(*, note: ClinicalNote, by: Actor, version: int) -> NoteRevision:
 
 
 @transaction.atomic
-def amend_note(*, note: ClinicalNote, data: dict, reason: str, by: Actor) -> NoteRevision:
+def amend_note(*, note: ClinicalNote, reason: str, by: Actor, **sections: Unpack[Soap]) -> NoteRevision:
     require(by, "amend_note", note)
     note = ClinicalNote.objects.select_for_update().get(pk=note.pk)
     if note.status != NoteStatus.SIGNED:
@@ -138,7 +149,7 @@ def amend_note(*, note: ClinicalNote, data: dict, reason: str, by: Actor) -> Not
     if len(reason.strip()) < 5:
         raise ClinicRuleError("Say why the note is amended.")
     latest = note.revisions.order_by("-number").first()
-    content = {f: data.get(f, getattr(latest, f)) for f in SOAP}
+    content = {f: sections.get(f, getattr(latest, f)) for f in SOAP}
     if all(content[f] == getattr(latest, f) for f in SOAP):
         raise ClinicRuleError("The amendment changes nothing.")
     revision = NoteRevision(

@@ -3,6 +3,7 @@ techniques, and finish it with a note drafted from the record."""
 
 import datetime
 from decimal import Decimal
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -201,33 +202,75 @@ def is_high_risk(muscle) -> bool:
     return any(word in note for word in HIGH_RISK_WORDS)
 
 
+class Needling(TypedDict):
+    """One muscle needled (a NeedleEntry's fields): the site on the body map may be left out."""
+
+    muscle: str
+    side: str
+    diameter_mm: Decimal
+    length_mm: int
+    technique: str
+    depth_mm: int
+    needles_in: int
+    needles_out: int
+    region: NotRequired[str]
+    view: NotRequired[str]
+    x: NotRequired[float | None]
+    y: NotRequired[float | None]
+    twitch_responses: NotRequired[int]
+    dwell_seconds: NotRequired[int]
+    guided: NotRequired[bool]
+    clean_technique: NotRequired[bool]
+    adverse_event: NotRequired[str]
+    adverse_severity: NotRequired[str]
+    follow_up: NotRequired[str]
+
+
 @transaction.atomic
-def record_needling(*, session: TreatmentSession, data: dict, by: Actor) -> NeedleEntry:
+def record_needling(*, session: TreatmentSession, by: Actor, **needling: Unpack[Needling]) -> NeedleEntry:
     require(by, "record_needling", session)
     _open(session)
     _check(session, "dry_needling")
-    if data.get("needles_out") != data.get("needles_in"):
+    if needling.get("needles_out") != needling.get("needles_in"):
         raise ClinicRuleError("Needles out must equal needles in: count them again before saving.")
-    if data.get("adverse_event") and not data.get("adverse_severity"):
+    if needling.get("adverse_event") and not needling.get("adverse_severity"):
         raise ClinicRuleError("Give the adverse event's severity.")
-    if data.get("region") and (data["region"] not in get_atlas().regions or data.get("view") not in ("front", "back")):
+    region, view = needling.get("region"), needling.get("view")
+    if region and (region not in get_atlas().regions or view not in ("front", "back")):
         raise ClinicRuleError("Mark the needling site on the body map again.")
-    entry = NeedleEntry(clinic_id=session.clinic_id, session=session, **data)
+    entry = NeedleEntry(clinic_id=session.clinic_id, session=session, **needling)
     entry.full_clean()
     entry.save()
     return entry
 
 
+class Technique(TypedDict):
+    """One other technique (a TechniqueEntry's fields): TENS settings and electrodes, the injection's details."""
+
+    kind: str
+    minutes: int
+    region: NotRequired[str]
+    attended: NotRequired[bool]
+    tens_frequency_hz: NotRequired[int | None]
+    tens_pulse_us: NotRequired[int | None]
+    tens_intensity_ma: NotRequired[int | None]
+    muscle: NotRequired[str]
+    electrodes: NotRequired[list[dict[str, Any]]]
+    substance: NotRequired[str]
+    dose: NotRequired[str]
+    notes: NotRequired[str]
+
+
 @transaction.atomic
-def record_technique(*, session: TreatmentSession, data: dict, by: Actor) -> TechniqueEntry:
+def record_technique(*, session: TreatmentSession, by: Actor, **technique: Unpack[Technique]) -> TechniqueEntry:
     require(by, "record_technique", session)
-    if data.get("kind") == "injection":
+    if technique.get("kind") == "injection":
         require(by, "record_injection", session)
     _open(session)
-    if data["kind"] == "injection" and (not data.get("muscle") or not data.get("substance")):
+    if technique["kind"] == "injection" and (not technique.get("muscle") or not technique.get("substance")):
         raise ClinicRuleError("Name the muscle injected and the substance.")
-    _check(session, data["kind"])
-    entry = TechniqueEntry(clinic_id=session.clinic_id, session=session, **data)
+    _check(session, technique["kind"])
+    entry = TechniqueEntry(clinic_id=session.clinic_id, session=session, **technique)
     entry.full_clean()
     entry.save()
     return entry

@@ -27,7 +27,7 @@ def test_a_needling_site_on_neither_view_is_refused_and_nothing_saved(clinic_a, 
     patient = screened(clinic_a, practitioner, consents=("dry_needling",))
     session = services.start_session(patient=patient, by=practitioner, pain_before=6)
     with pytest.raises(ValidationError) as refused:
-        services.record_needling(session=session, data=needle_data(view="side"), by=practitioner)
+        services.record_needling(session=session, **needle_data(view="side"), by=practitioner)
     assert "view" in refused.value.message_dict
     assert not NeedleEntry.objects.filter(session=session).exists()
 

@@ -57,10 +57,10 @@ def long_amended_note(clinic_a, practitioner):
     patient = screened(clinic_a, practitioner)
     session = services.start_session(patient=patient, by=practitioner, pain_before=6)
     note = services.finish_session(session=session, by=practitioner, pain_after=3)
-    note = services.save_note_draft(note=note, data={"plan": "Review"}, version=note.version, by=practitioner)
+    note = services.save_note_draft(note=note, plan="Review", version=note.version, by=practitioner)
     services.sign_note(note=note, by=practitioner, version=note.version)
-    services.amend_note(note=note, data={"plan": "ab" * 5_000}, reason="Dictated plan", by=practitioner)
-    services.amend_note(note=note, data={"plan": "ba" * 5_000}, reason="Corrected plan", by=practitioner)
+    services.amend_note(note=note, plan="ab" * 5_000, reason="Dictated plan", by=practitioner)
+    services.amend_note(note=note, plan="ba" * 5_000, reason="Corrected plan", by=practitioner)
     return note
 
 

@@ -83,7 +83,7 @@ def test_a_session_cannot_start_on_an_open_red_flag_without_a_documented_overrid
     assert session.overrides.get().technique == "all"
     # Waiving the red-flag hold does not waive consent: dry needling was never consented.
     with pytest.raises(services.GuardError, match="no signed consent to dry needling"):
-        services.record_needling(session=session, data=needle_data(), by=practitioner)
+        services.record_needling(session=session, **needle_data(), by=practitioner)
     point = services.add_point(session=session, muscle="upper-trapezius", side="right", by=practitioner)
     hold(point, practitioner, 5, "good_pain")  # manual therapy is consented, and the hold was waived
 
@@ -130,7 +130,7 @@ def test_a_contraindicated_technique_is_refused(clinic_a, practitioner):
     session = services.start_session(patient=patient, by=practitioner, pain_before=6)
     data = needle_data()
     with pytest.raises(services.GuardError, match="Contraindication: "):
-        services.record_needling(session=session, data=data, by=practitioner)
+        services.record_needling(session=session, **data, by=practitioner)
 
 
 def test_needles_must_be_counted_in_and_out(clinic_a, practitioner):
@@ -138,7 +138,7 @@ def test_needles_must_be_counted_in_and_out(clinic_a, practitioner):
     session = services.start_session(patient=patient, by=practitioner, pain_before=6)
     data = needle_data(needles_in=3)
     with pytest.raises(ClinicRuleError, match="Needles out must equal needles in"):
-        services.record_needling(session=session, data=data, by=practitioner)
+        services.record_needling(session=session, **data, by=practitioner)
 
 
 def test_the_note_is_drafted_signed_then_only_amended(clinic_a, practitioner, owner):
@@ -149,17 +149,17 @@ def test_the_note_is_drafted_signed_then_only_amended(clinic_a, practitioner, ow
     note = services.finish_session(session=session, by=practitioner, pain_after=4)
     assert "Upper trapezius (right): 1 hold(s), 25 s" in note.objective
     assert "Pain 7/10 before, 4/10 after." in note.assessment
-    saved = services.save_note_draft(note=note, data={"plan": "Review in 3 days."}, version=1, by=practitioner)
+    saved = services.save_note_draft(note=note, plan="Review in 3 days.", version=1, by=practitioner)
     with pytest.raises(services.NoteConflict):
-        services.save_note_draft(note=note, data={"plan": "Older screen"}, version=1, by=owner)
+        services.save_note_draft(note=note, plan="Older screen", version=1, by=owner)
     services.sign_note(note=saved, by=practitioner, version=saved.version)
     session.refresh_from_db()
     assert session.status == SessionStatus.SIGNED
     with pytest.raises(ClinicRuleError, match="signed note cannot be edited"):
-        services.save_note_draft(note=saved, data={"plan": "x"}, version=saved.version, by=practitioner)
+        services.save_note_draft(note=saved, plan="x", version=saved.version, by=practitioner)
     with pytest.raises(ClinicRuleError, match="changes nothing"):
-        services.amend_note(note=saved, data={}, reason="no change at all", by=practitioner)
-    services.amend_note(note=saved, data={"plan": "Review in 4 days."}, reason="Rebooked", by=practitioner)
+        services.amend_note(note=saved, reason="no change at all", by=practitioner)
+    services.amend_note(note=saved, plan="Review in 4 days.", reason="Rebooked", by=practitioner)
     revisions = list(NoteRevision.objects.filter(note=saved).order_by("number"))
     assert [r.plan for r in revisions] == ["Review in 3 days.", "Review in 4 days."]
 
@@ -170,24 +170,22 @@ def test_billing_lines_follow_what_was_recorded(clinic_a, practitioner):
     for muscle in ("soleus", "gastrocnemius", "upper-trapezius"):
         services.record_needling(
             session=session,
-            data={
-                "muscle": muscle,
-                "side": "right",
-                "diameter_mm": "0.25",
-                "length_mm": 40,
-                "technique": "static",
-                "depth_mm": 20,
-                "needles_in": 1,
-                "needles_out": 1,
-                "clean_technique": True,
-            },
+            muscle=muscle,
+            side="right",
+            diameter_mm="0.25",
+            length_mm=40,
+            technique="static",
+            depth_mm=20,
+            needles_in=1,
+            needles_out=1,
+            clean_technique=True,
             by=practitioner,
         )
-    services.record_technique(session=session, data={"kind": "pressure", "minutes": 23}, by=practitioner)
-    services.record_technique(session=session, data={"kind": "heat", "minutes": 10}, by=practitioner)
+    services.record_technique(session=session, kind="pressure", minutes=23, by=practitioner)
+    services.record_technique(session=session, kind="heat", minutes=10, by=practitioner)
     lines = [(line.code, line.units) for line in services.billing_lines(session)]
     assert lines == [("20561", 1), ("97140", 2), ("97010", 1)]
-    services.record_technique(session=session, data={"kind": "massage", "minutes": 7}, by=practitioner)
+    services.record_technique(session=session, kind="massage", minutes=7, by=practitioner)
     assert ("97124", 1) not in [(line.code, line.units) for line in services.billing_lines(session)]
     clinic_a.settings.billing_method = "ama"  # each code on its own: 7 minutes of massage earns no unit either way,
     clinic_a.settings.save()  # but 23 minutes of pressure release is 2 units by AMA too
@@ -321,12 +319,12 @@ def test_only_a_physician_records_an_injection_and_it_bills_as_a_trigger_point_i
     )
     data = {"kind": "injection", "minutes": 5, "muscle": "upper-trapezius", "substance": "Lidocaine 1%", "dose": "1 mL"}
     with pytest.raises(PermissionDenied, match="Only a physician"):
-        services.record_technique(session=session, data=data, by=practitioner)
+        services.record_technique(session=session, **data, by=practitioner)
     owner_client.post(
         reverse("accounts:member_physician", args=[practitioner.membership.public_id]), {"physician": "yes"}
     )
     practitioner.membership.refresh_from_db()
-    services.record_technique(session=session, data=data, by=practitioner)
+    services.record_technique(session=session, **data, by=practitioner)
     assert ("20552", 1) in [(line.code, line.units) for line in services.billing_lines(session)]
     from knotwork.accounts.tests.factories import UserFactory
     from knotwork.clinics.services import add_member
