@@ -301,15 +301,17 @@ TABLE: dict[str, tuple[set[str], Build]] = {
         STAFF,
         lambda w: {
             "clinic": w.clinic,
-            "data": {"first_name": "Noor", "last_name": "Table", "date_of_birth": datetime.date(1980, 1, 1)},
+            "first_name": "Noor",
+            "last_name": "Table",
+            "date_of_birth": datetime.date(1980, 1, 1),
         },
     ),
-    "patients.update_patient": (STAFF, lambda w: {"patient": w.other_patient, "data": {"preferred_name": "Nono"}}),
+    "patients.update_patient": (STAFF, lambda w: {"patient": w.other_patient, "preferred_name": "Nono"}),
     "patients.change_patient_status": (
         STAFF | {SYSTEM},
         lambda w: {"patient": w.other_patient, "status": "on_hold", "reason": "Waiting for the GP"},
     ),
-    "patients.save_referring_clinician": (STAFF, lambda w: {"clinic": w.clinic, "data": {"name": "Dr. Table"}}),
+    "patients.save_referring_clinician": (STAFF, lambda w: {"clinic": w.clinic, "name": "Dr. Table"}),
     # assessment: paperwork for all staff and the patient; examining is clinical
     "assessment.start_intake": (STAFF, lambda w: {"patient": w.other_patient}),
     "assessment.save_intake_draft": (

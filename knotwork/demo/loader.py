@@ -186,13 +186,11 @@ def load_demo() -> list[Clinic]:
             save_referring_clinician(
                 clinic=clinic,
                 by=owner,
-                data={
-                    "name": name,
-                    "profession": profession,
-                    "practice": practice,
-                    "phone": f"+1303555{170 + i:04d}",
-                    "email": f"referrals{i + 1}@{spec.email.split('@')[1]}",
-                },
+                name=name,
+                profession=profession,
+                practice=practice,
+                phone=f"+1303555{170 + i:04d}",
+                email=f"referrals{i + 1}@{spec.email.split('@')[1]}",
             )
             for i, (name, profession, practice) in enumerate(REFERRERS)
         ]
@@ -205,22 +203,20 @@ def load_demo() -> list[Clinic]:
             patient = register_patient(
                 clinic=clinic,
                 by=owner,
-                data={
-                    "first_name": first,
-                    "last_name": last,
-                    "date_of_birth": born,
-                    "sex": rng.choice([Sex.FEMALE, Sex.MALE, Sex.FEMALE, Sex.MALE, Sex.OTHER]),
-                    "phone": f"+1{rng.choice(['303', '720'])}555{rng.randrange(100, 200):04d}",
-                    "email": f"{first.lower()}.{last.lower()}@example.org",
-                    "address_line1": f"{rng.randrange(1, 999)} {rng.choice(STREETS)}",
-                    "city": rng.choice(["Denver", "Aurora", "Lakewood", "Boulder"]),
-                    "region": "CO",
-                    "postal_code": f"80{rng.randrange(100, 300)}",
-                    "emergency_contact_name": f"{rng.choice(FIRST_NAMES)} {last}",
-                    "emergency_contact_relationship": rng.choice(["Partner", "Parent", "Sibling", "Friend"]),
-                    "emergency_contact_phone": f"+1303555{rng.randrange(100, 200):04d}",
-                    "referring_clinician": rng.choice([*referrers, None]),
-                },
+                first_name=first,
+                last_name=last,
+                date_of_birth=born,
+                sex=rng.choice([Sex.FEMALE, Sex.MALE, Sex.FEMALE, Sex.MALE, Sex.OTHER]),
+                phone=f"+1{rng.choice(['303', '720'])}555{rng.randrange(100, 200):04d}",
+                email=f"{first.lower()}.{last.lower()}@example.org",
+                address_line1=f"{rng.randrange(1, 999)} {rng.choice(STREETS)}",
+                city=rng.choice(["Denver", "Aurora", "Lakewood", "Boulder"]),
+                region="CO",
+                postal_code=f"80{rng.randrange(100, 300)}",
+                emergency_contact_name=f"{rng.choice(FIRST_NAMES)} {last}",
+                emergency_contact_relationship=rng.choice(["Partner", "Parent", "Sibling", "Friend"]),
+                emergency_contact_phone=f"+1303555{rng.randrange(100, 200):04d}",
+                referring_clinician=rng.choice([*referrers, None]),
             )
             patients.append(patient)
             if n < 3:

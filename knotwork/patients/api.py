@@ -49,7 +49,7 @@ def create_patient(request, payload: PatientIn):
         raise HttpError(
             409, "A patient with this name and date of birth exists; send allow_duplicate=true to register anyway."
         )
-    return Status(201, services.register_patient(clinic=_clinic(request), by=request.auth, data=data))
+    return Status(201, services.register_patient(clinic=_clinic(request), by=request.auth, **data))
 
 
 @router.get("/patients/{uuid:patient_id}", response=PatientOut, summary="One patient")
@@ -68,7 +68,7 @@ def update_patient(request, patient_id: UUID, payload: PatientPatch):
     for key, value in list(data.items()):
         if value is None and key != "referring_clinician":
             raise HttpError(422, f"{key} cannot be null")
-    return services.update_patient(patient=patient, by=request.auth, data=data)
+    return services.update_patient(patient=patient, by=request.auth, **data)
 
 
 @router.post(

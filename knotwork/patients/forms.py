@@ -2,7 +2,15 @@ from django import forms
 from phonenumber_field.formfields import PhoneNumberField
 
 from knotwork.core.forms import CleanTextMixin
-from knotwork.patients.models import PATIENT_FIELDS, Patient, PatientStatus, ReferringClinician
+from knotwork.patients.models import (
+    PATIENT_FIELDS,
+    REFERRER_FIELDS,
+    Patient,
+    PatientDetails,
+    PatientStatus,
+    ReferrerDetails,
+    ReferringClinician,
+)
 
 
 class DateInput(forms.DateInput):
@@ -48,18 +56,18 @@ class PatientForm(CleanTextMixin, forms.ModelForm):
             self.add_error("new_referrer_name", "Give the new referring clinician's name.")
         return cleaned
 
-    def patient_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+    def patient_data(self) -> PatientDetails:
+        return PatientDetails(**{name: self.cleaned_data[name] for name in PATIENT_FIELDS})
 
-    def new_referrer_data(self) -> dict | None:
+    def new_referrer_data(self) -> ReferrerDetails | None:
         if not self.cleaned_data.get("new_referrer_name"):
             return None
-        return {
-            "name": self.cleaned_data["new_referrer_name"],
-            "practice": self.cleaned_data["new_referrer_practice"],
-            "phone": self.cleaned_data["new_referrer_phone"] or "",
-            "email": self.cleaned_data["new_referrer_email"],
-        }
+        return ReferrerDetails(
+            name=self.cleaned_data["new_referrer_name"],
+            practice=self.cleaned_data["new_referrer_practice"],
+            phone=self.cleaned_data["new_referrer_phone"] or "",
+            email=self.cleaned_data["new_referrer_email"],
+        )
 
 
 class PatientStatusForm(CleanTextMixin, forms.Form):
@@ -80,4 +88,4 @@ class PatientSearchForm(CleanTextMixin, forms.Form):
 class ReferringClinicianForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = ReferringClinician
-        fields = ["name", "profession", "practice", "phone", "fax", "email", "npi"]
+        fields = REFERRER_FIELDS

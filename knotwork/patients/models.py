@@ -159,3 +159,18 @@ class PatientDetails(TypedDict, total=False):
 
 
 PATIENT_FIELDS: tuple[str, ...] = tuple(PatientDetails.__annotations__)
+
+
+class ReferrerDetails(TypedDict, total=False):
+    """A referring clinician's details, in the order the form shows them (the form and the service take these)."""
+
+    name: str
+    profession: str
+    practice: str
+    phone: PhoneNumber | str
+    fax: PhoneNumber | str
+    email: str
+    npi: str
+
+
+REFERRER_FIELDS: tuple[str, ...] = tuple(ReferrerDetails.__annotations__)

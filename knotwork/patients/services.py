@@ -1,5 +1,8 @@
 """The one way to register and change patients and referring clinicians."""
 
+from collections.abc import Mapping
+from typing import Any, Unpack
+
 from django.db import transaction
 from django.db.models import IntegerField
 from django.db.models.functions import Cast, Substr
@@ -7,29 +10,18 @@ from django.db.models.functions import Cast, Substr
 from knotwork.clinics.models import Clinic
 from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, require
-from knotwork.patients.models import ALLOWED_STATUS_CHANGES, Patient, PatientStatus, ReferringClinician
+from knotwork.patients.models import (
+    ALLOWED_STATUS_CHANGES,
+    PATIENT_FIELDS,
+    REFERRER_FIELDS,
+    Patient,
+    PatientDetails,
+    PatientStatus,
+    ReferrerDetails,
+    ReferringClinician,
+)
 
 CHART_PREFIX = "P-"
-
-PATIENT_FIELDS = [
-    "chart_number",
-    "first_name",
-    "last_name",
-    "preferred_name",
-    "date_of_birth",
-    "sex",
-    "phone",
-    "email",
-    "address_line1",
-    "address_line2",
-    "city",
-    "region",
-    "postal_code",
-    "emergency_contact_name",
-    "emergency_contact_relationship",
-    "emergency_contact_phone",
-    "referring_clinician",
-]
 
 
 def next_chart_number(clinic: Clinic) -> str:
@@ -45,20 +37,30 @@ def next_chart_number(clinic: Clinic) -> str:
     return f"{CHART_PREFIX}{(highest or 0) + 1:06d}"
 
 
+def _only(service: str, given: Mapping[str, Any], fields: tuple[str, ...]) -> None:
+    """Refuse a keyword the service does not take, as Python does for a named parameter."""
+    unknown = sorted(set(given) - set(fields))
+    if unknown:
+        raise TypeError(f"{service}() got unexpected keyword arguments: {', '.join(unknown)}")
+
+
 def _check_referrer(clinic: Clinic, referrer: ReferringClinician | None) -> None:
     if referrer is not None and referrer.clinic_id != clinic.pk:
         raise ClinicRuleError("That referring clinician belongs to another clinic.")
 
 
 @transaction.atomic
-def register_patient(*, clinic: Clinic, by: Actor, data: dict, new_referrer: dict | None = None) -> Patient:
+def register_patient(
+    *, clinic: Clinic, by: Actor, new_referrer: ReferrerDetails | None = None, **details: Unpack[PatientDetails]
+) -> Patient:
+    """Register a patient with the details given (each of PATIENT_FIELDS), and a new referring clinician if named."""
     require(by, "register_patient", clinic)
+    _only("register_patient", details, PATIENT_FIELDS)
     patient = Patient(clinic=clinic)
-    for field in PATIENT_FIELDS:
-        if field in data:
-            setattr(patient, field, data[field])
+    for field, value in details.items():
+        setattr(patient, field, value)
     if new_referrer:
-        patient.referring_clinician = save_referring_clinician(clinic=clinic, by=by, data=new_referrer)
+        patient.referring_clinician = save_referring_clinician(clinic=clinic, by=by, **new_referrer)
     _check_referrer(clinic, patient.referring_clinician)
     if not patient.chart_number:
         patient.chart_number = next_chart_number(clinic)
@@ -68,16 +70,19 @@ def register_patient(*, clinic: Clinic, by: Actor, data: dict, new_referrer: dic
 
 
 @transaction.atomic
-def update_patient(*, patient: Patient, by: Actor, data: dict, new_referrer: dict | None = None) -> Patient:
+def update_patient(
+    *, patient: Patient, by: Actor, new_referrer: ReferrerDetails | None = None, **changes: Unpack[PatientDetails]
+) -> Patient:
+    """Change the details given (each of PATIENT_FIELDS); those left out keep their value."""
     require(by, "update_patient", patient)
+    _only("update_patient", changes, PATIENT_FIELDS)
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
-    if "chart_number" in data and not (data["chart_number"] or "").strip():
+    if "chart_number" in changes and not (changes["chart_number"] or "").strip():
         raise ClinicRuleError("A chart number, once given, cannot be removed (it may be on paper records and bills).")
-    for field in PATIENT_FIELDS:
-        if field in data:
-            setattr(patient, field, data[field])
+    for field, value in changes.items():
+        setattr(patient, field, value)
     if new_referrer:
-        patient.referring_clinician = save_referring_clinician(clinic=patient.clinic, by=by, data=new_referrer)
+        patient.referring_clinician = save_referring_clinician(clinic=patient.clinic, by=by, **new_referrer)
     _check_referrer(patient.clinic, patient.referring_clinician)
     patient.full_clean()
     patient.save()
@@ -105,16 +110,17 @@ def change_patient_status(*, patient: Patient, status: str, reason: str = "", by
 
 @transaction.atomic
 def save_referring_clinician(
-    *, clinic: Clinic, by: Actor, data: dict, referrer: ReferringClinician | None = None
+    *, clinic: Clinic, by: Actor, referrer: ReferringClinician | None = None, **details: Unpack[ReferrerDetails]
 ) -> ReferringClinician:
+    """Add a referring clinician, or change the details given of `referrer`."""
     require(by, "save_referring_clinician", clinic)
+    _only("save_referring_clinician", details, REFERRER_FIELDS)
     if referrer is None:
         referrer = ReferringClinician(clinic=clinic)
     elif referrer.clinic_id != clinic.pk:
         raise ClinicRuleError("That referring clinician belongs to another clinic.")
-    for field in ("name", "profession", "practice", "phone", "fax", "email", "npi"):
-        if field in data:
-            setattr(referrer, field, data[field] if data[field] is not None else "")
+    for field, value in details.items():
+        setattr(referrer, field, value if value is not None else "")
     referrer.full_clean()
     referrer.save()
     return referrer

@@ -48,12 +48,12 @@ def _save_patient(request: ClinicRequest, form: PatientForm, patient=None):
     try:
         if patient is None:
             patient = services.register_patient(
-                clinic=request.clinic, by=request.user, data=data, new_referrer=form.new_referrer_data()
+                clinic=request.clinic, by=request.user, new_referrer=form.new_referrer_data(), **data
             )
             messages.success(request, f"{patient.display_name} is registered with chart number {patient.chart_number}.")
         else:
             patient = services.update_patient(
-                patient=patient, by=request.user, data=data, new_referrer=form.new_referrer_data()
+                patient=patient, by=request.user, new_referrer=form.new_referrer_data(), **data
             )
             messages.success(request, "The patient's details are saved.")
     except ValidationError as error:
@@ -210,7 +210,7 @@ def referrer_edit(request: ClinicRequest, public_id=None):
     if request.method == "POST" and form.is_valid():
         try:
             services.save_referring_clinician(
-                clinic=request.clinic, by=request.user, data=form.cleaned_data, referrer=referrer
+                clinic=request.clinic, by=request.user, referrer=referrer, **form.cleaned_data
             )
         except ValidationError as error:
             form.add_error(None, error.messages)
