@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "knotwork.clinics",
     "knotwork.accounts",
     "knotwork.audit",
+    "knotwork.messaging",
     "knotwork.patients",
     "knotwork.atlas",
     "knotwork.assessment",
@@ -319,8 +320,8 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 KNOTWORK_TASK_RESULTS_KEPT_DAYS = int(os.environ.get("TASK_RESULTS_KEPT_DAYS", "7"))
 if KNOTWORK_TASK_RESULTS_KEPT_DAYS < 1:
     raise ImproperlyConfigured("TASK_RESULTS_KEPT_DAYS must be a whole number of days, 1 or more.")
-# How Knotwork reaches patients, tried in order (knotwork/followup/messaging.py says how to add SMS).
-PATIENT_MESSAGE_CHANNELS = ["knotwork.followup.messaging.EmailChannel"]
+# How Knotwork reaches patients, tried in order (knotwork/messaging/channels.py says how to add SMS).
+PATIENT_MESSAGE_CHANNELS = ["knotwork.messaging.channels.EmailChannel"]
 
 # --- audit ----------------------------------------------------------------------------------
 AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"

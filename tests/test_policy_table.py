@@ -538,6 +538,8 @@ NOT_SERVICES = {
     "treatment.services.session.is_high_risk",
     # A step of services that asked the policy already: queues the reminder of the appointment just booked or moved.
     "scheduling.services.reminders.schedule_reminder",
+    # A step of services that asked the policy already: sends a reminder, a check-in or a link, records the attempt.
+    "messaging.send_to_patient",
     # Bookkeeping of the credential presented (when a link or feed was last used, a wrong guess counted, a lockout
     # told to the account's owner): the token is the authority, and no clinical or clinic record changes.
     "accounts.notify_sign_in_locked",

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, SystemActor, acting_user, require
-from knotwork.followup.messaging import send_to_patient
 from knotwork.followup.models import (
     CHECK_IN_ANSWER_WINDOW,
     CHECK_IN_TRANSITIONS,
@@ -20,10 +19,11 @@ from knotwork.followup.models import (
     Flag,
     FlagKind,
     FlagStatus,
-    MessagePurpose,
     NeuroSymptom,
     QuestionnaireRequest,
 )
+from knotwork.messaging.models import MessagePurpose
+from knotwork.messaging.services import send_to_patient
 
 # Answers past a threshold raise flags by Knotwork's rules, whoever answered.
 CHECK_IN_RULES = SystemActor("check-in answers")

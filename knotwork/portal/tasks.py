@@ -4,6 +4,8 @@ from django.tasks import task
 from django.template.loader import render_to_string
 
 from knotwork.core import tokens
+from knotwork.messaging.models import MessagePurpose
+from knotwork.messaging.services import send_to_patient
 from knotwork.portal.models import PatientLink, link_token, link_url
 
 logger = logging.getLogger(__name__)
@@ -12,9 +14,6 @@ logger = logging.getLogger(__name__)
 @task
 def send_patient_link(*, link_id: int) -> None:
     """Send the patient their private link (queued after the link is committed, with its id only)."""
-    from knotwork.followup.messaging import send_to_patient
-    from knotwork.followup.models import MessagePurpose
-
     link = PatientLink.objects.select_related("patient__clinic").filter(pk=link_id).first()
     if link is None or link.state != "open":
         return

@@ -12,7 +12,6 @@ def records(patient, owner, marker) -> list:
     from django.utils import timezone
 
     from knotwork.followup import services
-    from knotwork.followup.messaging import send_to_patient
     from knotwork.followup.models import CheckIn, FlagKind
     from knotwork.treatment.models import TreatmentSession
 
@@ -36,6 +35,5 @@ def records(patient, owner, marker) -> list:
         note=marker,
         by=as_patient(patient),
     )
-    message = send_to_patient(patient=patient, subject=marker, body=marker, purpose="link")
     asked = services.request_questionnaire(patient=patient, instrument="psfs", occasion="discharge", by=owner)
-    return [check_in, flag, diary, message, asked]
+    return [check_in, flag, diary, asked]

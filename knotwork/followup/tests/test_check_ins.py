@@ -14,7 +14,8 @@ from django.urls import reverse
 from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import SystemActor
 from knotwork.followup import selectors, services
-from knotwork.followup.models import CheckInStatus, FlagKind, MessageStatus, PatientMessage
+from knotwork.followup.models import CheckInStatus, FlagKind
+from knotwork.messaging.models import MessageStatus, PatientMessage
 from knotwork.patients.tests.factories import as_patient
 from knotwork.portal.models import LinkPurpose, PatientLink
 from knotwork.treatment import services as treatment

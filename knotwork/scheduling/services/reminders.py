@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from knotwork.core.policy import Actor, require
+from knotwork.messaging.models import MessagePurpose, MessageStatus
+from knotwork.messaging.services import send_to_patient
 from knotwork.scheduling.models import (
     Appointment,
     AppointmentStatus,
@@ -58,9 +60,6 @@ def reminder_text(appointment: Appointment) -> tuple[str, str]:
 def send_reminder(*, appointment_id: int, by: Actor, now: datetime.datetime | None = None) -> bool:
     """Send one appointment's reminder if it is still due; safe to call twice or for a moved appointment."""
     require(by, "send_reminder")
-    from knotwork.followup.messaging import send_to_patient
-    from knotwork.followup.models import MessageStatus
-
     now = now or timezone.now()
     appointment = (
         Appointment.objects.select_for_update(of=("self",))
@@ -77,7 +76,7 @@ def send_reminder(*, appointment_id: int, by: Actor, now: datetime.datetime | No
         patient=appointment.patient,
         subject=subject,
         body=body,
-        purpose="reminder",
+        purpose=MessagePurpose.REMINDER,
         reference=str(appointment.public_id),
     )
     if message.status == MessageStatus.FAILED:

@@ -5,7 +5,7 @@ from django.core import mail
 from django.test import override_settings
 
 from knotwork.core.policy import SystemActor
-from knotwork.followup.models import PatientMessage
+from knotwork.messaging.models import PatientMessage
 from knotwork.scheduling import services
 from knotwork.scheduling.selectors import practitioner_name
 from knotwork.scheduling.tasks import send_appointment_reminder
