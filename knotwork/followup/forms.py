@@ -2,6 +2,7 @@ from django import forms
 
 from knotwork.core.forms import CleanTextMixin
 from knotwork.followup.models import DiaryEntry, NeuroSymptom
+from knotwork.outcomes.models import Instrument, Occasion
 
 SCALE = [(value, str(value)) for value in range(11)]
 
@@ -90,8 +91,6 @@ class QuestionnaireRequestForm(CleanTextMixin, forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from knotwork.outcomes.models import Instrument, Occasion
-
         super().__init__(*args, **kwargs)
         self.fields["instrument"].choices = Instrument.choices
         self.fields["occasion"].choices = [(o.value, o.label) for o in Occasion if o != Occasion.SESSION]

@@ -3,9 +3,11 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import timezone
 
 from knotwork.core.models import ClinicScoped
 from knotwork.core.validators import validate_text
+from knotwork.outcomes.models import Instrument, Occasion
 
 
 class CheckInStatus(models.TextChoices):
@@ -77,8 +79,6 @@ class CheckIn(ClinicScoped):
 
     @property
     def status_text(self) -> str:
-        from django.utils import timezone
-
         return "Missed" if self.is_missed(timezone.now()) else self.get_status_display()
 
     @property
@@ -175,12 +175,8 @@ class QuestionnaireRequest(ClinicScoped):
 
     @property
     def instrument_label(self) -> str:
-        from knotwork.outcomes.models import Instrument
-
         return Instrument(self.instrument).label
 
     @property
     def occasion_label(self) -> str:
-        from knotwork.outcomes.models import Occasion
-
         return Occasion(self.occasion).label

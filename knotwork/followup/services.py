@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, SystemActor, acting_user, require
+from knotwork.followup import hooks, tasks
 from knotwork.followup.models import (
     CHECK_IN_ANSWER_WINDOW,
     CHECK_IN_TRANSITIONS,
@@ -24,6 +25,8 @@ from knotwork.followup.models import (
 )
 from knotwork.messaging.models import MessagePurpose
 from knotwork.messaging.services import send_to_patient
+from knotwork.outcomes.models import LICENSED, Instrument, Occasion
+from knotwork.outcomes.selectors import current_wording
 
 # Answers past a threshold raise flags by Knotwork's rules, whoever answered.
 CHECK_IN_RULES = SystemActor("check-in answers")
@@ -38,10 +41,8 @@ def _enqueue_send(check_in: CheckIn) -> None:
     # A deferring backend (django-tasks-db + db_worker) wakes at the due time; without one, the sweep
     # (`manage.py send_due_messages`, run by cron) sends it. Both end in the same idempotent service.
     if default_task_backend.supports_defer:
-        from knotwork.followup.tasks import send_check_in_task
-
         transaction.on_commit(
-            lambda: send_check_in_task.using(run_after=check_in.due_at).enqueue(check_in_id=check_in.pk)
+            lambda: tasks.send_check_in_task.using(run_after=check_in.due_at).enqueue(check_in_id=check_in.pk)
         )
 
 
@@ -80,8 +81,6 @@ def _transition(check_in: CheckIn, new: str) -> None:
 @transaction.atomic
 def send_check_in(*, check_in_id: int, by: Actor, now: datetime.datetime | None = None) -> bool:
     """Send one due check-in through the patient's private link; False when it is not due or already sent."""
-    from knotwork.portal.services import create_check_in_link, link_url
-
     now = now or timezone.now()
     check_in = (
         CheckIn.objects.select_for_update(of=("self",)).select_related("patient__clinic", "session").get(pk=check_in_id)
@@ -91,7 +90,7 @@ def send_check_in(*, check_in_id: int, by: Actor, now: datetime.datetime | None 
         return False
     if now >= check_in.due_at + CHECK_IN_ANSWER_WINDOW:
         return False  # too late to ask (the worker was down): it stays unanswered and shows as missed
-    link, token = create_check_in_link(
+    link, token = hooks.check_in_link.one()(
         check_in=check_in, expires_at=check_in.due_at + CHECK_IN_ANSWER_WINDOW, by=by, now=now
     )
     clinic = check_in.patient.clinic
@@ -101,7 +100,7 @@ def send_check_in(*, check_in_id: int, by: Actor, now: datetime.datetime | None 
             {
                 "check_in": check_in,
                 "clinic": clinic,
-                "url": link_url(token),
+                "url": hooks.link_url.one()(token),
                 "session_day": check_in.session.ended_at,
                 "open_until": link.expires_at,
             },
@@ -269,9 +268,6 @@ def add_diary_entry(*, patient, recorded_on: datetime.date, pain: int, note: str
 def request_questionnaire(*, patient, instrument: str, occasion: str, by: Actor, plan=None) -> QuestionnaireRequest:
     """Ask the patient to fill a questionnaire on their care page; an open request for the same one is reused."""
     require(by, "request_questionnaire", patient)
-    from knotwork.outcomes.models import LICENSED, Instrument, Occasion
-    from knotwork.outcomes.selectors import current_wording
-
     if instrument not in Instrument.values or occasion not in Occasion.values:
         raise ClinicRuleError("Choose a questionnaire and when it is for.")
     if instrument in LICENSED and current_wording(patient.clinic, instrument) is None:

@@ -11,17 +11,16 @@ from knotwork.audit.services import record_patients_shown, record_view
 from knotwork.core import policy
 from knotwork.core.access import ClinicRequest, clinic_member
 from knotwork.core.errors import ClinicRuleError
-from knotwork.followup import selectors, services
+from knotwork.followup import hooks, selectors, services
 from knotwork.followup.forms import QuestionnaireRequestForm, ResolveFlagForm
 from knotwork.followup.models import CHECK_IN_ANSWER_WINDOW, CheckInStatus
 from knotwork.patients.selectors import get_patient
-from knotwork.plans.selectors import courses_ending_soon
+from knotwork.plans.selectors import courses_ending_soon, current_plan_for_patient
+from knotwork.scheduling.selectors import list_appointments
 
 
 @clinic_member()
 def dashboard(request: ClinicRequest):
-    from knotwork.scheduling.selectors import list_appointments
-
     # Staff who do not treat (the front desk) have no patients of their own: they see everyone's day.
     everyone = request.GET.get("who") == "everyone" or not policy.can(request.user, "start_session")
     mine = None if everyone else request.user
@@ -92,9 +91,6 @@ def patient_follow_up(request: ClinicRequest, patient_id):
 @require_POST
 def questionnaire_request(request: ClinicRequest, patient_id):
     """Ask the patient to fill a questionnaire on their care page (and send them the page)."""
-    from knotwork.plans.selectors import current_plan_for_patient
-    from knotwork.portal.services import create_patient_link
-
     patient = get_patient(request.user, patient_id)
     form = QuestionnaireRequestForm(request.POST)
     if not form.is_valid():
@@ -113,11 +109,9 @@ def questionnaire_request(request: ClinicRequest, patient_id):
         return redirect("followup:patient", patient_id=patient.public_id)
     text = f"{asked.instrument_label} ({asked.occasion_label.lower()}) is on the patient's care page."
     if form.cleaned_data["send_link"]:
-        from knotwork.portal.services import link_url
-
-        _link, token = create_patient_link(patient=patient, purpose="care", by=request.user)
+        _link, token = hooks.patient_link.one()(patient=patient, purpose="care", by=request.user)
         sent = "emailed to them, " if patient.email else "no email on file, "
-        text += f" A new care page link ({sent}replacing the old one): {link_url(token)}"
+        text += f" A new care page link ({sent}replacing the old one): {hooks.link_url.one()(token)}"
     messages.success(request, text)
     return redirect("followup:patient", patient_id=patient.public_id)
 
@@ -135,8 +129,6 @@ def questionnaire_withdraw(request: ClinicRequest, request_id):
 @require_POST
 def check_in_link(request: ClinicRequest, check_in_id):
     """A fresh link for a check-in (to read out on the phone or send again); the old one stops working."""
-    from knotwork.portal.services import create_check_in_link, link_url
-
     check_in = selectors.get_check_in(request.user, check_in_id)
     now = timezone.now()
     if check_in.status not in (CheckInStatus.SCHEDULED, CheckInStatus.SENT):
@@ -145,10 +137,12 @@ def check_in_link(request: ClinicRequest, check_in_id):
         messages.error(request, f"This check-in opens on {timezone.localtime(check_in.due_at):%a %d %b at %H:%M}.")
     else:
         # Open a day from now: a check-in missed by email can still be answered on the phone or from a new link.
-        link, token = create_check_in_link(check_in=check_in, expires_at=now + CHECK_IN_ANSWER_WINDOW, by=request.user)
+        link, token = hooks.check_in_link.one()(
+            check_in=check_in, expires_at=now + CHECK_IN_ANSWER_WINDOW, by=request.user
+        )
         messages.success(
             request,
             f"New check-in link (works once, until {timezone.localtime(link.expires_at):%a %d %b %H:%M}): "
-            f"{link_url(token)}",
+            f"{hooks.link_url.one()(token)}",
         )
     return redirect("followup:patient", patient_id=check_in.patient.public_id)

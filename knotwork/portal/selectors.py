@@ -16,6 +16,7 @@ from knotwork.portal.models import (
     PatientLink,
     hash_client_address,
 )
+from knotwork.scheduling.selectors import list_upcoming_for_patient
 from knotwork.treatment.models import SessionStatus, TreatmentSession
 
 AFTERCARE_KEPT_FOR = datetime.timedelta(days=90)
@@ -31,8 +32,6 @@ def aftercare_sessions(patient) -> QuerySet[TreatmentSession]:
 
 
 def care_page_context(patient) -> dict:
-    from knotwork.scheduling.selectors import list_upcoming_for_patient
-
     plan = plans.current_plan_for_patient(patient)
     return {
         "appointments": list_upcoming_for_patient(patient, now=timezone.now()),

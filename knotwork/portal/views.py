@@ -31,10 +31,13 @@ from knotwork.core.policy import PatientLinkActor
 from knotwork.followup import selectors as followup_selectors
 from knotwork.followup import services as followup
 from knotwork.followup.forms import CheckInForm, DiaryForm
+from knotwork.outcomes.views import questionnaire_page
 from knotwork.patients.selectors import get_patient
 from knotwork.plans import selectors as plan_selectors
 from knotwork.portal import selectors, services
 from knotwork.portal.models import LINK_GUESS_WINDOW, LinkPurpose
+from knotwork.scheduling.ics import appointment_ics as build_ics
+from knotwork.scheduling.selectors import list_upcoming_for_patient
 from knotwork.treatment.views import aftercare_context
 
 
@@ -363,9 +366,6 @@ def aftercare(request, session_id):
 @public
 @never_cache
 def appointment_ics(request, appointment_id):
-    from knotwork.scheduling.ics import appointment_ics as build_ics
-    from knotwork.scheduling.selectors import list_upcoming_for_patient
-
     link, refused = _visit(request, LinkPurpose.CARE)
     if refused is not None:
         return refused
@@ -383,8 +383,6 @@ def appointment_ics(request, appointment_id):
 @require_http_methods(["GET", "POST"])
 def questionnaire(request, request_id):
     """A questionnaire the clinic asked for, filled by the patient on their care page."""
-    from knotwork.outcomes.views import questionnaire_page
-
     with transaction.atomic():
         link, refused = _visit(request, LinkPurpose.CARE, lock=request.method == "POST")
         if refused is not None:

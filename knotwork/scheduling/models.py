@@ -12,6 +12,7 @@ protect PostgreSQL; unique rows on a fixed grid protect both.
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -25,8 +26,6 @@ GRID = datetime.timedelta(minutes=GRID_MINUTES)
 
 
 def validate_on_grid(minutes: int) -> None:
-    from django.core.exceptions import ValidationError
-
     if minutes % GRID_MINUTES:
         raise ValidationError(f"Use a multiple of {GRID_MINUTES} minutes.")
 

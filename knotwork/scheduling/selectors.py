@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from knotwork.clinics.models import CLINICAL_ROLES, Membership
 from knotwork.core import tokens
+from knotwork.core.models import clinic_id_of
 from knotwork.scheduling import clock
 from knotwork.scheduling.models import (
     GRID_MINUTES,
@@ -67,8 +68,6 @@ def get_appointment(user, appointment_id) -> Appointment:
 
 def list_practitioners(user) -> QuerySet[Membership]:
     """Active members of the user's clinic who see patients (owners and practitioners)."""
-    from knotwork.core.models import clinic_id_of
-
     clinic_id = clinic_id_of(user)
     if clinic_id is None:
         return Membership.objects.none()

@@ -4,11 +4,14 @@ import datetime
 import logging
 
 from django.db import transaction
+from django.tasks import default_task_backend
 from django.utils import timezone
 
+from knotwork.clinics.models import ClinicSettings
 from knotwork.core.policy import Actor, require
 from knotwork.messaging.models import MessagePurpose, MessageStatus
 from knotwork.messaging.services import send_to_patient
+from knotwork.scheduling import tasks
 from knotwork.scheduling.models import (
     Appointment,
     AppointmentStatus,
@@ -25,15 +28,13 @@ def reminder_due_at(appointment: Appointment) -> datetime.datetime:
 
 def schedule_reminder(appointment: Appointment) -> None:
     """Queue the reminder for its due time when the task backend can defer; otherwise the sweep sends it."""
-    from django.tasks import default_task_backend
-
-    from knotwork.scheduling.tasks import send_appointment_reminder
-
     if not default_task_backend.supports_defer:
         return
     due = reminder_due_at(appointment)
     appointment_id = appointment.pk
-    transaction.on_commit(lambda: send_appointment_reminder.using(run_after=due).enqueue(appointment_id=appointment_id))
+    transaction.on_commit(
+        lambda: tasks.send_appointment_reminder.using(run_after=due).enqueue(appointment_id=appointment_id)
+    )
 
 
 def reminder_text(appointment: Appointment) -> tuple[str, str]:
@@ -90,8 +91,6 @@ def send_reminder(*, appointment_id: int, by: Actor, now: datetime.datetime | No
 def send_due_reminders(*, now: datetime.datetime, by: Actor) -> int:
     """Send every due, unsent reminder of every clinic (for cron); return how many were sent."""
     require(by, "send_due_reminders")
-    from knotwork.clinics.models import ClinicSettings
-
     sent = 0
     for clinic_settings in ClinicSettings.objects.all():
         window_end = now + datetime.timedelta(hours=clinic_settings.reminder_hours_before)

@@ -5,6 +5,7 @@ from knotwork.core.policy import SystemActor
 from knotwork.core.tasks import prune_finished_task_results
 from knotwork.followup.services import send_due_check_ins
 from knotwork.plans.services import flag_courses_without_response
+from knotwork.scheduling import services as scheduling
 
 SWEEP = SystemActor("send_due_messages command")
 
@@ -21,8 +22,6 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="Print nothing when nothing was due.")
 
     def handle(self, *args, **options):
-        from knotwork.scheduling import services as scheduling
-
         now = timezone.now()
         check_ins = send_due_check_ins(now=now, by=SWEEP)
         reminders = scheduling.send_due_reminders(now=now, by=SWEEP)
