@@ -140,9 +140,9 @@ def test_a_control_character_in_an_intake_answer_is_refused_and_the_draft_stays_
 def test_intake_answers_stored_as_json_are_bounded_by_the_model(clinic_a, practitioner):
     intake = assessment.start_intake(patient=PatientFactory(clinic=clinic_a), by=practitioner)
     with pytest.raises(Exception, match="300 characters or fewer"):
-        assessment.save_intake_draft(intake=intake, data={"answers": {"occupation": "x" * 301}}, by=practitioner)
+        assessment.save_intake_draft(intake=intake, answers={"occupation": "x" * 301}, by=practitioner)
     with pytest.raises(Exception, match="NUL byte"):
-        assessment.save_intake_draft(intake=intake, data={"answers": {"occupation": "a\x00"}}, by=practitioner)
+        assessment.save_intake_draft(intake=intake, answers={"occupation": "a\x00"}, by=practitioner)
     assert Intake.objects.get(pk=intake.pk).answers == {}
 
 

@@ -119,7 +119,7 @@ def assessment_records(patient, owner) -> list:
     data["complaint_area"] = (
         next(a for a in red_flag.applies_to if a != "any") if "any" not in red_flag.applies_to else "low_back"
     )
-    screen = assessment.submit_intake(intake=intake, data=data, by=owner)
+    screen = assessment.submit_intake(intake=intake, **data, by=owner)
     override = assessment.override_finding(
         screen=screen, rule_id=red_flag.id, reason=f"{MARKER} cleared by GP", by=owner
     )
@@ -137,20 +137,16 @@ def assessment_records(patient, owner) -> list:
     examination = assessment.start_examination(patient=patient, by=owner)
     point = assessment.record_trigger_point(
         examination=examination,
-        data={
-            "muscle": "soleus",
-            "side": "right",
-            "region": "right-calf",
-            "view": "back",
-            "x": 240,
-            "y": 800,
-            "notes": MARKER,
-        },
+        muscle="soleus",
+        side="right",
+        region="right-calf",
+        view="back",
+        x=240,
+        y=800,
+        notes=MARKER,
         by=owner,
     )
-    rom = assessment.record_range_of_motion(
-        examination=examination, data={"movement": f"{MARKER} flexion", "degrees": 40}, by=owner
-    )
+    rom = assessment.record_range_of_motion(examination=examination, movement=f"{MARKER} flexion", degrees=40, by=owner)
     from knotwork.assessment.coding import get_codes
 
     diagnosis = assessment.add_diagnosis(

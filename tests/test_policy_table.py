@@ -279,7 +279,7 @@ TABLE: dict[str, tuple[set[str], Build]] = {
     "clinics.create_clinic": ({SYSTEM}, lambda w: {"name": "Clinic C"}),
     "clinics.update_clinic_settings": (
         {OWNER},
-        lambda w: {"clinic": w.clinic, "values": {"session_timeout_minutes": 30}},
+        lambda w: {"clinic": w.clinic, "session_timeout_minutes": 30},
     ),
     "clinics.add_member": (
         {OWNER, SYSTEM},
@@ -316,11 +316,11 @@ TABLE: dict[str, tuple[set[str], Build]] = {
     "assessment.start_intake": (STAFF, lambda w: {"patient": w.other_patient}),
     "assessment.save_intake_draft": (
         STAFF | {PATIENT},
-        lambda w: {"intake": w.draft_intake, "data": {"chief_complaint": "Neck pain"}},
+        lambda w: {"intake": w.draft_intake, "chief_complaint": "Neck pain"},
     ),
     "assessment.submit_intake": (
         STAFF | {PATIENT},
-        lambda w: {"intake": w.draft_intake, "data": {"chief_complaint": "Neck pain"}},
+        lambda w: {"intake": w.draft_intake, "chief_complaint": "Neck pain"},
     ),
     "assessment.run_screen": (STAFF | {PATIENT}, lambda w: {"intake": w.unscreened_intake}),
     "assessment.override_finding": (
@@ -349,12 +349,17 @@ TABLE: dict[str, tuple[set[str], Build]] = {
         CLINICAL,
         lambda w: {
             "examination": w.examination,
-            "data": {"muscle": "soleus", "side": "right", "region": "right-calf", "view": "back", "x": 240, "y": 800},
+            "muscle": "soleus",
+            "side": "right",
+            "region": "right-calf",
+            "view": "back",
+            "x": 240,
+            "y": 800,
         },
     ),
     "assessment.record_range_of_motion": (
         CLINICAL,
-        lambda w: {"examination": w.examination, "data": {"movement": "Neck flexion", "degrees": 40}},
+        lambda w: {"examination": w.examination, "movement": "Neck flexion", "degrees": 40},
     ),
     "assessment.add_diagnosis": (
         CLINICAL,
@@ -407,7 +412,7 @@ TABLE: dict[str, tuple[set[str], Build]] = {
             "techniques": ["manual_therapy"],
         },
     ),
-    "plans.update_plan": (CLINICAL, lambda w: {"plan": w.plan, "values": {"notes": "Add heat."}}),
+    "plans.update_plan": (CLINICAL, lambda w: {"plan": w.plan, "notes": "Add heat."}),
     "plans.add_goal": (CLINICAL, lambda w: {"plan": w.plan, "description": "Sleep through", "measure": "activity"}),
     "plans.mark_goal_met": (CLINICAL, lambda w: {"goal": w.goal}),
     "plans.add_home_exercise": (CLINICAL, lambda w: {"plan": w.plan, "name": "Chin tucks"}),

@@ -13,7 +13,7 @@ from knotwork.assessment.models import (
     Technique,
     TriggerPointFinding,
 )
-from knotwork.assessment.services import INTAKE_FIELDS
+from knotwork.assessment.services import INTAKE_FIELDS, IntakeDetails
 from knotwork.atlas.forms import MapPositionForm
 from knotwork.atlas.selectors import parse_drawn_region
 from knotwork.core.forms import CleanTextMixin
@@ -134,9 +134,11 @@ class IntakeForm(CleanTextMixin, forms.ModelForm):
             self.add_error("pain_best", "The best pain cannot be higher than the worst pain.")
         return cleaned
 
-    def intake_data(self) -> dict:
+    def intake_data(self) -> IntakeDetails:
         """The valid part of what was typed, ready for the intake services."""
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
+        data = IntakeDetails(
+            **{name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
+        )
         if "r" in self.cleaned_data:
             data["drawing"] = self.cleaned_data["r"]
         answers = dict(self.instance.answers or {})

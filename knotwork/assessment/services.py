@@ -1,6 +1,8 @@
 """The one way to change intakes, safety screens, medical referrals, consents and examinations."""
 
+import datetime
 from decimal import Decimal
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,31 +27,37 @@ from knotwork.assessment.models import (
     text_hash,
 )
 from knotwork.clinics.models import Clinic
+from knotwork.core.arguments import refuse_unknown
 from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, SystemActor, acting_user, require
 from knotwork.core.validators import without_control_characters
 from knotwork.patients.models import Patient, PatientStatus
 from knotwork.patients.services import change_patient_status
 
-INTAKE_FIELDS = [
-    "chief_complaint",
-    "complaint_area",
-    "onset_date",
-    "onset_description",
-    "better_with",
-    "worse_with",
-    "pain_now",
-    "pain_best",
-    "pain_worst",
-    "drawing",
-    "tingling_numbness",
-    "weakness",
-    "activating_factors",
-    "sleep",
-    "goals",
-    "medications",
-    "answers",
-]
+
+class IntakeDetails(TypedDict, total=False):
+    """What the intake asks (the form's fields); a draft may have any part of it."""
+
+    chief_complaint: str
+    complaint_area: str
+    onset_date: datetime.date | None
+    onset_description: str
+    better_with: str
+    worse_with: str
+    pain_now: int | None
+    pain_best: int | None
+    pain_worst: int | None
+    drawing: list[dict[str, Any]]  # [{region, intensity, quality}]
+    tingling_numbness: bool
+    weakness: bool
+    activating_factors: list[str]
+    sleep: str
+    goals: str
+    medications: str
+    answers: dict[str, Any]  # safety screen answers by question id
+
+
+INTAKE_FIELDS: tuple[str, ...] = tuple(IntakeDetails.__annotations__)
 
 # Regions of the pain drawing that tell the screen which complaint areas apply.
 AREA_OF_REGION = {
@@ -82,7 +90,9 @@ def start_intake(*, patient: Patient, by: Actor, filled_by_patient: bool = False
 
 
 @transaction.atomic
-def save_intake_draft(*, intake: Intake, data: dict, by: Actor, needs_correction: dict | None = None) -> Intake:
+def save_intake_draft(
+    *, intake: Intake, by: Actor, needs_correction: dict[str, str] | None = None, **details: Unpack[IntakeDetails]
+) -> Intake:
     """Keep what was typed so far; nothing is required yet.
 
     `needs_correction` holds the raw text of fields that did not validate (pain "11", a date in the
@@ -92,9 +102,9 @@ def save_intake_draft(*, intake: Intake, data: dict, by: Actor, needs_correction
     intake = Intake.objects.select_for_update().get(pk=intake.pk)
     if intake.status != IntakeStatus.DRAFT:
         raise ClinicRuleError("This intake has been submitted and can no longer be changed.")
-    for field in INTAKE_FIELDS:
-        if field in data:
-            setattr(intake, field, data[field])
+    refuse_unknown("save_intake_draft", details, IntakeDetails)
+    for field, value in details.items():
+        setattr(intake, field, value)
     if needs_correction is not None:
         intake.needs_correction = {k: without_control_characters(str(v))[:500] for k, v in needs_correction.items()}
     intake.full_clean()
@@ -113,13 +123,13 @@ def complaint_areas(intake: Intake) -> set[str]:
     return areas
 
 
-def submit_intake(*, intake: Intake, data: dict, by: Actor) -> SafetyScreen:
+def submit_intake(*, intake: Intake, by: Actor, **details: Unpack[IntakeDetails]) -> SafetyScreen:
     """Complete the intake, run the safety screen and act on a red flag (hold and refer).
 
     What was typed is saved as a draft first, in its own transaction, so a refused submission keeps it.
     """
     require(by, "submit_intake", intake)
-    intake = save_intake_draft(intake=intake, data=data, by=by)
+    intake = save_intake_draft(intake=intake, by=by, **details)
     with transaction.atomic():
         return _submit(intake, by)
 
@@ -354,21 +364,44 @@ def to_kpa(value: Decimal, unit: str) -> Decimal:
     return (Decimal(value) * KPA_PER_UNIT[unit]).quantize(Decimal("0.1"))
 
 
+class TriggerPoint(TypedDict):
+    """One trigger point found on palpation (a TriggerPointFinding's fields): where, and each criterion on its own."""
+
+    muscle: str
+    side: str
+    region: str
+    view: str
+    x: float
+    y: float
+    taut_band: NotRequired[bool]
+    spot_tenderness: NotRequired[bool]
+    referred_pain: NotRequired[bool]
+    pain_recognised: NotRequired[bool]
+    twitch_response: NotRequired[bool]
+    painful_stretch: NotRequired[bool]
+    weakness: NotRequired[bool]
+    palpation_pain: NotRequired[int | None]
+    ppt_value: NotRequired[Decimal | None]
+    ppt_unit: NotRequired[str]
+    notes: NotRequired[str]
+
+
 @transaction.atomic
-def record_trigger_point(*, examination: Examination, data: dict, by: Actor) -> TriggerPointFinding:
+def record_trigger_point(*, examination: Examination, by: Actor, **point: Unpack[TriggerPoint]) -> TriggerPointFinding:
     require(by, "record_trigger_point", examination)
+    refuse_unknown("record_trigger_point", point, TriggerPoint)
     from knotwork.atlas.catalog import get_atlas
 
     atlas = get_atlas()
-    if data.get("muscle") not in atlas.muscles:
+    if point.get("muscle") not in atlas.muscles:
         raise ClinicRuleError("Choose a muscle from the atlas.")
-    if data.get("region") not in atlas.regions:
+    if point.get("region") not in atlas.regions:
         raise ClinicRuleError("Mark where the point is on the body map.")
-    if (data.get("ppt_value") is None) != (not data.get("ppt_unit")):
+    if (point.get("ppt_value") is None) != (not point.get("ppt_unit")):
         raise ClinicRuleError("Give the pressure pain threshold together with its unit.")
-    finding = TriggerPointFinding(clinic_id=examination.clinic_id, examination=examination, patient=examination.patient)
-    for field, value in data.items():
-        setattr(finding, field, value)
+    finding = TriggerPointFinding(
+        clinic_id=examination.clinic_id, examination=examination, patient=examination.patient, **point
+    )
     if finding.ppt_value is not None:
         finding.ppt_kpa = to_kpa(finding.ppt_value, finding.ppt_unit)
     finding.full_clean()
@@ -377,9 +410,19 @@ def record_trigger_point(*, examination: Examination, data: dict, by: Actor) -> 
 
 
 @transaction.atomic
-def record_range_of_motion(*, examination: Examination, data: dict, by: Actor) -> RangeOfMotion:
+def record_range_of_motion(
+    *, examination: Examination, by: Actor, movement: str, degrees: int, side: str = "", painful: bool = False
+) -> RangeOfMotion:
     require(by, "record_range_of_motion", examination)
-    rom = RangeOfMotion(clinic_id=examination.clinic_id, examination=examination, patient=examination.patient, **data)
+    rom = RangeOfMotion(
+        clinic_id=examination.clinic_id,
+        examination=examination,
+        patient=examination.patient,
+        movement=movement,
+        side=side,
+        degrees=degrees,
+        painful=painful,
+    )
     rom.full_clean()
     rom.save()
     return rom

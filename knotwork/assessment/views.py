@@ -75,7 +75,7 @@ def handle_intake_post(request, intake, form, *, by, on_submitted):
         name: request.POST.get(name, "") for name in form.errors if name in form.fields and request.POST.get(name, "")
     }
     try:
-        services.save_intake_draft(intake=intake, data=form.intake_data(), by=by, needs_correction=to_correct)
+        services.save_intake_draft(intake=intake, by=by, needs_correction=to_correct, **form.intake_data())
     except (ClinicRuleError, ValidationError) as error:
         form.add_error(None, str(error) if isinstance(error, ClinicRuleError) else error.messages)
     if action == "autosave":
@@ -85,7 +85,7 @@ def handle_intake_post(request, intake, form, *, by, on_submitted):
         return HttpResponse(f'<span id="autosave-status" role="status">{text}</span>')
     if action == "submit" and form.is_valid():
         try:
-            screen = services.submit_intake(intake=intake, data=form.intake_data(), by=by)
+            screen = services.submit_intake(intake=intake, by=by, **form.intake_data())
         except ClinicRuleError as error:
             form.add_error(None, str(error))
         else:
@@ -300,12 +300,12 @@ def examination_detail(request: ClinicRequest, public_id):
     if request.method == "POST":
         try:
             if action == "point" and point_form.is_valid():
-                data = {k: v for k, v in point_form.cleaned_data.items() if k != "pick_region"}
-                services.record_trigger_point(examination=examination, data=data, by=request.user)
+                point = {k: v for k, v in point_form.cleaned_data.items() if k != "pick_region"}
+                services.record_trigger_point(examination=examination, by=request.user, **point)
                 messages.success(request, "Trigger point recorded.")
                 return redirect(examination)
             if action == "rom" and rom_form.is_valid():
-                services.record_range_of_motion(examination=examination, data=rom_form.cleaned_data, by=request.user)
+                services.record_range_of_motion(examination=examination, by=request.user, **rom_form.cleaned_data)
                 messages.success(request, "Range of motion recorded.")
                 return redirect(examination)
             if action == "diagnosis" and diagnosis_form.is_valid():

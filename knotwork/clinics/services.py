@@ -1,9 +1,12 @@
 """The one way to change clinics, their settings and memberships."""
 
+from typing import TypedDict, Unpack
+
 from django.db import transaction
 from django.utils import timezone
 
 from knotwork.clinics.models import Clinic, ClinicSettings, Membership, Role
+from knotwork.core.arguments import refuse_unknown
 from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, require
 
@@ -18,17 +21,42 @@ def create_clinic(*, name: str, phone: str = "", email: str = "", address: str =
     return clinic
 
 
+class SettingsChanges(TypedDict, total=False):
+    """What an owner may change on the settings page: the clinic's time zone and its ClinicSettings."""
+
+    time_zone: str
+    hold_seconds_min: int
+    hold_seconds_max: int
+    course_window_days_min: int
+    course_window_days_max: int
+    course_max_sessions: int
+    soreness_fade_hours_min: int
+    soreness_fade_hours_max: int
+    soreness_flag_threshold: int
+    responder_points: int
+    responder_percent: int
+    odi_important_change: int
+    ndi_important_change: int
+    psfs_important_change: int
+    reminder_hours_before: int
+    session_timeout_minutes: int
+    billing_method: str
+    medicare_codes: bool
+
+
 @transaction.atomic
-def update_clinic_settings(*, clinic: Clinic, by: Actor, values: dict) -> ClinicSettings:
+def update_clinic_settings(*, clinic: Clinic, by: Actor, **changes: Unpack[SettingsChanges]) -> ClinicSettings:
+    """Change the settings given; those left out keep their value."""
     require(by, "change_clinic_settings", clinic)
+    refuse_unknown("update_clinic_settings", changes, SettingsChanges)
     clinic_settings = ClinicSettings.objects.select_for_update().get(clinic=clinic)
-    values = dict(values)
-    if "time_zone" in values:
-        clinic.time_zone = values.pop("time_zone")
+    if "time_zone" in changes:
+        clinic.time_zone = changes["time_zone"]
         clinic.full_clean()
         clinic.save(update_fields=["time_zone"])
-    for field, value in values.items():
-        setattr(clinic_settings, field, value)
+    for field, value in changes.items():
+        if field != "time_zone":
+            setattr(clinic_settings, field, value)
     clinic_settings.full_clean()
     clinic_settings.save()
     return clinic_settings

@@ -18,7 +18,7 @@ def settings_edit(request: ClinicRequest):
     old_time_zone = request.clinic.time_zone
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_clinic_settings(clinic=request.clinic, by=request.user, values=form.cleaned_data)
+            services.update_clinic_settings(clinic=request.clinic, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:

@@ -312,7 +312,7 @@ def _demo_first_visit(patient, owner, practitioners, *, scenario: int) -> None:
         "activating_factors": ["posture", "stress"],
         "answers": answers,
     }
-    assessment.submit_intake(intake=intake, data=data, by=practitioner)
+    assessment.submit_intake(intake=intake, **data, by=practitioner)
     if not points:
         return
     assessment.ensure_consent_forms(clinic=patient.clinic, by=practitioner)
@@ -335,19 +335,17 @@ def _demo_first_visit(patient, owner, practitioners, *, scenario: int) -> None:
         min_x, min_y, max_x, max_y = atlas.shapes[view][region].bbox  # the point at the region's centre
         assessment.record_trigger_point(
             examination=examination,
-            data={
-                "muscle": muscle,
-                "side": region.split("-")[0],
-                "region": region,
-                "view": view,
-                "x": round((min_x + max_x) / 2, 1),
-                "y": round((min_y + max_y) / 2, 1),
-                "taut_band": True,
-                "spot_tenderness": True,
-                "referred_pain": True,
-                "pain_recognised": True,
-                "palpation_pain": 7,
-            },
+            muscle=muscle,
+            side=region.split("-")[0],
+            region=region,
+            view=view,
+            x=round((min_x + max_x) / 2, 1),
+            y=round((min_y + max_y) / 2, 1),
+            taut_band=True,
+            spot_tenderness=True,
+            referred_pain=True,
+            pain_recognised=True,
+            palpation_pain=7,
             by=practitioner,
         )
     assessment.add_diagnosis(examination=examination, code=DEMO_DIAGNOSES[scenario], is_primary=True, by=practitioner)

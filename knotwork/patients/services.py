@@ -1,19 +1,17 @@
 """The one way to register and change patients and referring clinicians."""
 
-from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Unpack
 
 from django.db import transaction
 from django.db.models import IntegerField
 from django.db.models.functions import Cast, Substr
 
 from knotwork.clinics.models import Clinic
+from knotwork.core.arguments import refuse_unknown
 from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, require
 from knotwork.patients.models import (
     ALLOWED_STATUS_CHANGES,
-    PATIENT_FIELDS,
-    REFERRER_FIELDS,
     Patient,
     PatientDetails,
     PatientStatus,
@@ -37,13 +35,6 @@ def next_chart_number(clinic: Clinic) -> str:
     return f"{CHART_PREFIX}{(highest or 0) + 1:06d}"
 
 
-def _only(service: str, given: Mapping[str, Any], fields: tuple[str, ...]) -> None:
-    """Refuse a keyword the service does not take, as Python does for a named parameter."""
-    unknown = sorted(set(given) - set(fields))
-    if unknown:
-        raise TypeError(f"{service}() got unexpected keyword arguments: {', '.join(unknown)}")
-
-
 def _check_referrer(clinic: Clinic, referrer: ReferringClinician | None) -> None:
     if referrer is not None and referrer.clinic_id != clinic.pk:
         raise ClinicRuleError("That referring clinician belongs to another clinic.")
@@ -55,7 +46,7 @@ def register_patient(
 ) -> Patient:
     """Register a patient with the details given (each of PATIENT_FIELDS), and a new referring clinician if named."""
     require(by, "register_patient", clinic)
-    _only("register_patient", details, PATIENT_FIELDS)
+    refuse_unknown("register_patient", details, PatientDetails)
     patient = Patient(clinic=clinic)
     for field, value in details.items():
         setattr(patient, field, value)
@@ -75,7 +66,7 @@ def update_patient(
 ) -> Patient:
     """Change the details given (each of PATIENT_FIELDS); those left out keep their value."""
     require(by, "update_patient", patient)
-    _only("update_patient", changes, PATIENT_FIELDS)
+    refuse_unknown("update_patient", changes, PatientDetails)
     patient = Patient.objects.select_for_update().get(pk=patient.pk)
     if "chart_number" in changes and not (changes["chart_number"] or "").strip():
         raise ClinicRuleError("A chart number, once given, cannot be removed (it may be on paper records and bills).")
@@ -114,7 +105,7 @@ def save_referring_clinician(
 ) -> ReferringClinician:
     """Add a referring clinician, or change the details given of `referrer`."""
     require(by, "save_referring_clinician", clinic)
-    _only("save_referring_clinician", details, REFERRER_FIELDS)
+    refuse_unknown("save_referring_clinician", details, ReferrerDetails)
     if referrer is None:
         referrer = ReferringClinician(clinic=clinic)
     elif referrer.clinic_id != clinic.pk:

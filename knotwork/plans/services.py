@@ -2,12 +2,14 @@
 
 import datetime
 import itertools
+from typing import TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from knotwork.assessment.models import Technique
+from knotwork.core.arguments import refuse_unknown
 from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, require
 from knotwork.plans.models import PLAN_TRANSITIONS, Goal, HomeExercise, PlanStatus, TreatmentPlan
@@ -82,15 +84,27 @@ def sessions_left_to_book(plan: TreatmentPlan) -> int:
     )
 
 
+class PlanChanges(TypedDict, total=False):
+    """What may change in a running course."""
+
+    starts_on: datetime.date
+    window_days_min: int
+    window_days_max: int
+    max_sessions: int
+    techniques: list[str]
+    notes: str
+
+
 @transaction.atomic
-def update_plan(*, plan: TreatmentPlan, by: Actor, values: dict) -> TreatmentPlan:
+def update_plan(*, plan: TreatmentPlan, by: Actor, **changes: Unpack[PlanChanges]) -> TreatmentPlan:
+    """Change the course's details given; those left out keep their value."""
     require(by, "update_plan", plan)
+    refuse_unknown("update_plan", changes, PlanChanges)
     plan = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.ACTIVE:
         raise ClinicRuleError("A finished course cannot be changed.")
-    for field in ("starts_on", "window_days_min", "window_days_max", "max_sessions", "techniques", "notes"):
-        if field in values:
-            setattr(plan, field, values[field])
+    for field, value in changes.items():
+        setattr(plan, field, value)
     plan.full_clean()
     plan.save()
     return plan

@@ -22,17 +22,15 @@ def test_record_two_trigger_points_and_a_diagnosis(page, clinic_a, practitioner,
     answers = {q.id: False for q in get_ruleset().questions.values() if q.type == "yes_no"}
     submit_intake(
         intake=intake,
-        data={
-            "chief_complaint": "Pain down the outside of the right leg",
-            "complaint_area": "hip_leg",
-            "pain_now": 7,
-            "drawing": [
-                {"region": "right-buttock", "intensity": 7, "quality": "ache"},
-                {"region": "right-thigh-outer", "intensity": 6, "quality": "ache"},
-                {"region": "right-leg-outer", "intensity": 5, "quality": "ache"},
-            ],
-            "answers": answers,
-        },
+        chief_complaint="Pain down the outside of the right leg",
+        complaint_area="hip_leg",
+        pain_now=7,
+        drawing=[
+            {"region": "right-buttock", "intensity": 7, "quality": "ache"},
+            {"region": "right-thigh-outer", "intensity": 6, "quality": "ache"},
+            {"region": "right-leg-outer", "intensity": 5, "quality": "ache"},
+        ],
+        answers=answers,
         by=practitioner,
     )
     sign_in(page, practitioner.email)

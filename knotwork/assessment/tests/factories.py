@@ -32,12 +32,10 @@ def screened_patient(
     intake = services.start_intake(patient=patient, by=by)
     services.submit_intake(
         intake=intake,
-        data={
-            "chief_complaint": "Neck and shoulder pain",
-            "complaint_area": complaint_area,
-            "pain_now": 6,
-            "answers": screen_answers(yes=yes),
-        },
+        chief_complaint="Neck and shoulder pain",
+        complaint_area=complaint_area,
+        pain_now=6,
+        answers=screen_answers(yes=yes),
         by=by,
     )
     services.ensure_consent_forms(clinic=clinic, by=by)

@@ -33,9 +33,7 @@ def test_pressure_pain_threshold_is_stored_in_kpa():
 
 
 def test_a_trigger_point_records_each_criterion_and_derives_the_summary(examination, practitioner):
-    point = record_trigger_point(
-        examination=examination, data={**POINT, "ppt_value": 2.5, "ppt_unit": "kg_cm2"}, by=practitioner
-    )
+    point = record_trigger_point(examination=examination, **POINT, ppt_value=2.5, ppt_unit="kg_cm2", by=practitioner)
     assert point.is_active
     assert point.delphi_count == 2
     assert str(point.ppt_kpa) == "245.2"
@@ -51,7 +49,7 @@ def test_a_trigger_point_records_each_criterion_and_derives_the_summary(examinat
 )
 def test_bad_trigger_point_input_is_refused(examination, practitioner, change, message):
     with pytest.raises(ClinicRuleError, match=message):
-        record_trigger_point(examination=examination, data={**POINT, **change}, by=practitioner)
+        record_trigger_point(examination=examination, **(POINT | change), by=practitioner)
     assert not TriggerPointFinding.objects.exists()
 
 

@@ -30,7 +30,7 @@ def patient(clinic_a):
 
 def test_a_clear_intake_gives_a_clear_screen(patient, practitioner):
     intake = start_intake(patient=patient, by=practitioner)
-    screen = submit_intake(intake=intake, data={**BASE, "answers": all_no()}, by=practitioner)
+    screen = submit_intake(intake=intake, **BASE, answers=all_no(), by=practitioner)
     assert screen.status == "clear"
     assert screen.findings == []
     intake.refresh_from_db()
@@ -40,11 +40,11 @@ def test_a_clear_intake_gives_a_clear_screen(patient, practitioner):
 def test_submitting_needs_the_complaint_and_every_safety_answer(patient, practitioner):
     intake = start_intake(patient=patient, by=practitioner)
     with pytest.raises(ClinicRuleError, match="main complaint"):
-        submit_intake(intake=intake, data={"answers": all_no()}, by=practitioner)
+        submit_intake(intake=intake, answers=all_no(), by=practitioner)
     answers = all_no()
     answers.pop(next(iter(answers)))
     with pytest.raises(ClinicRuleError, match="safety question"):
-        submit_intake(intake=intake, data={**BASE, "answers": answers}, by=practitioner)
+        submit_intake(intake=intake, **BASE, answers=answers, by=practitioner)
     intake.refresh_from_db()
     assert intake.status == IntakeStatus.DRAFT
     assert intake.chief_complaint == BASE["chief_complaint"]  # what was typed is kept
@@ -65,9 +65,7 @@ def _red_flag_rule():
 def test_a_red_flag_holds_treatment_and_opens_a_medical_referral(patient, practitioner):
     rule = _red_flag_rule()
     intake = start_intake(patient=patient, by=practitioner)
-    screen = submit_intake(
-        intake=intake, data={**BASE, "answers": all_no(**{rule.when["any"][0]: True})}, by=practitioner
-    )
+    screen = submit_intake(intake=intake, **BASE, answers=all_no(**{rule.when["any"][0]: True}), by=practitioner)
     assert screen.status == "hold"
     assert rule.id in {f["rule"] for f in screen.findings}
     patient.refresh_from_db()
@@ -82,9 +80,7 @@ def test_a_red_flag_holds_treatment_and_opens_a_medical_referral(patient, practi
 def test_an_override_needs_a_reason_and_is_audited(patient, practitioner):
     rule = _red_flag_rule()
     intake = start_intake(patient=patient, by=practitioner)
-    screen = submit_intake(
-        intake=intake, data={**BASE, "answers": all_no(**{rule.when["any"][0]: True})}, by=practitioner
-    )
+    screen = submit_intake(intake=intake, **BASE, answers=all_no(**{rule.when["any"][0]: True}), by=practitioner)
     with pytest.raises(ClinicRuleError, match="reason"):
         override_finding(screen=screen, rule_id=rule.id, reason="ok", by=practitioner)
     override_finding(
@@ -99,7 +95,7 @@ def test_an_override_needs_a_reason_and_is_audited(patient, practitioner):
 def test_chart_shows_the_screen_at_the_top_with_reasons(practitioner_client, patient, practitioner):
     rule = _red_flag_rule()
     intake = start_intake(patient=patient, by=practitioner)
-    submit_intake(intake=intake, data={**BASE, "answers": all_no(**{rule.when["any"][0]: True})}, by=practitioner)
+    submit_intake(intake=intake, **BASE, answers=all_no(**{rule.when["any"][0]: True}), by=practitioner)
     page = practitioner_client.get(patient.get_absolute_url())
     assert "Safety screen: Hold" in page.text
     assert rule.message in page.text
@@ -158,7 +154,7 @@ def test_an_answer_that_needs_correcting_survives_a_closed_tab(practitioner_clie
     assert 'value="Neck ache"' in reopened.text
     assert 'value="right-back-neck:6:ache"' in reopened.text
     with pytest.raises(ClinicRuleError, match="Correct the answers"):
-        submit_intake(intake=intake, data={**BASE, "answers": all_no()}, by=practitioner)
+        submit_intake(intake=intake, **BASE, answers=all_no(), by=practitioner)
     practitioner_client.post(
         url, {"action": "autosave", "chief_complaint": "Neck ache", "pain_now": "7"}, HTTP_HX_REQUEST="true"
     )
@@ -168,7 +164,7 @@ def test_an_answer_that_needs_correcting_survives_a_closed_tab(practitioner_clie
 
 def test_the_screen_banner_names_the_complaint_areas_in_words(practitioner_client, patient, practitioner):
     intake = start_intake(patient=patient, by=practitioner)
-    submit_intake(intake=intake, data={**BASE, "answers": all_no()}, by=practitioner)
+    submit_intake(intake=intake, **BASE, answers=all_no(), by=practitioner)
     page = practitioner_client.get(patient.get_absolute_url())
     assert "checked for: low back" in page.text
     assert "low_back" not in page.text

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from knotwork.atlas.catalog import get_atlas
 from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.arguments import refuse_unknown
 from knotwork.core.policy import Actor, require
 from knotwork.treatment import notediff
 from knotwork.treatment.models import ClinicalNote, NoteRevision, NoteStatus, SessionStatus, TreatmentSession
@@ -98,6 +99,7 @@ SOAP: tuple[str, ...] = tuple(Soap.__annotations__)
 @transaction.atomic
 def save_note_draft(*, note: ClinicalNote, version: int, by: Actor, **sections: Unpack[Soap]) -> ClinicalNote:
     require(by, "save_note_draft", note)
+    refuse_unknown("save_note_draft", sections, Soap)
     note = ClinicalNote.objects.select_for_update().get(pk=note.pk)
     if note.status != NoteStatus.DRAFT:
         raise ClinicRuleError("A signed note cannot be edited; add an amendment instead.")
@@ -143,6 +145,7 @@ def sign_note(*, note: ClinicalNote, by: Actor, version: int) -> NoteRevision:
 @transaction.atomic
 def amend_note(*, note: ClinicalNote, reason: str, by: Actor, **sections: Unpack[Soap]) -> NoteRevision:
     require(by, "amend_note", note)
+    refuse_unknown("amend_note", sections, Soap)
     note = ClinicalNote.objects.select_for_update().get(pk=note.pk)
     if note.status != NoteStatus.SIGNED:
         raise ClinicRuleError("Only a signed note is amended; edit the draft instead.")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from knotwork.assessment import selectors as assessment
 from knotwork.atlas.catalog import get_atlas
 from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.arguments import refuse_unknown
 from knotwork.core.policy import Actor, require
 from knotwork.patients.models import Patient
 from knotwork.plans.models import PlanStatus
@@ -229,6 +230,7 @@ class Needling(TypedDict):
 @transaction.atomic
 def record_needling(*, session: TreatmentSession, by: Actor, **needling: Unpack[Needling]) -> NeedleEntry:
     require(by, "record_needling", session)
+    refuse_unknown("record_needling", needling, Needling)
     _open(session)
     _check(session, "dry_needling")
     if needling.get("needles_out") != needling.get("needles_in"):
@@ -264,6 +266,7 @@ class Technique(TypedDict):
 @transaction.atomic
 def record_technique(*, session: TreatmentSession, by: Actor, **technique: Unpack[Technique]) -> TechniqueEntry:
     require(by, "record_technique", session)
+    refuse_unknown("record_technique", technique, Technique)
     if technique.get("kind") == "injection":
         require(by, "record_injection", session)
     _open(session)

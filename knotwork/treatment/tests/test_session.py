@@ -24,7 +24,10 @@ def screened(clinic, by, *, yes=(), consents=("manual_therapy",)):
     intake = assessment.start_intake(patient=patient, by=by)
     assessment.submit_intake(
         intake=intake,
-        data={"chief_complaint": "Neck pain", "complaint_area": "neck", "pain_now": 6, "answers": answers},
+        chief_complaint="Neck pain",
+        complaint_area="neck",
+        pain_now=6,
+        answers=answers,
         by=by,
     )
     assessment.ensure_consent_forms(clinic=clinic, by=by)
