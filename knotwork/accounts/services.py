@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from knotwork.accounts.models import Invitation, User, invitation_token
+from knotwork.accounts.policy import acting_staff, staff_user
 from knotwork.accounts.tasks import send_invitation_email, send_lockout_notice
 from knotwork.clinics.models import Clinic
 from knotwork.clinics.services import add_member
 from knotwork.core import tokens
 from knotwork.core.errors import ClinicRuleError
-from knotwork.core.policy import Actor, NotAllowed, SystemActor, acting_user, require
+from knotwork.core.policy import Actor, NotAllowed, SystemActor, require
 
 # Accepting an open invitation adds the membership the owner (or `manage.py create_clinic`) asked for.
 INVITATION = SystemActor("staff invitation")
@@ -39,7 +40,7 @@ def invite_staff(
         revoked_at=timezone.now()
     )
     invitation = Invitation(
-        clinic=clinic, email=email, role=role, first_name=first_name, last_name=last_name, invited_by=acting_user(by)
+        clinic=clinic, email=email, role=role, first_name=first_name, last_name=last_name, invited_by=acting_staff(by)
     )
     invitation.token_hash = tokens.hash_token(invitation_token(invitation))
     invitation.full_clean()
@@ -88,12 +89,13 @@ def end_sessions(*, user: User, by: Actor, keep_session_key: str | None = None) 
         if membership is None:
             raise NotAllowed("Only the account's own user can sign it out everywhere.")
         require(by, "end_staff_sessions", membership)
+        owner = staff_user(by)
         get_logentry_model().objects.log_create(
             membership,
             action=get_logentry_model().Action.UPDATE,
             changes={"sessions": ["signed in", "all ended by the owner"]},
-            actor=by,
-            actor_email=by.email,
+            actor=owner,
+            actor_email=owner.email,
         )
     sessions = list(UserSession.objects.filter(user=user).exclude(session_key=keep_session_key or ""))
     get_usersessions_adapter().end_sessions(sessions)

@@ -20,11 +20,25 @@ one drawn region are returned.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 ESSENTIAL_WEIGHT = 1.0
 SPILLOVER_WEIGHT = 0.5
 UNEXPLAINED_PENALTY = 0.5
 MISSING_ESSENTIAL_PENALTY = 0.5
+
+
+class ReferralPattern(Protocol):
+    """One muscle's referral pattern on one side (the atlas's Pattern, or a PatternLike in tests)."""
+
+    @property
+    def muscle_id(self) -> str: ...
+    @property
+    def side(self) -> str: ...
+    @property
+    def essential(self) -> frozenset[str]: ...
+    @property
+    def spillover(self) -> frozenset[str]: ...
 
 
 @dataclass(frozen=True)
@@ -55,7 +69,7 @@ def region_weight(intensity: float) -> float:
     return max(min(float(intensity), 10.0), 1.0) / 10.0
 
 
-def score_pattern(drawing: Mapping[str, float], pattern) -> Referral:
+def score_pattern(drawing: Mapping[str, float], pattern: ReferralPattern) -> Referral:
     drawn = set(drawing)
     essential = drawn & pattern.essential
     spillover = drawn & pattern.spillover
@@ -79,16 +93,18 @@ def score_pattern(drawing: Mapping[str, float], pattern) -> Referral:
     )
 
 
-def build_index(patterns: Iterable) -> dict[str, list]:
+def build_index(patterns: Iterable[ReferralPattern]) -> dict[str, list[ReferralPattern]]:
     """Region id -> the patterns whose essential or spillover zone contains it."""
-    index: dict[str, list] = {}
+    index: dict[str, list[ReferralPattern]] = {}
     for pattern in patterns:
         for region in pattern.essential | pattern.spillover:
             index.setdefault(region, []).append(pattern)
     return index
 
 
-def rank(drawing: Mapping[str, float], index: Mapping[str, list], top: int | None = None) -> list[Referral]:
+def rank(
+    drawing: Mapping[str, float], index: Mapping[str, list[ReferralPattern]], top: int | None = None
+) -> list[Referral]:
     """The patterns that explain at least one drawn region, best first."""
     candidates = {id(p): p for region in drawing for p in index.get(region, ())}
     results = [score_pattern(drawing, p) for p in candidates.values()]

@@ -2,6 +2,7 @@
 
 from typing import TypedDict, Unpack
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -97,7 +98,7 @@ def change_role(*, membership: Membership, role: str, by: Actor) -> Membership:
 def deactivate_member(*, membership: Membership, by: Actor) -> Membership:
     require(by, "deactivate_staff", membership)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if membership.user_id == by.pk:
+    if isinstance(by, AbstractBaseUser) and membership.user_id == by.pk:
         raise ClinicRuleError("You cannot deactivate your own account.")
     if membership.role == Role.OWNER and not _other_active_owners(membership):
         raise ClinicRuleError("A clinic needs at least one active owner.")

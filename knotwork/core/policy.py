@@ -16,7 +16,7 @@ Another kind of actor (an API key) is one more class here and one more branch in
 import dataclasses
 from collections.abc import Callable
 from importlib import import_module
-from typing import Any
+from typing import Any, Protocol
 
 from django.apps import apps
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -42,6 +42,14 @@ class SystemActor:
         return self.name
 
 
+class _Link(Protocol):
+    """What an actor is made of, of a patient's private link (portal.PatientLink)."""
+
+    pk: Any
+    patient_id: int
+    clinic_id: int
+
+
 @dataclasses.dataclass(frozen=True)
 class PatientLinkActor:
     """A patient acting through their private link: only on their own record.
@@ -54,7 +62,7 @@ class PatientLinkActor:
     link_id: int | None = None
 
     @classmethod
-    def of(cls, link) -> "PatientLinkActor":
+    def of(cls, link: _Link) -> "PatientLinkActor":
         return cls(patient_id=link.patient_id, clinic_id=link.clinic_id, link_id=link.pk)
 
     def __str__(self) -> str:
@@ -127,7 +135,7 @@ def rule_for(action: str) -> Rule:
         raise UnknownAction(f"No policy rule for the action {action!r}: add one to the app's policy.py.") from None
 
 
-def scope_of(obj) -> tuple[int | None, int | None]:
+def scope_of(obj: object) -> tuple[int | None, int | None]:
     """(clinic id, patient id) of the object an action is about; (None, None) for no object."""
     if obj is None:
         return None, None
@@ -138,7 +146,7 @@ def scope_of(obj) -> tuple[int | None, int | None]:
     return getattr(obj, "clinic_id", None), getattr(obj, "patient_id", None)
 
 
-def active_membership(user):
+def active_membership(user: object) -> Any:
     """The active membership of an active, signed-in staff user; None for anyone else."""
     if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return None
@@ -148,7 +156,7 @@ def active_membership(user):
     return membership
 
 
-def refusal(by, action: str, obj=None) -> str | None:
+def refusal(by: object, action: str, obj: object = None) -> str | None:
     """Why `by` may not do `action` on `obj`, in one sentence; None when it may."""
     rule = rule_for(action)
     clinic_id, patient_id = scope_of(obj)
@@ -172,18 +180,19 @@ def refusal(by, action: str, obj=None) -> str | None:
     return None
 
 
-def can(by, action: str, obj=None) -> bool:
+def can(by: object, action: str, obj: object = None) -> bool:
     """May `by` do `action` (on `obj`)? With no object, only the role is asked (to hide a button)."""
     return refusal(by, action, obj) is None
 
 
-def require(by, action: str, obj=None) -> None:
+def require(by: object, action: str, obj: object = None) -> None:
     """Raise NotAllowed, saying who may, unless `by` may do `action` on `obj`; call it before any write."""
     reason = refusal(by, action, obj)
     if reason is not None:
         raise NotAllowed(reason)
 
 
-def acting_user(by):
-    """The staff user behind `by`, for "created by" fields; None for the system and for patients."""
+def acting_user(by: object) -> AbstractBaseUser | None:
+    """The staff user behind `by`; None for the system and for patients. (A user field is filled with
+    `accounts.policy.acting_staff`, typed as the project's user model, which this ground floor does not import.)"""
     return by if isinstance(by, AbstractBaseUser) else None

@@ -19,7 +19,7 @@ class Instrument(models.TextChoices):
 
 # The version stored with every response: scores of different item sets are never mixed
 # (docs/clinical-sources.md#outcome-measures).
-INSTRUMENT_VERSIONS = {
+INSTRUMENT_VERSIONS: dict[str, str] = {
     Instrument.NPRS: "0-10",
     Instrument.ODI: "2.1a",
     Instrument.NDI: "Vernon-Mior 1991",

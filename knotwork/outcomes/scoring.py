@@ -222,6 +222,8 @@ def compare(
         return Change("psfs", change, "points", threshold, len(matched))
     first, last = score(instrument, baseline), score(instrument, followup)
     if instrument == "odi":
+        if first.percent is None or last.percent is None:  # an ODI score always has its percent
+            raise ScoringError("An ODI score without its percent cannot be compared.")
         return Change("odi", last.percent - first.percent, "points", threshold, last.answered)
     if instrument == "ndi":
         return Change("ndi", last.raw - first.raw, "raw points", threshold, last.answered)

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from knotwork.core.policy import Actor, PatientLinkActor, acting_user, require
+from knotwork.accounts.policy import acting_staff
+from knotwork.core.policy import Actor, PatientLinkActor, require
 from knotwork.outcomes import scoring
 from knotwork.outcomes.models import (
     INSTRUMENT_VERSIONS,
@@ -114,7 +115,7 @@ def record_questionnaire(
         skipped=result.skipped,
         taken_at=taken_at or timezone.now(),
         via_link=isinstance(by, PatientLinkActor),
-        recorded_by=acting_user(by),
+        recorded_by=acting_staff(by),
     )
     response.full_clean()
     response.save()
@@ -209,7 +210,7 @@ def load_questionnaire_text(*, clinic, content: bytes, filename: str = "", by: A
         sections=data["sections"],
         licence_note=data["licence"],
         filename=filename[:200],
-        uploaded_by=by,
+        uploaded_by=acting_staff(by),
     )
     text.full_clean()
     text.save()

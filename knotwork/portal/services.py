@@ -5,11 +5,12 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from knotwork.accounts.policy import acting_staff
 from knotwork.assessment.models import Technique
 from knotwork.assessment.services import start_intake
 from knotwork.core import tokens
 from knotwork.core.errors import ClinicRuleError
-from knotwork.core.policy import Actor, acting_user, require
+from knotwork.core.policy import Actor, require
 from knotwork.patients.models import Patient
 from knotwork.portal.models import (
     LINK_GUESS_WINDOW,
@@ -49,7 +50,7 @@ def create_patient_link(
         technique=technique if purpose == LinkPurpose.CONSENT else "",
         intake=intake,
         expires_at=timezone.now() + (CARE_LINK_VALID_FOR if purpose == LinkPurpose.CARE else LINK_VALID_FOR),
-        created_by=by,
+        created_by=acting_staff(by),
     )
     token = link_token(link)
     link.token_hash = tokens.hash_token(token)
@@ -72,7 +73,7 @@ def create_check_in_link(*, check_in, expires_at, by: Actor, now=None) -> tuple[
         purpose=LinkPurpose.CHECK_IN,
         check_in=check_in,
         expires_at=max(expires_at, now + timedelta(hours=1)),
-        created_by=acting_user(by),
+        created_by=acting_staff(by),
     )
     token = link_token(link)
     link.token_hash = tokens.hash_token(token)

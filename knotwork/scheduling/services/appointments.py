@@ -6,6 +6,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from knotwork.accounts.policy import acting_staff
 from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, require
 from knotwork.patients.models import PatientStatus
@@ -184,7 +185,7 @@ def book_appointment(
         plan=plan,
         notes=notes.strip(),
         outside_hours=outside,
-        booked_by=by,
+        booked_by=acting_staff(by),
     )
     _raise_if_clash(appointment)
     appointment.full_clean()

@@ -5,6 +5,7 @@ import itertools
 
 from django.db import transaction
 
+from knotwork.accounts.policy import acting_staff
 from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, require
 from knotwork.scheduling.models import (
@@ -89,7 +90,7 @@ def add_time_off(
         starts_at=starts_at,
         ends_at=ends_at,
         reason=reason.strip(),
-        created_by=by,
+        created_by=acting_staff(by),
     )
     time_off.full_clean()
     time_off.save()
