@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "knotwork.plans",
     "knotwork.scheduling",
     "knotwork.followup",
+    "knotwork.chart",
     "knotwork.demo",
 ]
 

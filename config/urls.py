@@ -8,6 +8,8 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    path("", include("knotwork.chart.urls")),  # the chart (patients/<id>/) and the course page (plans/<id>/)
+    path("", include("knotwork.reports.urls")),  # aftercare sheets, course review PDFs
     path("patients/", include("knotwork.patients.urls")),
     path("clinic/", include("knotwork.clinics.urls")),
     path("audit/", include("knotwork.audit.urls")),

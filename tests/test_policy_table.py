@@ -422,7 +422,6 @@ TABLE: dict[str, tuple[set[str], Build]] = {
         lambda w: {"plan": w.plan, "appointment_type": w.appointment_type, "slots": [w.tomorrow_10]},
     ),
     "plans.end_plan": (CLINICAL, lambda w: {"plan": w.plan, "status": "completed"}),
-    "plans.flag_courses_without_response": ({SYSTEM}, lambda w: {}),
     # outcomes
     "outcomes.record_questionnaire": (
         STAFF | {PATIENT},
@@ -453,6 +452,7 @@ TABLE: dict[str, tuple[set[str], Build]] = {
         lambda w: {"questionnaire_request": w.questionnaire_request, "response": w.questionnaire_response},
     ),
     "followup.withdraw_questionnaire_request": (STAFF, lambda w: {"questionnaire_request": w.questionnaire_request}),
+    "followup.flag_courses_without_response": ({SYSTEM}, lambda w: {}),
     # portal
     "portal.create_patient_link": (STAFF, lambda w: {"patient": w.patient, "purpose": "care", "send_email": False}),
     "portal.create_check_in_link": (

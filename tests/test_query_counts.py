@@ -69,7 +69,7 @@ def courses(clinic_a, practitioner):
 def test_the_chart_costs_the_same_queries_with_five_sessions_as_with_one(
     practitioner_client, django_assert_max_num_queries, courses
 ):
-    small, large = (reverse("patients:detail", args=[plan.patient.public_id]) for plan in courses)
+    small, large = (reverse("chart:patient", args=[plan.patient.public_id]) for plan in courses)
     page = _compare(practitioner_client, django_assert_max_num_queries, small, large)
     assert page.text.count("note to sign") == 5
 

@@ -6,7 +6,8 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from knotwork.accounts.models import User, invitation_token
+from knotwork.accounts import services
+from knotwork.accounts.models import Invitation, User, invitation_token
 from knotwork.core import tokens
 
 logger = logging.getLogger(__name__)
@@ -15,9 +16,6 @@ logger = logging.getLogger(__name__)
 @task
 def send_invitation_email(*, invitation_id: int) -> None:
     """Email the invitation link (queued after the invitation is committed)."""
-    from knotwork.accounts.models import Invitation
-    from knotwork.accounts.services import invitation_url
-
     invitation = Invitation.objects.select_related("clinic").filter(pk=invitation_id).first()
     if invitation is None or not invitation.is_open:
         return
@@ -26,7 +24,7 @@ def send_invitation_email(*, invitation_id: int) -> None:
         # can invite again.
         logger.warning("Invitation %s not sent: its token cannot be made again", invitation.public_id)
         return
-    context = {"invitation": invitation, "url": invitation_url(invitation)}
+    context = {"invitation": invitation, "url": services.invitation_url(invitation)}
     send_mail(
         subject=f"[Knotwork] You are invited to {invitation.clinic.name}",
         message=render_to_string("accounts/email/invitation.txt", context),

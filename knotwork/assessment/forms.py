@@ -2,6 +2,7 @@ from django import forms
 from django.http import QueryDict
 
 from knotwork.assessment import screening
+from knotwork.assessment.coding import get_codes
 from knotwork.assessment.models import (
     ACTIVATING_FACTORS,
     CONSENT_BODY,
@@ -14,7 +15,8 @@ from knotwork.assessment.models import (
     TriggerPointFinding,
 )
 from knotwork.assessment.services import INTAKE_FIELDS, IntakeDetails
-from knotwork.atlas.forms import MapPositionForm
+from knotwork.atlas.catalog import get_atlas
+from knotwork.atlas.forms import MapPositionForm, region_choices
 from knotwork.atlas.selectors import parse_drawn_region
 from knotwork.core.forms import CleanTextMixin
 from knotwork.core.validators import LONG_TEXT
@@ -120,7 +122,6 @@ class IntakeForm(CleanTextMixin, forms.ModelForm):
                 mark = parse_drawn_region(text)
             except ValueError as error:
                 raise forms.ValidationError(str(error)) from error
-            from knotwork.atlas.catalog import get_atlas
 
             if mark.region not in get_atlas().regions:
                 raise forms.ValidationError(f"Unknown body region {mark.region!r}.")
@@ -221,7 +222,6 @@ class TriggerPointForm(CleanTextMixin, MapPositionForm, forms.ModelForm):
 
     def __init__(self, *args, suggested=(), **kwargs):
         super().__init__(*args, **kwargs)
-        from knotwork.atlas.catalog import get_atlas
 
         muscles = sorted(get_atlas().muscles.values(), key=lambda m: m.name)
         suggested_ids = list(dict.fromkeys(suggested))
@@ -232,7 +232,6 @@ class TriggerPointForm(CleanTextMixin, MapPositionForm, forms.ModelForm):
         self.fields["muscle"].choices = choices
         self.fields["side"].choices = Side.choices
         self.fields["ppt_unit"].choices = [("", "—"), *PptUnit.choices]
-        from knotwork.atlas.forms import region_choices
 
         self.fields["pick_region"].choices = [("", "—"), *region_choices()]
 
@@ -240,7 +239,6 @@ class TriggerPointForm(CleanTextMixin, MapPositionForm, forms.ModelForm):
         cleaned = super().clean()
         if (not cleaned.get("region") or cleaned.get("x") is None) and cleaned.get("pick_region"):
             # Keyboard or screen-reader entry: place the point at the middle of the chosen region.
-            from knotwork.atlas.catalog import get_atlas
 
             atlas = get_atlas()
             region = cleaned["pick_region"]
@@ -273,7 +271,6 @@ class DiagnosisForm(CleanTextMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from knotwork.assessment.coding import get_codes
 
         self.fields["code"].choices = [("", "Choose a code")] + [
             (code, f"{code} — {entry['description']}") for code, entry in sorted(get_codes().items())

@@ -3,9 +3,11 @@
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from knotwork.atlas.models import MapPosition
 from knotwork.core.models import ClinicScoped
@@ -24,9 +26,6 @@ PAIN_SCALE = [MinValueValidator(0), MaxValueValidator(10)]
 
 
 def validate_not_future(value) -> None:
-    from django.core.exceptions import ValidationError
-    from django.utils import timezone
-
     if value > timezone.localdate():
         raise ValidationError("This date is in the future.")
 

@@ -5,15 +5,19 @@ from django.shortcuts import get_object_or_404
 
 from knotwork.assessment import screening
 from knotwork.assessment.models import (
+    ComplaintArea,
     Consent,
     ConsentForm,
     Examination,
     Intake,
     IntakeStatus,
     MedicalReferral,
+    ReferralStatus,
     SafetyScreen,
     ScreenOverride,
+    Technique,
 )
+from knotwork.atlas.selectors import DrawnRegion
 from knotwork.patients.models import Patient
 
 
@@ -97,8 +101,6 @@ def chart_assessment(patient: Patient) -> dict:
     """What the chart shows of intake, screen, referrals, consents and examinations."""
     screen = latest_screen(patient)
     overrides = {o.rule_id: o for o in screen.overrides.all()} if screen else {}
-    from knotwork.assessment.models import ComplaintArea
-
     area_labels = dict(ComplaintArea.choices) | {"limb": "Arm or leg"}
     return {
         "screen": screen,
@@ -119,4 +121,49 @@ def chart_assessment(patient: Patient) -> dict:
             .select_related("examined_by")
             .prefetch_related("trigger_points", "diagnoses")
         ),
+    }
+
+
+TECHNIQUE_STATUS_LABELS = {
+    "ok": "clear",
+    "hold": "on hold",
+    "contraindicated": "contraindicated",
+    "precaution": "precautions",
+    "unscreened": "not screened",
+}
+
+
+def assessment_overview(patient: Patient) -> dict:
+    """The assessment as the chart and the session's start page show it: the safety screen, consent and screen
+    status per technique, referrals, examinations, and the latest pain drawing and trigger points on the body map.
+    """
+    assessment = chart_assessment(patient)
+    statuses = []
+    for value, label in Technique.choices:
+        status = technique_status(assessment["screen"], value)
+        statuses.append(
+            {
+                "value": value,
+                "label": label,
+                "status": status,
+                "status_label": TECHNIQUE_STATUS_LABELS[status],
+                "consent": assessment["consents"].get(value),
+            }
+        )
+    intake = assessment["intake"]
+    latest_exam = assessment["examinations"][0] if assessment["examinations"] else None
+    body = {
+        "drawing": [DrawnRegion(m["region"], m["intensity"], m["quality"]) for m in intake.drawing] if intake else [],
+        "points": [
+            {"view": p.view, "x": p.x, "y": p.y, "active": p.is_active, "label": f"{p.muscle} ({p.side})"}
+            for p in latest_exam.trigger_points.all()
+        ]
+        if latest_exam
+        else [],
+    }
+    return {
+        "assessment": assessment,
+        "technique_statuses": statuses,
+        "referral_statuses": ReferralStatus.choices,
+        "body": body,
     }

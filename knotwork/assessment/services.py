@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from knotwork.assessment import screening
+from knotwork.assessment.coding import get_codes
+from knotwork.assessment.consent_defaults import default_forms
 from knotwork.assessment.models import (
     REFERRAL_TRANSITIONS,
     Consent,
@@ -23,15 +25,17 @@ from knotwork.assessment.models import (
     ReferralStatus,
     SafetyScreen,
     ScreenOverride,
+    Technique,
     TriggerPointFinding,
     text_hash,
 )
+from knotwork.atlas.catalog import get_atlas
 from knotwork.clinics.models import Clinic
 from knotwork.core.arguments import refuse_unknown
 from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, SystemActor, acting_user, require
 from knotwork.core.validators import without_control_characters
-from knotwork.patients.models import Patient, PatientStatus
+from knotwork.patients.models import ALLOWED_STATUS_CHANGES, Patient, PatientStatus
 from knotwork.patients.services import change_patient_status
 
 
@@ -212,8 +216,6 @@ def run_screen(*, intake: Intake, by: Actor) -> SafetyScreen:
 
 
 def _allowed(patient: Patient):
-    from knotwork.patients.models import ALLOWED_STATUS_CHANGES
-
     return ALLOWED_STATUS_CHANGES[PatientStatus(patient.status)]
 
 
@@ -266,8 +268,6 @@ def update_referral(
 def ensure_consent_forms(*, clinic: Clinic, by: Actor) -> list[ConsentForm]:
     """Give the clinic the default consent forms (version 1) it does not have yet."""
     require(by, "set_up_consent_forms", clinic)
-    from knotwork.assessment.consent_defaults import default_forms
-    from knotwork.assessment.models import Technique
 
     defaults = {technique: (title, body) for technique, title, body in default_forms()}
     forms = []
@@ -390,7 +390,6 @@ class TriggerPoint(TypedDict):
 def record_trigger_point(*, examination: Examination, by: Actor, **point: Unpack[TriggerPoint]) -> TriggerPointFinding:
     require(by, "record_trigger_point", examination)
     refuse_unknown("record_trigger_point", point, TriggerPoint)
-    from knotwork.atlas.catalog import get_atlas
 
     atlas = get_atlas()
     if point.get("muscle") not in atlas.muscles:
@@ -431,7 +430,6 @@ def record_range_of_motion(
 @transaction.atomic
 def add_diagnosis(*, examination: Examination, code: str, is_primary: bool, by: Actor) -> Diagnosis:
     require(by, "add_diagnosis", examination)
-    from knotwork.assessment.coding import get_codes
 
     entry = get_codes().get(code)
     if entry is None:

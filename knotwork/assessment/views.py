@@ -18,7 +18,7 @@ from knotwork.assessment.forms import (
     WithdrawForm,
 )
 from knotwork.assessment.models import IntakeStatus, Technique
-from knotwork.atlas.catalog import QUALITIES
+from knotwork.atlas.catalog import QUALITIES, get_atlas
 from knotwork.atlas.selectors import DrawnRegion, rank_referrals
 from knotwork.audit.services import record_view
 from knotwork.core.access import ClinicRequest, clinic_member
@@ -321,7 +321,6 @@ def examination_detail(request: ClinicRequest, public_id):
             {"point": point_form, "rom": rom_form, "diagnosis": diagnosis_form}[action].add_error(None, str(error))
         except ValidationError as error:
             {"point": point_form, "rom": rom_form, "diagnosis": diagnosis_form}[action].add_error(None, error.messages)
-    from knotwork.atlas.catalog import get_atlas
 
     atlas = get_atlas()
     context = {

@@ -1,11 +1,9 @@
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from knotwork.clinics import defaults, selectors, services
+from knotwork.clinics import defaults, hooks, selectors, services
 from knotwork.clinics.forms import ClinicSettingsForm
 from knotwork.core.access import ClinicRequest, clinic_member
 
@@ -31,19 +29,9 @@ def settings_edit(request: ClinicRequest):
 
 
 def _warn_about_moved_times(request: ClinicRequest, old_time_zone: str) -> None:
-    """Booked appointments keep their moment in time, so their clock time changes with the zone: say so."""
-    from django.utils import timezone
-
-    from knotwork.scheduling.selectors import list_appointments
-
-    upcoming = list_appointments(
-        request.user, start=timezone.now(), end=timezone.now() + datetime.timedelta(days=3650)
-    ).filter(status="booked")
-    count = upcoming.count()
-    if count:
-        messages.warning(
-            request,
-            f"The clinic's time zone changed from {old_time_zone} to {request.clinic.time_zone}. {count} booked "
-            f"appointment{'s keep their' if count != 1 else ' keeps its'} moment in time, so clock times now show "
-            "differently: check the calendar and move any that should stay at the same clock time.",
-        )
+    """Tell the owner what a new time zone changes elsewhere (scheduling: booked appointments' clock times)."""
+    for warning in hooks.time_zone_changed.call(
+        user=request.user, old_time_zone=old_time_zone, new_time_zone=request.clinic.time_zone
+    ):
+        if warning:
+            messages.warning(request, warning)

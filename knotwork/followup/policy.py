@@ -16,4 +16,6 @@ register(
     rule("request_questionnaire", "ask the patient for a questionnaire", STAFF),
     rule("complete_questionnaire_request", "send back a questionnaire", NO_STAFF, patient=True),
     rule("withdraw_questionnaire_request", "withdraw a questionnaire request", STAFF),
+    # The scheduled sweep (`manage.py send_due_messages`) flags courses that ended without a response.
+    rule("flag_courses_without_response", "flag courses without a response", NO_STAFF, system=True),
 )

@@ -97,3 +97,21 @@ def get_questionnaire_request(user, request_id) -> QuestionnaireRequest:
     return get_object_or_404(
         QuestionnaireRequest.objects.for_user(user).select_related("patient"), public_id=request_id
     )
+
+
+# Pain the patient reported between sessions, for the pain series (registered on knotwork.outcomes.hooks).
+
+
+def check_in_pain_readings(*, patient) -> list[tuple[datetime.datetime, int, str]]:
+    """Pain the patient answered at check-ins after sessions."""
+    answered = CheckIn.objects.filter(patient=patient, pain__isnull=False, answered_at__isnull=False)
+    return [(at, pain, "check-in") for at, pain in answered.values_list("answered_at", "pain")]
+
+
+def diary_pain_readings(*, patient) -> list[tuple[datetime.datetime, int, str]]:
+    """The patient's pain diary, one reading a day, placed at noon of that day in the clinic's time zone."""
+    tz = patient.clinic.tzinfo
+    return [
+        (datetime.datetime.combine(day, datetime.time(12), tzinfo=tz), pain, "diary")
+        for day, pain in DiaryEntry.objects.filter(patient=patient).values_list("recorded_on", "pain")
+    ]

@@ -26,7 +26,8 @@ from knotwork.followup.models import (
 from knotwork.messaging.models import MessagePurpose
 from knotwork.messaging.services import send_to_patient
 from knotwork.outcomes.models import LICENSED, Instrument, Occasion
-from knotwork.outcomes.selectors import current_wording
+from knotwork.outcomes.selectors import course_review, current_wording
+from knotwork.plans.models import PlanStatus, TreatmentPlan
 
 # Answers past a threshold raise flags by Knotwork's rules, whoever answered.
 CHECK_IN_RULES = SystemActor("check-in answers")
@@ -307,3 +308,32 @@ def withdraw_questionnaire_request(*, questionnaire_request: QuestionnaireReques
     QuestionnaireRequest.objects.filter(pk=questionnaire_request.pk, completed_at=None, withdrawn_at=None).update(
         withdrawn_at=timezone.now(), updated_at=timezone.now()
     )
+
+
+def flag_courses_without_response(*, by: Actor, today: datetime.date | None = None, plans=None) -> int:
+    """Raise a reassess-or-refer flag for every active course whose review is due and shows no response.
+
+    Returns how many flags were raised now.
+    """
+    require(by, "flag_courses_without_response")
+    plans = plans if plans is not None else TreatmentPlan.objects.filter(status=PlanStatus.ACTIVE)
+    # Once per course: a flag a clinician resolved is not raised again by the next sweep.
+    flagged = Flag.objects.filter(kind=FlagKind.NOT_RESPONDING, plan__isnull=False).values("plan_id")
+    raised = 0
+    for plan in plans.exclude(pk__in=flagged).select_related("patient__clinic__settings"):
+        review = course_review(plan, today=today)
+        if review.needs_reassessment:
+            change = review.response.change
+            raise_flag(
+                patient=plan.patient,
+                kind=FlagKind.NOT_RESPONDING,
+                detail=(
+                    f"Pain {review.baseline.value} → {review.latest.value} ({change:+d}) over the course: below the "
+                    f"responder rule ({review.points} points or {review.percent} %). Reassess, or refer."
+                ),
+                plan=plan,
+                practitioner=plan.practitioner,
+                by=by,
+            )
+            raised += 1
+    return raised

@@ -14,8 +14,9 @@ from knotwork.core.errors import ClinicRuleError
 from knotwork.followup import hooks, selectors, services
 from knotwork.followup.forms import QuestionnaireRequestForm, ResolveFlagForm
 from knotwork.followup.models import CHECK_IN_ANSWER_WINDOW, CheckInStatus
+from knotwork.outcomes.selectors import courses_ending_soon
 from knotwork.patients.selectors import get_patient
-from knotwork.plans.selectors import courses_ending_soon, current_plan_for_patient
+from knotwork.plans.selectors import current_plan_for_patient
 from knotwork.scheduling.selectors import list_appointments
 
 

@@ -1,18 +1,24 @@
-"""Scoped reads of questionnaires, the change since each baseline, and the series the charts plot."""
+"""Scoped reads of questionnaires, the change since each baseline, the series the charts plot, the course review."""
 
 import datetime
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.apps import apps
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from knotwork.outcomes import scoring
+from knotwork.assessment.models import TriggerPointFinding
+from knotwork.atlas.catalog import get_atlas
+from knotwork.outcomes import hooks, scoring
 from knotwork.outcomes.charts import Point
 from knotwork.outcomes.models import Instrument, QuestionnaireResponse, QuestionnaireText
+from knotwork.outcomes.scoring import Response
+from knotwork.plans.models import PlanStatus, TreatmentPlan
+from knotwork.plans.selectors import list_plans
+from knotwork.treatment.models import SessionStatus, TreatmentSession
 
 IMPORTANT_CHANGE_SETTING = {
     Instrument.ODI: "odi_important_change",
@@ -62,18 +68,15 @@ def _uuid(value) -> uuid.UUID:
 
 
 def get_patient_session(user, patient, public_id):
-    session_model = apps.get_model("treatment", "TreatmentSession")
-    return get_object_or_404(session_model.objects.for_user(user), patient=patient, public_id=_uuid(public_id))
+    return get_object_or_404(TreatmentSession.objects.for_user(user), patient=patient, public_id=_uuid(public_id))
 
 
 def get_patient_plan(user, patient, public_id):
-    plan_model = apps.get_model("plans", "TreatmentPlan")
-    return get_object_or_404(plan_model.objects.for_user(user), patient=patient, public_id=_uuid(public_id))
+    return get_object_or_404(TreatmentPlan.objects.for_user(user), patient=patient, public_id=_uuid(public_id))
 
 
 def list_patient_plans(user, patient):
-    plan_model = apps.get_model("plans", "TreatmentPlan")
-    return plan_model.objects.for_user(user).filter(patient=patient).order_by("-starts_on", "-created_at")
+    return TreatmentPlan.objects.for_user(user).filter(patient=patient).order_by("-starts_on", "-created_at")
 
 
 def course_dates(plan) -> tuple[datetime.date, datetime.date]:
@@ -85,8 +88,7 @@ def course_dates(plan) -> tuple[datetime.date, datetime.date]:
 
 def active_plan(patient):
     """The patient's active course, linked to a new response by default."""
-    plan_model = apps.get_model("plans", "TreatmentPlan")
-    return plan_model.objects.filter(patient=patient, status="active").order_by("-starts_on").first()
+    return TreatmentPlan.objects.filter(patient=patient, status=PlanStatus.ACTIVE).order_by("-starts_on").first()
 
 
 def baseline_psfs(patient, *, plan=None) -> QuestionnaireResponse | None:
@@ -164,42 +166,19 @@ def pain_series(patient, *, since=None, until=None) -> list[Point]:
     """
     since, until = _bounds(patient, since, until)
     points: list[Point] = []
-    sessions = apps.get_model("treatment", "TreatmentSession").objects.filter(patient=patient)
+    sessions = TreatmentSession.objects.filter(patient=patient)
     for started, ended, before, after in sessions.values_list("created_at", "ended_at", "pain_before", "pain_after"):
         if _within(started, since, until):
             points.append(Point(started, before, "before session"))
         if after is not None and _within(ended or started, since, until):
             points.append(Point(ended or started, after, "after session"))
-    for at, value in _check_in_pain(patient):
-        if _within(at, since, until):
-            points.append(Point(at, value, "check-in"))
-    for at, value in _diary_pain(patient):
-        if _within(at, since, until):
-            points.append(Point(at, value, "diary"))
+    for readings in hooks.pain_readings.call(patient=patient):  # check-ins and the diary (knotwork.followup)
+        points += [Point(at, value, label) for at, value, label in readings if _within(at, since, until)]
     ratings = QuestionnaireResponse.objects.filter(patient=patient, instrument=Instrument.NPRS)
     for at, raw in ratings.values_list("taken_at", "raw"):
         if _within(at, since, until):
             points.append(Point(at, int(raw), "pain rating"))
     return sorted(points, key=lambda p: (p.at, p.label))
-
-
-def _check_in_pain(patient) -> list[tuple[datetime.datetime, int]]:
-    """Pain the patient answered at check-ins after sessions."""
-    from knotwork.followup.models import CheckIn
-
-    answered = CheckIn.objects.filter(patient=patient, pain__isnull=False, answered_at__isnull=False)
-    return list(answered.values_list("answered_at", "pain"))
-
-
-def _diary_pain(patient) -> list[tuple[datetime.datetime, int]]:
-    """The patient's pain diary, one reading a day, placed at noon of that day in the clinic's time zone."""
-    from knotwork.followup.models import DiaryEntry
-
-    tz = patient.clinic.tzinfo
-    return [
-        (datetime.datetime.combine(day, datetime.time(12), tzinfo=tz), pain)
-        for day, pain in DiaryEntry.objects.filter(patient=patient).values_list("recorded_on", "pain")
-    ]
 
 
 def questionnaire_series(patient, instrument: str, *, since=None, until=None) -> list[Point]:
@@ -213,3 +192,154 @@ def questionnaire_series(patient, instrument: str, *, since=None, until=None) ->
         for r in responses.only("taken_at", "raw", "percent", "occasion", "instrument")
         if _within(r.taken_at, since, until)
     ]
+
+
+# --- Course review ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PainReport:
+    at: datetime.datetime
+    value: int
+    source: str  # "session", "check-in", "pain rating", "diary"
+
+
+@dataclass(frozen=True)
+class PptChange:
+    muscle: str  # the atlas name
+    side: str
+    first_kpa: Decimal
+    latest_kpa: Decimal
+    first_on: datetime.date
+    latest_on: datetime.date
+
+    @property
+    def change_kpa(self) -> Decimal:
+        return self.latest_kpa - self.first_kpa
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        if not self.first_kpa:
+            return None
+        return (self.change_kpa * 100 / self.first_kpa).quantize(Decimal("1"))
+
+
+@dataclass(frozen=True)
+class CourseReview:
+    plan: TreatmentPlan
+    due: bool  # the window has ended or the last planned session is done
+    sessions_done: int
+    baseline: PainReport | None
+    latest: PainReport | None
+    response: Response | None  # None: not enough pain reports to judge
+    points: int
+    percent: int
+    reports: list[PainReport]
+    ppt_changes: list[PptChange]
+
+    @property
+    def responder(self) -> bool | None:
+        return None if self.response is None else self.response.responder
+
+    @property
+    def needs_reassessment(self) -> bool:
+        return self.due and self.response is not None and not self.response.responder
+
+
+# The chart's labels for the readings the review counts, and the words the review uses for them.
+COUNTED_SOURCES = {"before session": "session", "check-in": "check-in", "pain rating": "pain rating", "diary": "diary"}
+
+
+def course_days(plan: TreatmentPlan) -> tuple[datetime.date, datetime.date]:
+    """The course's first and last day: its window, or up to the day it ended."""
+    end = plan.ended_at.astimezone(plan.patient.clinic.tzinfo).date() if plan.ended_at else plan.ends_on
+    return plan.starts_on, end
+
+
+def pain_reports(plan: TreatmentPlan) -> list[PainReport]:
+    """Every pain score the patient gave during the course, oldest first: the same readings the chart plots.
+
+    The pain before each session, the check-ins, pain ratings (NRS) and the diary: how the pain is between
+    visits. The pain just after a session is left out on purpose: it shows the immediate effect of that
+    session, not the course.
+    """
+    since, until = course_days(plan)
+    return [
+        PainReport(point.at, int(point.value), COUNTED_SOURCES[point.label])
+        for point in pain_series(plan.patient, since=since, until=until)
+        if point.label in COUNTED_SOURCES
+    ]
+
+
+def ppt_changes(plan: TreatmentPlan) -> list[PptChange]:
+    """Pressure pain threshold per trigger point (muscle and side): the first reading against the latest.
+
+    Readings come from examinations from 30 days before the course started (the assessment that led to the plan)
+    to its end.
+    """
+    since = plan.starts_on - datetime.timedelta(days=30)
+    findings = TriggerPointFinding.objects.filter(
+        patient=plan.patient, ppt_kpa__isnull=False, examination__created_at__date__gte=since
+    ).order_by("examination__created_at")
+    if plan.ended_at:
+        findings = findings.filter(examination__created_at__lte=plan.ended_at)
+    by_point: dict[tuple[str, str], list] = {}
+    for finding in findings.select_related("examination"):
+        by_point.setdefault((finding.muscle, finding.side), []).append(finding)
+    muscles = get_atlas().muscles
+    changes = []
+    for (muscle, side), readings in by_point.items():
+        if len(readings) >= 2:
+            first, latest = readings[0], readings[-1]
+            changes.append(
+                PptChange(
+                    muscles[muscle].name if muscle in muscles else muscle,
+                    side,
+                    first.ppt_kpa,
+                    latest.ppt_kpa,
+                    first.examination.created_at.date(),
+                    latest.examination.created_at.date(),
+                )
+            )
+    return sorted(changes, key=lambda c: (c.muscle, c.side))
+
+
+def course_review(plan: TreatmentPlan, *, today: datetime.date | None = None) -> CourseReview:
+    """Responder or not by the clinic's rule (seed and sources: pain down 2 points or 30 %)."""
+    clinic_settings = plan.patient.clinic.settings
+    today = today or timezone.localdate(timezone=plan.patient.clinic.tzinfo)
+    sessions_done = plan.sessions.exclude(status=SessionStatus.IN_PROGRESS).count()
+    reports = pain_reports(plan)
+    baseline = reports[0] if reports else None
+    later = [r for r in reports[1:] if baseline and r.at > baseline.at]
+    latest = later[-1] if later else None
+    response = None
+    if baseline is not None and latest is not None:
+        response = scoring.responder(
+            baseline.value,
+            latest.value,
+            points=clinic_settings.responder_points,
+            percent=clinic_settings.responder_percent,
+        )
+    return CourseReview(
+        plan=plan,
+        due=today >= plan.ends_on or sessions_done >= plan.max_sessions or plan.status != PlanStatus.ACTIVE,
+        sessions_done=sessions_done,
+        baseline=baseline,
+        latest=latest,
+        response=response,
+        points=clinic_settings.responder_points,
+        percent=clinic_settings.responder_percent,
+        reports=reports,
+        ppt_changes=ppt_changes(plan),
+    )
+
+
+def courses_ending_soon(user, *, today: datetime.date, days: int = 3) -> list[TreatmentPlan]:
+    """Active courses whose window ends within `days` days or that have used their sessions (to review)."""
+    plans = list_plans(user).filter(status=PlanStatus.ACTIVE)
+    soon = []
+    for plan in plans.annotate(done=Count("sessions", filter=~Q(sessions__status=SessionStatus.IN_PROGRESS))):
+        if plan.ends_on <= today + datetime.timedelta(days=days) or plan.done >= plan.max_sessions:
+            soon.append(plan)
+    return sorted(soon, key=lambda p: p.ends_on)

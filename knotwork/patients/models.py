@@ -120,7 +120,7 @@ class Patient(ClinicScoped):
         return f"{self.last_name}, {self.first_name} ({self.chart_number})"
 
     def get_absolute_url(self) -> str:
-        return reverse("patients:detail", args=[self.public_id])
+        return reverse("chart:patient", args=[self.public_id])  # the chart, composed on the top floor
 
     @property
     def display_name(self) -> str:

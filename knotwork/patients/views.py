@@ -9,7 +9,7 @@ from knotwork.core.access import ClinicRequest, clinic_member
 from knotwork.core.errors import ClinicRuleError
 from knotwork.patients import selectors, services
 from knotwork.patients.forms import PatientForm, PatientSearchForm, PatientStatusForm, ReferringClinicianForm
-from knotwork.patients.models import ALLOWED_STATUS_CHANGES, PatientStatus
+from knotwork.patients.models import PatientStatus
 
 PAGE_SIZE = 25
 
@@ -86,96 +86,6 @@ def patient_edit(request: ClinicRequest, public_id):
     if request.method == "POST" and (response := _save_patient(request, form, patient)):
         return response
     return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
-
-
-@clinic_member()
-def patient_detail(request: ClinicRequest, public_id):
-    patient = selectors.get_patient(request.user, public_id)
-    record_view(instance=patient, by=request.user)
-    status_choices = [("", "Choose…")] + [
-        (s.value, s.label) for s in ALLOWED_STATUS_CHANGES[PatientStatus(patient.status)]
-    ]
-    status_form = PatientStatusForm()
-    status_form.fields["status"].choices = status_choices
-    context = {
-        "patient": patient,
-        "status_form": status_form,
-        **chart_assessment_context(patient),
-        **chart_course_context(request.user, patient),
-    }
-    return render(request, "patients/patient_detail.html", context)
-
-
-def chart_course_context(user, patient) -> dict:
-    """The chart's view of the course: the plan, upcoming appointments, check-ins, open flags, the care link."""
-    from django.utils import timezone
-
-    from knotwork.followup import selectors as followup
-    from knotwork.outcomes.selectors import list_questionnaires
-    from knotwork.plans.selectors import list_plans
-    from knotwork.portal.models import LinkPurpose
-    from knotwork.scheduling.selectors import list_upcoming_for_patient
-
-    plans = list(list_plans(user, patient=patient)[:3])
-    care_link = patient.links.filter(purpose=LinkPurpose.CARE).order_by("-created_at").first()
-    return {
-        "plan": next((p for p in plans if p.status == "active"), None),
-        "past_plans": [p for p in plans if p.status != "active"],
-        "upcoming": list(list_upcoming_for_patient(patient, now=timezone.now())[:5]),
-        "open_flags": list(followup.list_open_flags(user).filter(patient=patient)),
-        "recent_check_ins": list(followup.list_check_ins(user, patient=patient).order_by("-due_at")[:4]),
-        "care_link": care_link if care_link and care_link.state == "open" else None,
-        "questionnaires": list(list_questionnaires(user, patient)[:4]),
-    }
-
-
-def chart_assessment_context(patient) -> dict:
-    """The chart's view of the assessment: safety screen, consents per technique, referrals, examinations."""
-    from knotwork.assessment.models import ReferralStatus, Technique
-    from knotwork.assessment.selectors import chart_assessment, technique_status
-
-    assessment = chart_assessment(patient)
-    labels = {
-        "ok": "clear",
-        "hold": "on hold",
-        "contraindicated": "contraindicated",
-        "precaution": "precautions",
-        "unscreened": "not screened",
-    }
-    statuses = []
-    for value, label in Technique.choices:
-        status = technique_status(assessment["screen"], value)
-        statuses.append(
-            {
-                "value": value,
-                "label": label,
-                "status": status,
-                "status_label": labels[status],
-                "consent": assessment["consents"].get(value),
-            }
-        )
-    from knotwork.atlas.selectors import DrawnRegion
-
-    intake = assessment["intake"]
-    latest_exam = assessment["examinations"][0] if assessment["examinations"] else None
-    body = {
-        "drawing": [DrawnRegion(m["region"], m["intensity"], m["quality"]) for m in intake.drawing] if intake else [],
-        "points": [
-            {"view": p.view, "x": p.x, "y": p.y, "active": p.is_active, "label": f"{p.muscle} ({p.side})"}
-            for p in latest_exam.trigger_points.all()
-        ]
-        if latest_exam
-        else [],
-    }
-    from knotwork.treatment.selectors import list_sessions
-
-    return {
-        "assessment": assessment,
-        "sessions": list_sessions(patient),
-        "technique_statuses": statuses,
-        "referral_statuses": ReferralStatus.choices,
-        "body": body,
-    }
 
 
 @clinic_member()

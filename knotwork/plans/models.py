@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from knotwork.assessment.models import Technique
 from knotwork.core.models import ClinicScoped
 from knotwork.core.validators import LINE, LONG_TEXT, PARAGRAPH, JSONTextValidator, text_validators, validate_line
 
@@ -66,7 +67,7 @@ class TreatmentPlan(ClinicScoped):
         return f"Course from {self.starts_on:%Y-%m-%d} for {self.patient.chart_number}"
 
     def get_absolute_url(self) -> str:
-        return reverse("plans:detail", args=[self.public_id])
+        return reverse("chart:course", args=[self.public_id])  # the course page, composed on the top floor
 
     @property
     def ends_on(self) -> datetime.date:
@@ -74,8 +75,6 @@ class TreatmentPlan(ClinicScoped):
 
     @property
     def technique_labels(self) -> list[str]:
-        from knotwork.assessment.models import Technique
-
         return [Technique(value).label for value in self.techniques if value in Technique.values]
 
     @property

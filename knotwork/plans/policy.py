@@ -1,6 +1,6 @@
 """Who may plan a course: writing the plan is clinical; booking its appointments is front-desk work too."""
 
-from knotwork.clinics.policy import CLINICAL, NO_STAFF, STAFF, rule
+from knotwork.clinics.policy import CLINICAL, STAFF, rule
 from knotwork.core.policy import register
 
 register(
@@ -12,6 +12,4 @@ register(
     rule("remove_home_exercise", "remove a home stretch", CLINICAL),
     rule("book_course", "book a course's appointments", STAFF),
     rule("end_plan", "end a course", CLINICAL),
-    # The scheduled sweep (`manage.py send_due_messages`) flags courses that ended without a response.
-    rule("flag_courses_without_response", "flag courses without a response", NO_STAFF, system=True),
 )

@@ -12,9 +12,11 @@ from knotwork.assessment.models import Technique
 from knotwork.core.arguments import refuse_unknown
 from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, require
+from knotwork.plans import hooks
 from knotwork.plans.models import PLAN_TRANSITIONS, Goal, HomeExercise, PlanStatus, TreatmentPlan
-from knotwork.scheduling.models import AppointmentStatus
-from knotwork.treatment.models import SessionStatus
+from knotwork.scheduling.clock import day_bounds
+from knotwork.scheduling.models import Appointment, AppointmentStatus
+from knotwork.scheduling.services import book_appointment, cancel_appointment
 
 
 @transaction.atomic
@@ -67,9 +69,6 @@ def create_plan(
 
 def _adopt_booked_appointments(plan: TreatmentPlan) -> int:
     """Appointments the patient already has inside the window become part of the course (and count in it)."""
-    from knotwork.scheduling.clock import day_bounds
-    from knotwork.scheduling.models import Appointment, AppointmentStatus
-
     tz = plan.patient.clinic.tzinfo
     start, end = day_bounds(plan.starts_on, tz)[0], day_bounds(plan.ends_on, tz)[1]
     return Appointment.objects.filter(
@@ -183,8 +182,6 @@ def remove_home_exercise(*, exercise: HomeExercise, by: Actor) -> None:
 def book_course(*, plan: TreatmentPlan, appointment_type, slots: list[datetime.datetime], by: Actor, practitioner=None):
     """Book the chosen slots for the course, all or none: a slot taken meanwhile stops the whole booking."""
     require(by, "book_course", plan)
-    from knotwork.scheduling.services import book_appointment
-
     _active(plan)
     if not slots:
         raise ClinicRuleError("Choose at least one appointment to book.")
@@ -237,49 +234,16 @@ def end_plan(
         raise ClinicRuleError(f"This course is already {plan.get_status_display().lower()}.")
     if new == PlanStatus.STOPPED and len(reason.strip()) < 5:
         raise ClinicRuleError("Say why the course stops early (for example: referred to the GP).")
-    if plan.sessions.filter(status=SessionStatus.IN_PROGRESS).exists():
-        raise ClinicRuleError("A session of this course is still in progress: finish it first.")
+    # Higher floors may refuse (treatment: a session of the course is still in progress).
+    refusal = next((reason for reason in hooks.course_ending.call(plan=plan) if reason), None)
+    if refusal:
+        raise ClinicRuleError(refusal)
     plan.status = new
     plan.end_reason = reason.strip()
     plan.ended_at = timezone.now()
     plan.save()
     if cancel_appointments:
-        from knotwork.scheduling.services import cancel_appointment
-
         why = f"Course {new.label.lower()}" + (f": {plan.end_reason}" if plan.end_reason else "")
         for appointment in plan.appointments.filter(status=AppointmentStatus.BOOKED, starts_at__gt=plan.ended_at):
             cancel_appointment(appointment=appointment, by=by, reason=why[:300])
     return plan
-
-
-def flag_courses_without_response(*, by: Actor, today: datetime.date | None = None, plans=None) -> int:
-    """Raise a reassess-or-refer flag for every active course whose review is due and shows no response.
-
-    Returns how many flags were raised now.
-    """
-    require(by, "flag_courses_without_response")
-    from knotwork.followup.models import Flag, FlagKind
-    from knotwork.followup.services import raise_flag
-    from knotwork.plans.selectors import course_review
-
-    plans = plans if plans is not None else TreatmentPlan.objects.filter(status=PlanStatus.ACTIVE)
-    # Once per course: a flag a clinician resolved is not raised again by the next sweep.
-    flagged = Flag.objects.filter(kind=FlagKind.NOT_RESPONDING, plan__isnull=False).values("plan_id")
-    raised = 0
-    for plan in plans.exclude(pk__in=flagged).select_related("patient__clinic__settings"):
-        review = course_review(plan, today=today)
-        if review.needs_reassessment:
-            change = review.response.change
-            raise_flag(
-                patient=plan.patient,
-                kind=FlagKind.NOT_RESPONDING,
-                detail=(
-                    f"Pain {review.baseline.value} → {review.latest.value} ({change:+d}) over the course: below the "
-                    f"responder rule ({review.points} points or {review.percent} %). Reassess, or refer."
-                ),
-                plan=plan,
-                practitioner=plan.practitioner,
-                by=by,
-            )
-            raised += 1
-    return raised

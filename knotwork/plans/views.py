@@ -1,16 +1,12 @@
 """Treatment plans: make the course, book it, follow it and review it."""
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from knotwork.audit.services import record_view
-from knotwork.core import policy
 from knotwork.core.access import ClinicRequest, clinic_member
 from knotwork.core.errors import ClinicRuleError
 from knotwork.core.forms import add_service_errors
@@ -18,6 +14,7 @@ from knotwork.patients.selectors import get_patient
 from knotwork.plans import selectors, services
 from knotwork.plans.forms import BookCourseForm, EndPlanForm, GoalForm, HomeExerciseForm, PlanForm, ProposeForm
 from knotwork.plans.proposal import spread_slots
+from knotwork.scheduling.selectors import list_appointment_types, list_free_slots
 
 
 @clinic_member(may="create_plan")
@@ -71,31 +68,6 @@ def plan_create(request: ClinicRequest, patient_id):
         request,
         "plans/treatmentplan_form.html",
         {"form": form, "goal_form": goal_form, "patient": patient, "settings": clinic_settings},
-    )
-
-
-@clinic_member()
-def plan_detail(request: ClinicRequest, plan_id):
-    plan = selectors.get_plan(request.user, plan_id)
-    record_view(instance=plan, by=request.user)
-    review = selectors.course_review(plan)
-    return render(
-        request,
-        "plans/treatmentplan_detail.html",
-        review_charts(plan, review)
-        | {
-            "plan": plan,
-            "patient": plan.patient,
-            "review": review,
-            "goals": plan.goals.all(),
-            "exercises": selectors.home_program(plan),
-            "appointments": plan.appointments.select_related("appointment_type", "practitioner").order_by("starts_at"),
-            "sessions": plan.sessions.order_by("created_at"),
-            "goal_form": GoalForm(prefix="goal"),
-            "exercise_form": HomeExerciseForm(prefix="exercise"),
-            "end_form": EndPlanForm(),
-            "can_edit": policy.can(request.user, "update_plan", plan),
-        },
     )
 
 
@@ -177,8 +149,6 @@ def _default_type(plan, types):
 
 def _proposals(plan, *, practitioner, appointment_type, preferred_time) -> tuple[list, list]:
     """Free slots inside the rest of the window, and the ones spread across it for the sessions still to book."""
-    from knotwork.scheduling.selectors import list_free_slots
-
     tz = plan.patient.clinic.tzinfo
     today = timezone.localdate(timezone=tz)
     first_day = max(plan.starts_on, today)
@@ -196,8 +166,6 @@ def _proposals(plan, *, practitioner, appointment_type, preferred_time) -> tuple
 @require_http_methods(["GET", "POST"])
 def propose(request: ClinicRequest, plan_id):
     """Propose appointments spread across the course window from the practitioner's free time; book the chosen."""
-    from knotwork.scheduling.selectors import list_appointment_types
-
     plan = selectors.get_plan(request.user, plan_id)
     if request.method == "GET":
         record_view(instance=plan, by=request.user, shown_in="propose appointments")
@@ -277,70 +245,3 @@ def plan_end(request: ClinicRequest, plan_id):
     else:
         messages.success(request, "Course closed.")
     return redirect(plan)
-
-
-@clinic_member(may="see_clinical_record")
-def review_pdf(request: ClinicRequest, plan_id):
-    """The course review as a PDF: the same charts as the page."""
-    from knotwork.reports.services import PdfUnavailable, render_pdf
-
-    plan = selectors.get_plan(request.user, plan_id)
-    context = {"plan": plan, "patient": plan.patient, "review": selectors.course_review(plan), "pdf": True}
-    context |= review_charts(plan, context["review"])
-    try:
-        pdf = render_pdf("plans/review_pdf.html", context, base_url=request.build_absolute_uri("/"))
-    except PdfUnavailable as error:
-        messages.error(request, str(error))
-        return redirect(plan)
-    record_view(instance=plan, by=request.user, shown_in="course review PDF")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="course-review-{plan.patient.chart_number}-{plan.starts_on:%Y%m%d}.pdf"'
-    )
-    return response
-
-
-def review_charts(plan, review) -> dict:
-    """The review's charts as inline SVG (the same strings go into the PDF): pain, then each questionnaire."""
-    from knotwork.outcomes import charts
-    from knotwork.outcomes import selectors as outcomes
-
-    tz = plan.patient.clinic.tzinfo
-    since, until = selectors.course_days(plan)
-    clinic_settings = plan.patient.clinic.settings
-    pain = outcomes.pain_series(plan.patient, since=since, until=until)
-    result = []
-    if pain:
-        result.append(
-            {
-                "svg": charts.pain_chart(
-                    pain,
-                    responder_points=review.points,
-                    baseline=review.baseline.value if review.baseline else None,
-                    tz=tz,
-                ),
-                "caption": "Pain during the course: before and after each session, check-ins, pain ratings and "
-                "the patient's diary. The dashed line is the responder threshold from the first score.",
-            }
-        )
-    for instrument, setting, factor in (
-        ("odi", "odi_important_change", 1),
-        ("ndi", "ndi_important_change", 2),
-        ("psfs", "psfs_important_change", 1),
-    ):
-        series = outcomes.questionnaire_series(
-            plan.patient, instrument, since=plan.starts_on - datetime.timedelta(days=30), until=until
-        )
-        if series:
-            result.append(
-                {
-                    "svg": charts.questionnaire_chart(
-                        series,
-                        instrument=instrument,
-                        important_change=getattr(clinic_settings, setting) * factor,
-                        tz=tz,
-                    ),
-                    "caption": charts.QUESTIONNAIRES[instrument][0],
-                }
-            )
-    return {"charts": result}

@@ -36,9 +36,9 @@ from knotwork.patients.selectors import get_patient
 from knotwork.plans import selectors as plan_selectors
 from knotwork.portal import selectors, services
 from knotwork.portal.models import LINK_GUESS_WINDOW, LinkPurpose
+from knotwork.reports.selectors import aftercare_context
 from knotwork.scheduling.ics import appointment_ics as build_ics
 from knotwork.scheduling.selectors import list_upcoming_for_patient
-from knotwork.treatment.views import aftercare_context
 
 
 @clinic_member()

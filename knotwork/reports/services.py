@@ -10,7 +10,7 @@ class PdfUnavailable(RuntimeError):
 
 def render_pdf(template: str, context: dict, *, base_url: str) -> bytes:
     try:
-        from weasyprint import CSS, HTML
+        from weasyprint import CSS, HTML  # noqa: PLC0415 (optional at run time: without Pango, PDFs say so)
     except (ImportError, OSError) as error:  # OSError: Pango and friends are not installed
         raise PdfUnavailable(
             "PDF export needs WeasyPrint's system libraries "

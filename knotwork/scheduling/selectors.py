@@ -255,3 +255,19 @@ def todays_booked_appointment(patient) -> Appointment | None:
         .order_by("starts_at")
         .first()
     )
+
+
+def time_zone_change_warning(*, user, old_time_zone: str, new_time_zone: str) -> str | None:
+    """Booked appointments keep their moment in time, so their clock time changes with the zone: say how many.
+
+    Registered on knotwork.clinics.hooks.time_zone_changed (the clinic settings page shows it).
+    """
+    now = timezone.now()
+    count = list_appointments(user, start=now, end=now + datetime.timedelta(days=3650)).filter(status="booked").count()
+    if not count:
+        return None
+    return (
+        f"The clinic's time zone changed from {old_time_zone} to {new_time_zone}. {count} booked "
+        f"appointment{'s keep their' if count != 1 else ' keeps its'} moment in time, so clock times now show "
+        "differently: check the calendar and move any that should stay at the same clock time."
+    )

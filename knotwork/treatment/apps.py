@@ -9,7 +9,8 @@ class TreatmentConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from knotwork.treatment import models
+        from knotwork.plans import hooks as plans_hooks
+        from knotwork.treatment import models, selectors
 
         for model in (
             models.TreatmentSession,
@@ -22,3 +23,5 @@ class TreatmentConfig(AppConfig):
             models.NoteRevision,
         ):
             auditlog.register(model)
+        # A course (plans, a floor below) does not end while one of its sessions is in progress.
+        plans_hooks.course_ending.register(selectors.course_end_refusal)

@@ -1,7 +1,9 @@
+import json
 import math
 
 from django import forms
 
+from knotwork.atlas.catalog import get_atlas
 from knotwork.atlas.forms import MapPositionForm, muscle_choices
 from knotwork.core.forms import CleanTextMixin
 from knotwork.core.validators import LONG_TEXT, NOTE_SECTION
@@ -92,10 +94,6 @@ class TechniqueForm(CleanTextMixin, forms.ModelForm):
     electrodes = forms.CharField(widget=forms.HiddenInput, required=False, max_length=4_000)
 
     def clean_electrodes(self):
-        import json
-
-        from knotwork.atlas.catalog import get_atlas
-
         raw = self.cleaned_data.get("electrodes") or "[]"
         try:
             marks = json.loads(raw)

@@ -1,7 +1,7 @@
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from knotwork.treatment.models import ClinicalNote, Hold, SessionPoint, TreatmentSession
+from knotwork.treatment.models import ClinicalNote, Hold, SessionPoint, SessionStatus, TreatmentSession
 
 
 def get_session(user, public_id) -> TreatmentSession:
@@ -26,3 +26,10 @@ def get_note(user, session) -> ClinicalNote:
 
 def list_sessions(patient) -> QuerySet[TreatmentSession]:
     return TreatmentSession.objects.filter(patient=patient).select_related("practitioner", "note")
+
+
+def course_end_refusal(*, plan) -> str | None:
+    """Why a course cannot end yet (registered on knotwork.plans.hooks.course_ending): a session still open."""
+    if TreatmentSession.objects.filter(plan=plan, status=SessionStatus.IN_PROGRESS).exists():
+        return "A session of this course is still in progress: finish it first."
+    return None

@@ -8,6 +8,4 @@ urlpatterns = [
     path("sessions/<uuid:public_id>/", views.session_detail, name="session"),
     path("sessions/<uuid:public_id>/note/", views.note_detail, name="note"),
     path("points/<uuid:public_id>/release/", views.point_release, name="release"),
-    path("sessions/<uuid:public_id>/aftercare/", views.aftercare, name="aftercare"),
-    path("sessions/<uuid:public_id>/aftercare.pdf", views.aftercare_pdf, name="aftercare_pdf"),
 ]

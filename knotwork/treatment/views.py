@@ -2,16 +2,17 @@ import contextlib
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from knotwork.assessment.selectors import chart_assessment
 from knotwork.atlas.catalog import get_atlas
 from knotwork.audit.services import record_view
-from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.access import ClinicRequest, clinic_member
-from knotwork.outcomes.models import Instrument
+from knotwork.core.errors import ClinicRuleError
 from knotwork.patients.selectors import get_patient
+from knotwork.scheduling.selectors import todays_booked_appointment
+from knotwork.scheduling.services import mark_attended
 from knotwork.treatment import selectors, services
 from knotwork.treatment.forms import (
     AddPointForm,
@@ -54,17 +55,12 @@ def session_start(request: ClinicRequest, patient_id):
         else:
             _attend_todays_appointment(patient, session, by=request.user)
             return redirect(session)
-    from knotwork.patients.views import chart_assessment_context
-
-    context = {"form": form, "patient": patient, **chart_assessment_context(patient)}
+    context = {"form": form, "patient": patient, "assessment": chart_assessment(patient)}
     return render(request, "treatment/session_start.html", context)
 
 
 def _attend_todays_appointment(patient, session, *, by) -> None:
     """Starting a session marks the patient's booked appointment of today as attended, linked to the session."""
-    from knotwork.scheduling.selectors import todays_booked_appointment
-    from knotwork.scheduling.services import mark_attended
-
     booked = todays_booked_appointment(patient)
     if booked is not None:
         # The session stands either way; an appointment the rules refuse can still be marked by hand.
@@ -157,7 +153,6 @@ def session_detail(request: ClinicRequest, public_id):
         "needling": session.needling.all(),
         "needle_safety": {m.id: m.needling_safety for m in atlas.muscles.values()},
         "techniques": session.techniques.all(),
-        "session_questionnaires": [(value, label) for value, label in Instrument.choices],
     }
     return render(request, "treatment/session_detail.html", context)
 
@@ -231,58 +226,3 @@ def point_release(request: ClinicRequest, public_id):
     except (ClinicRuleError, ValidationError):
         messages.error(request, "Choose why the point is released.")
     return redirect(point.session)
-
-
-def aftercare_context(session) -> dict:
-    """One context for the aftercare page and its PDF."""
-    atlas = get_atlas()
-    treated: dict[str, dict] = {}
-
-    def mark(muscle_id: str, method: str) -> None:
-        if muscle_id in atlas.muscles:
-            entry = treated.setdefault(muscle_id, {"muscle": atlas.muscles[muscle_id], "methods": []})
-            if method not in entry["methods"]:
-                entry["methods"].append(method)
-
-    for point in session.points.all():
-        if point.holds.exists():
-            mark(point.muscle, "pressure release")
-    for entry in session.needling.all():
-        mark(entry.muscle, "dry needling")
-    return {
-        "session": session,
-        "patient": session.patient,
-        "settings": session.patient.clinic.settings,
-        "treated": list(treated.values()),
-        "needled": session.needling.exists(),
-        "techniques": session.techniques.all(),
-    }
-
-
-@clinic_member(may="see_clinical_record")
-def aftercare(request: ClinicRequest, public_id):
-    """The patient's aftercare sheet for a session (screen and print)."""
-    session = selectors.get_session(request.user, public_id)
-    record_view(instance=session, by=request.user, shown_in="aftercare sheet")
-    return render(request, "treatment/aftercare.html", aftercare_context(session))
-
-
-@clinic_member(may="see_clinical_record")
-def aftercare_pdf(request: ClinicRequest, public_id):
-    """The same aftercare sheet as a PDF, to email or hand over."""
-    from knotwork.reports.services import PdfUnavailable, render_pdf
-
-    session = selectors.get_session(request.user, public_id)
-    try:
-        pdf = render_pdf(
-            "treatment/aftercare_pdf.html", aftercare_context(session), base_url=request.build_absolute_uri("/")
-        )
-    except PdfUnavailable as error:
-        messages.error(request, str(error))
-        return redirect("treatment:aftercare", public_id=session.public_id)
-    record_view(instance=session, by=request.user, shown_in="aftercare PDF")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="aftercare-{session.patient.chart_number}-{session.created_at:%Y%m%d}.pdf"'
-    )
-    return response

@@ -10,8 +10,10 @@ from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import SystemActor
 from knotwork.followup import services as followup
 from knotwork.followup.models import Flag, FlagKind
+from knotwork.followup.services import flag_courses_without_response
+from knotwork.outcomes.selectors import course_review
 from knotwork.patients.tests.factories import as_patient
-from knotwork.plans import selectors, services
+from knotwork.plans import services
 from knotwork.plans.models import PlanStatus
 from knotwork.scheduling import services as scheduling
 from knotwork.scheduling.models import Appointment
@@ -158,7 +160,7 @@ def test_booking_more_than_the_course_allows_is_refused(clinic_a, owner, practit
 def test_front_desk_books_the_course_but_cannot_write_the_plan(front_desk_client, clinic_a, practitioner):
     plan = new_plan(clinic_a, practitioner)
     assert front_desk_client.get(reverse("plans:create", args=[plan.patient.public_id])).status_code == 403
-    assert front_desk_client.get(reverse("plans:detail", args=[plan.public_id])).status_code == 200
+    assert front_desk_client.get(reverse("chart:course", args=[plan.public_id])).status_code == 200
     assert (
         front_desk_client.post(
             reverse("plans:goal_add", args=[plan.public_id]), {"goal-description": "x", "goal-measure": "pain"}
@@ -169,7 +171,7 @@ def test_front_desk_books_the_course_but_cannot_write_the_plan(front_desk_client
 
 def test_another_clinic_gets_404_on_the_plan(practitioner_b_client, clinic_a, practitioner):
     plan = new_plan(clinic_a, practitioner)
-    for name in ("plans:detail", "plans:propose", "plans:review_pdf"):
+    for name in ("chart:course", "plans:propose", "reports:course_review_pdf"):
         assert practitioner_b_client.get(reverse(name, args=[plan.public_id])).status_code == 404
 
 
@@ -248,7 +250,7 @@ def test_the_course_review_applies_the_clinic_responder_rule(
     clinic_a, practitioner, first, later, responder, by_points, by_percent
 ):
     plan = pain_course(clinic_a, practitioner, first, later)
-    review = selectors.course_review(plan, today=datetime.date(2026, 3, 20))
+    review = course_review(plan, today=datetime.date(2026, 3, 20))
     assert review.due
     assert (review.baseline.value, review.latest.value) == (first, later)
     assert review.latest.source == "check-in"
@@ -265,27 +267,27 @@ def test_the_responder_thresholds_are_clinic_settings(clinic_a, practitioner):
     clinic_a.settings.responder_percent = 50
     clinic_a.settings.save()
     plan = pain_course(clinic_a, practitioner, 6, 4)
-    assert selectors.course_review(plan, today=datetime.date(2026, 3, 20)).responder is False
+    assert course_review(plan, today=datetime.date(2026, 3, 20)).responder is False
 
 
 def test_the_pain_just_after_a_session_does_not_count_as_the_course_outcome(clinic_a, practitioner):
     plan = new_plan(clinic_a, practitioner)
     session = treatment.start_session(patient=plan.patient, by=practitioner, pain_before=7)
     treatment.finish_session(session=session, by=practitioner, pain_after=1)
-    review = selectors.course_review(plan, today=datetime.date(2026, 3, 20))
+    review = course_review(plan, today=datetime.date(2026, 3, 20))
     assert review.response is None
 
 
 def test_a_course_that_ends_without_a_response_raises_a_reassess_flag_once(clinic_a, practitioner):
     plan = pain_course(clinic_a, practitioner, 5, 4)
-    assert services.flag_courses_without_response(by=SWEEP, today=datetime.date(2026, 3, 10)) == 0  # window still open
-    assert services.flag_courses_without_response(by=SWEEP, today=datetime.date(2026, 3, 16)) == 1
-    assert services.flag_courses_without_response(by=SWEEP, today=datetime.date(2026, 3, 17)) == 0
+    assert flag_courses_without_response(by=SWEEP, today=datetime.date(2026, 3, 10)) == 0  # window still open
+    assert flag_courses_without_response(by=SWEEP, today=datetime.date(2026, 3, 16)) == 1
+    assert flag_courses_without_response(by=SWEEP, today=datetime.date(2026, 3, 17)) == 0
     flag = Flag.objects.get(kind=FlagKind.NOT_RESPONDING)
     assert flag.plan == plan
     assert "Pain 5 → 4" in flag.detail
     followup.resolve_flag(flag=flag, by=practitioner, resolution="Reassessed: referred for imaging.")
-    assert services.flag_courses_without_response(by=SWEEP, today=datetime.date(2026, 3, 18)) == 0
+    assert flag_courses_without_response(by=SWEEP, today=datetime.date(2026, 3, 18)) == 0
     assert Flag.objects.filter(kind=FlagKind.NOT_RESPONDING).count() == 1
 
 
@@ -321,7 +323,7 @@ def test_the_review_shows_the_pain_chart_and_downloads_as_a_pdf_with_the_same_ch
     plan = pain_course(clinic_a, practitioner, 6, 3)
     with time_machine.travel(datetime.datetime(2026, 3, 20, 9, 0, tzinfo=datetime.UTC), tick=False):
         page = practitioner_client.get(plan.get_absolute_url())
-        pdf = practitioner_client.get(reverse("plans:review_pdf", args=[plan.public_id]))
+        pdf = practitioner_client.get(reverse("reports:course_review_pdf", args=[plan.public_id]))
     assert page.text.count('role="img"') == 1
     assert "Pain during the course" in page.text
     assert "responder threshold 4" in page.text  # baseline 6 minus the clinic's 2 points
@@ -337,7 +339,7 @@ def test_a_pain_rating_questionnaire_counts_in_the_review_inside_the_course_only
         record_questionnaire(patient=plan.patient, instrument="nprs", occasion="check_in", answers=[3], by=practitioner)
     with time_machine.travel(datetime.datetime(2026, 4, 10, 9, 0, tzinfo=datetime.UTC), tick=False):
         record_questionnaire(patient=plan.patient, instrument="nprs", occasion="other", answers=[9], by=practitioner)
-    review = selectors.course_review(plan, today=datetime.date(2026, 3, 20))
+    review = course_review(plan, today=datetime.date(2026, 3, 20))
     assert (review.latest.value, review.latest.source) == (3, "pain rating")
     assert review.responder is True
 

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from knotwork.assessment import selectors as assessment
-from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, require
 from knotwork.patients.models import Patient
 from knotwork.treatment.models import SessionOverride, TreatmentSession

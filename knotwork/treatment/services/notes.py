@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from knotwork.atlas.catalog import get_atlas
-from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.arguments import refuse_unknown
+from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, require
 from knotwork.treatment import notediff
 from knotwork.treatment.models import ClinicalNote, NoteRevision, NoteStatus, SessionStatus, TreatmentSession

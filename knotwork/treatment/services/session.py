@@ -10,12 +10,12 @@ from django.utils import timezone
 
 from knotwork.assessment import selectors as assessment
 from knotwork.atlas.catalog import get_atlas
-from knotwork.clinics.services import ClinicRuleError
 from knotwork.core.arguments import refuse_unknown
+from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, require
 from knotwork.patients.models import Patient
 from knotwork.plans.models import PlanStatus
-from knotwork.treatment import pressure
+from knotwork.treatment import hooks, pressure
 from knotwork.treatment.models import (
     ClinicalNote,
     Hold,
@@ -298,9 +298,7 @@ def finish_session(
     session.ended_at = timezone.now()
     session.full_clean()
     session.save()
-    from knotwork.followup.services import schedule_check_ins
-
-    schedule_check_ins(session=session, by=by)
+    hooks.session_finished.call(session=session, by=by)  # follow-up plans its check-ins
     return ClinicalNote.objects.create(
         clinic_id=session.clinic_id, session=session, patient=session.patient, **draft_soap(session)
     )

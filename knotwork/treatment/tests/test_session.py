@@ -8,7 +8,7 @@ from django.utils import timezone
 from knotwork.assessment import services as assessment
 from knotwork.assessment.models import ConsentForm
 from knotwork.assessment.screening import get_ruleset
-from knotwork.clinics.services import ClinicRuleError
+from knotwork.core.errors import ClinicRuleError
 from knotwork.patients.tests.factories import PatientFactory, as_patient
 from knotwork.treatment import services
 from knotwork.treatment.models import Hold, NoteRevision, SessionStatus
@@ -234,7 +234,7 @@ def test_the_aftercare_sheet_names_the_treated_muscles_their_stretch_and_the_cli
     point = services.add_point(session=session, muscle="upper-trapezius", side="right", by=practitioner)
     hold(point, practitioner, 5, "better")
     services.finish_session(session=session, by=practitioner, pain_after=3)
-    page = practitioner_client.get(reverse("treatment:aftercare", args=[session.public_id]))
+    page = practitioner_client.get(reverse("reports:aftercare", args=[session.public_id]))
     assert "Upper trapezius" in page.text
     assert get_atlas().muscles["upper-trapezius"].self_care[:40] in page.text
     assert "still strong after 48 hours" in page.text
@@ -245,7 +245,7 @@ def test_the_aftercare_sheet_downloads_as_a_pdf(practitioner_client, clinic_a, p
     session = services.start_session(patient=patient, by=practitioner, pain_before=6)
     point = services.add_point(session=session, muscle="soleus", side="left", by=practitioner)
     hold(point, practitioner, 5, "better")
-    response = practitioner_client.get(reverse("treatment:aftercare_pdf", args=[session.public_id]))
+    response = practitioner_client.get(reverse("reports:aftercare_pdf", args=[session.public_id]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")

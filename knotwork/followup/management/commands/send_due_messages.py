@@ -3,8 +3,7 @@ from django.utils import timezone
 
 from knotwork.core.policy import SystemActor
 from knotwork.core.tasks import prune_finished_task_results
-from knotwork.followup.services import send_due_check_ins
-from knotwork.plans.services import flag_courses_without_response
+from knotwork.followup.services import flag_courses_without_response, send_due_check_ins
 from knotwork.scheduling import services as scheduling
 
 SWEEP = SystemActor("send_due_messages command")

@@ -1,0 +1,61 @@
+"""The patient chart as one context object, read from every clinical app (this app stands on top of them)."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from knotwork.assessment.selectors import assessment_overview
+from knotwork.followup import selectors as followup
+from knotwork.outcomes.selectors import list_questionnaires
+from knotwork.patients.models import Patient
+from knotwork.plans.models import PlanStatus, TreatmentPlan
+from knotwork.plans.selectors import list_plans
+from knotwork.portal.models import LinkPurpose, PatientLink
+from knotwork.scheduling.selectors import list_upcoming_for_patient
+from knotwork.treatment.selectors import list_sessions
+
+
+@dataclass(frozen=True)
+class PatientChart:
+    """Everything the chart page shows of one patient, each part read through its app's selectors."""
+
+    patient: Patient
+    # The first visit (assessment): the screen and its findings, consents, referrals, examinations.
+    assessment: dict[str, Any]
+    technique_statuses: list[dict[str, Any]]
+    referral_statuses: list[tuple[str, str]]
+    body: dict[str, list]  # the latest pain drawing and trigger points, for the body map
+    # Treatment.
+    sessions: QuerySet
+    # The course: the active plan, earlier ones, appointments, follow-up and questionnaires.
+    plan: TreatmentPlan | None
+    past_plans: list[TreatmentPlan]
+    upcoming: list
+    open_flags: list
+    recent_check_ins: list
+    care_link: PatientLink | None
+    questionnaires: list
+
+
+def patient_chart(user, patient: Patient) -> PatientChart:
+    """The chart of `patient` as `user` may see it (the patient was found through the user's clinic)."""
+    overview = assessment_overview(patient)
+    plans = list(list_plans(user, patient=patient)[:3])
+    care_link = patient.links.filter(purpose=LinkPurpose.CARE).order_by("-created_at").first()
+    return PatientChart(
+        patient=patient,
+        assessment=overview["assessment"],
+        technique_statuses=overview["technique_statuses"],
+        referral_statuses=overview["referral_statuses"],
+        body=overview["body"],
+        sessions=list_sessions(patient),
+        plan=next((p for p in plans if p.status == PlanStatus.ACTIVE), None),
+        past_plans=[p for p in plans if p.status != PlanStatus.ACTIVE],
+        upcoming=list(list_upcoming_for_patient(patient, now=timezone.now())[:5]),
+        open_flags=list(followup.list_open_flags(user).filter(patient=patient)),
+        recent_check_ins=list(followup.list_check_ins(user, patient=patient).order_by("-due_at")[:4]),
+        care_link=care_link if care_link and care_link.state == "open" else None,
+        questionnaires=list(list_questionnaires(user, patient)[:4]),
+    )
