@@ -79,6 +79,18 @@ def test_a_session_started_during_a_course_belongs_to_it(clinic_a, practitioner)
     assert session.plan == plan
 
 
+def test_a_course_does_not_end_while_one_of_its_sessions_is_in_progress(clinic_a, practitioner):
+    # plans asks through knotwork.plans.hooks.course_ending; treatment, a floor above, answers.
+    plan = new_plan(clinic_a, practitioner)
+    session = treatment.start_session(patient=plan.patient, by=practitioner, pain_before=6)
+    with pytest.raises(ClinicRuleError, match="still in progress: finish it first"):
+        services.end_plan(plan=plan, by=practitioner, status="completed")
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACTIVE
+    treatment.finish_session(session=session, by=practitioner, pain_after=3)
+    assert services.end_plan(plan=plan, by=practitioner, status="completed").status == PlanStatus.COMPLETED
+
+
 @time_machine.travel(datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.UTC), tick=False)
 def test_the_practitioner_books_a_course_spread_across_the_window(practitioner_client, clinic_a, owner, practitioner):
     kind = clinic_hours(clinic_a, owner, practitioner)
