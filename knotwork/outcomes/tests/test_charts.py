@@ -176,6 +176,18 @@ def test_pain_series_includes_check_in_answers(patient, practitioner, clinic_a):
     assert [(p.value, p.label) for p in selectors.pain_series(patient)] == [(6, "before session"), (4, "check-in")]
 
 
+def test_pain_series_includes_the_diary_at_noon_of_each_day_in_the_clinic_time_zone(patient, clinic_a):
+    # Check-ins and the diary stand on a higher floor (follow-up), which adds them through outcomes.hooks.
+    from knotwork.followup.models import DiaryEntry
+
+    clinic_a.time_zone = "Australia/Sydney"
+    clinic_a.save(update_fields=["time_zone"])
+    DiaryEntry.objects.create(clinic=clinic_a, patient=patient, recorded_on=datetime.date(2026, 3, 2), pain=5)
+    noon = datetime.datetime(2026, 3, 2, 12, tzinfo=zoneinfo.ZoneInfo("Australia/Sydney"))
+    assert [(p.at, p.value, p.label) for p in selectors.pain_series(patient)] == [(noon, 5, "diary")]
+    assert selectors.pain_series(patient, since=datetime.date(2026, 3, 3)) == []
+
+
 def test_the_chart_embeds_in_a_weasyprint_pdf():
     import weasyprint
 
