@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from knotwork.accounts.policy import staff_user
 from knotwork.assessment import selectors as assessment
 from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, require
@@ -84,6 +85,6 @@ def override_technique(*, session: TreatmentSession, technique: str, reason: str
     override, _ = SessionOverride.objects.get_or_create(
         session=session,
         technique=consent_technique,
-        defaults={"clinic_id": session.clinic_id, "reason": reason.strip(), "by": by},
+        defaults={"clinic_id": session.clinic_id, "reason": reason.strip(), "by": staff_user(by)},
     )
     return override

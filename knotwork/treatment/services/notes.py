@@ -5,6 +5,7 @@ from typing import TypedDict, Unpack
 from django.db import transaction
 from django.utils import timezone
 
+from knotwork.accounts.policy import staff_user
 from knotwork.atlas.catalog import get_atlas
 from knotwork.core.arguments import refuse_unknown
 from knotwork.core.errors import ClinicRuleError
@@ -13,7 +14,19 @@ from knotwork.treatment import notediff
 from knotwork.treatment.models import ClinicalNote, NoteRevision, NoteStatus, SessionStatus, TreatmentSession
 
 
-def draft_soap(session: TreatmentSession) -> dict:
+class Soap(TypedDict, total=False):
+    """The note's four sections; a section left out keeps its text."""
+
+    subjective: str
+    objective: str
+    assessment: str
+    plan: str
+
+
+SOAP: tuple[str, ...] = tuple(Soap.__annotations__)
+
+
+def draft_soap(session: TreatmentSession) -> Soap:
     """A SOAP draft written from the structured record; the practitioner edits it before signing."""
     atlas = get_atlas()
     intake = session.patient.intakes.filter(status="submitted").order_by("-submitted_at").first()
@@ -44,10 +57,9 @@ def draft_soap(session: TreatmentSession) -> dict:
             f"needles {entry.needles_in} in / {entry.needles_out} out"
             f"{', adverse event: ' + entry.get_adverse_event_display().lower() if entry.adverse_event else ''}."
         )
-    for entry in session.techniques.all():
-        objective.append(
-            f"{entry.get_kind_display()}: {entry.minutes} min{(' (' + entry.region + ')') if entry.region else ''}."
-        )
+    for technique in session.techniques.all():
+        region = f" ({technique.region})" if technique.region else ""
+        objective.append(f"{technique.get_kind_display()}: {technique.minutes} min{region}.")
     for rom in session.range_of_motion_after:
         side = f" ({rom['side']})" if rom.get("side") else ""
         painful = ", painful" if rom.get("painful") else ""
@@ -84,18 +96,6 @@ class NoteConflict(ClinicRuleError):
         )
 
 
-class Soap(TypedDict, total=False):
-    """The note's four sections; a section left out keeps its text."""
-
-    subjective: str
-    objective: str
-    assessment: str
-    plan: str
-
-
-SOAP: tuple[str, ...] = tuple(Soap.__annotations__)
-
-
 @transaction.atomic
 def save_note_draft(*, note: ClinicalNote, version: int, by: Actor, **sections: Unpack[Soap]) -> ClinicalNote:
     require(by, "save_note_draft", note)
@@ -126,7 +126,7 @@ def sign_note(*, note: ClinicalNote, by: Actor, version: int) -> NoteRevision:
         raise ClinicRuleError("Complete the note before signing: " + ", ".join(empty) + " is empty.")
     note.status = NoteStatus.SIGNED
     note.signed_at = timezone.now()
-    note.signed_by = by
+    note.signed_by = staff_user(by)
     note.save()
     session = note.session
     session.status = SessionStatus.SIGNED
@@ -137,7 +137,7 @@ def sign_note(*, note: ClinicalNote, by: Actor, version: int) -> NoteRevision:
         patient=note.patient,
         number=1,
         kind="signed",
-        by=by,
+        by=note.signed_by,
         **{f: getattr(note, f) for f in SOAP},
     )
 
@@ -151,7 +151,7 @@ def amend_note(*, note: ClinicalNote, reason: str, by: Actor, **sections: Unpack
         raise ClinicRuleError("Only a signed note is amended; edit the draft instead.")
     if len(reason.strip()) < 5:
         raise ClinicRuleError("Say why the note is amended.")
-    latest = note.revisions.order_by("-number").first()
+    latest = note.revisions.latest("number")  # a signed note has its signed text, revision 1, at least
     content = {f: sections.get(f, getattr(latest, f)) for f in SOAP}
     if all(content[f] == getattr(latest, f) for f in SOAP):
         raise ClinicRuleError("The amendment changes nothing.")
@@ -162,7 +162,7 @@ def amend_note(*, note: ClinicalNote, reason: str, by: Actor, **sections: Unpack
         number=latest.number + 1,
         kind="amendment",
         reason=reason.strip(),
-        by=by,
+        by=staff_user(by),
         **content,
     )
     revision.full_clean(exclude=["clinic", "note", "patient", "by"])

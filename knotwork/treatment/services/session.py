@@ -2,14 +2,16 @@
 techniques, and finish it with a note drafted from the record."""
 
 import datetime
+import uuid
 from decimal import Decimal
 from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils import timezone
 
+from knotwork.accounts.policy import staff_user
 from knotwork.assessment import selectors as assessment
-from knotwork.atlas.catalog import get_atlas
+from knotwork.atlas.catalog import Muscle, get_atlas
 from knotwork.core.arguments import refuse_unknown
 from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, require
@@ -42,6 +44,7 @@ def start_session(
 ) -> TreatmentSession:
     """Open a session; an open red flag needs a documented override before anything else."""
     require(by, "start_session", patient)
+    practitioner = staff_user(by)
     screen = assessment.latest_screen(patient)
     held = screen is not None and assessment.technique_status(screen, "manual_therapy") == "hold"
     if (screen is None or held) and len(override_reason.strip()) < 10:
@@ -50,7 +53,7 @@ def start_session(
     session = TreatmentSession(
         clinic_id=patient.clinic_id,
         patient=patient,
-        practitioner=by,
+        practitioner=practitioner,
         pain_before=pain_before,
         soreness_since_last=soreness_since_last,
         adverse_event_since=adverse_event_since.strip(),
@@ -61,7 +64,11 @@ def start_session(
     session.save()
     if screen is None or held:
         SessionOverride.objects.create(
-            clinic_id=patient.clinic_id, session=session, technique="all", reason=override_reason.strip(), by=by
+            clinic_id=patient.clinic_id,
+            session=session,
+            technique="all",
+            reason=override_reason.strip(),
+            by=practitioner,
         )
     if session.examination is not None:
         for finding in session.examination.trigger_points.all():
@@ -128,7 +135,7 @@ def record_hold(
     tool: str,
     answer: str,
     measured: bool = False,
-    client_id=None,
+    client_id: uuid.UUID | None = None,
 ) -> Hold:
     """Save one hold as it ends, with the suggestion for the next; 'better' or 'stop' releases the point.
 
@@ -197,7 +204,7 @@ def release_point(*, point: SessionPoint, reason: str, by: Actor) -> SessionPoin
 HIGH_RISK_WORDS = ("pneumothorax", "lung", "pleura")
 
 
-def is_high_risk(muscle) -> bool:
+def is_high_risk(muscle: Muscle) -> bool:
     """Muscles whose atlas safety note names a risk to the lung (the thorax): shown before needling."""
     note = muscle.needling_safety.lower()
     return any(word in note for word in HIGH_RISK_WORDS)
