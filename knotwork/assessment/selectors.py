@@ -66,7 +66,7 @@ def latest_screen(patient: Patient) -> SafetyScreen | None:
 
 
 def active_consents(patient: Patient) -> dict[str, Consent]:
-    consents = {}
+    consents: dict[str, Consent] = {}
     for consent in Consent.objects.filter(patient=patient, withdrawn_at=None).select_related("version__form"):
         consents.setdefault(consent.technique, consent)
     return consents

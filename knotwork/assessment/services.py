@@ -7,6 +7,7 @@ from typing import Any, NotRequired, TypedDict, Unpack
 from django.db import transaction
 from django.utils import timezone
 
+from knotwork.accounts.policy import acting_staff, staff_user
 from knotwork.assessment import screening
 from knotwork.assessment.coding import get_codes
 from knotwork.assessment.consent_defaults import default_forms
@@ -33,7 +34,7 @@ from knotwork.atlas.catalog import get_atlas
 from knotwork.clinics.models import Clinic
 from knotwork.core.arguments import refuse_unknown
 from knotwork.core.errors import ClinicRuleError
-from knotwork.core.policy import Actor, SystemActor, acting_user, require
+from knotwork.core.policy import Actor, SystemActor, require
 from knotwork.core.validators import without_control_characters
 from knotwork.patients.models import ALLOWED_STATUS_CHANGES, Patient, PatientStatus
 from knotwork.patients.services import change_patient_status
@@ -161,7 +162,7 @@ def _submit(intake: Intake, by: Actor) -> SafetyScreen:
         raise ClinicRuleError(f"Please answer every safety question ({len(unanswered)} not answered).")
     intake.status = IntakeStatus.SUBMITTED
     intake.submitted_at = timezone.now()
-    intake.submitted_by = acting_user(by)
+    intake.submitted_by = acting_staff(by)
     intake.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
     return run_screen(intake=intake, by=by)
 
@@ -229,7 +230,12 @@ def override_finding(*, screen: SafetyScreen, rule_id: str, reason: str, by: Act
     if ScreenOverride.objects.filter(screen=screen, rule_id=rule_id).exists():
         raise ClinicRuleError("This finding already has an override.")
     return ScreenOverride.objects.create(
-        clinic_id=screen.clinic_id, patient=screen.patient, screen=screen, rule_id=rule_id, reason=reason.strip(), by=by
+        clinic_id=screen.clinic_id,
+        patient=screen.patient,
+        screen=screen,
+        rule_id=rule_id,
+        reason=reason.strip(),
+        by=staff_user(by),
     )
 
 
@@ -296,7 +302,12 @@ def publish_consent_version(*, form: ConsentForm, title: str, body: str, by: Act
         return latest
     number = latest.number + 1 if latest else 1
     return ConsentFormVersion.objects.create(
-        clinic_id=form.clinic_id, form=form, number=number, body=body, body_hash=text_hash(body), created_by=by
+        clinic_id=form.clinic_id,
+        form=form,
+        number=number,
+        body=body,
+        body_hash=text_hash(body),
+        created_by=acting_staff(by),
     )
 
 
@@ -334,7 +345,7 @@ def sign_consent(
         signature=signature.strip(),
         body_hash=version.body_hash,
         signed_via_link=via_link,
-        witnessed_by=acting_user(by),
+        witnessed_by=acting_staff(by),
     )
 
 
@@ -357,7 +368,9 @@ def withdraw_consent(*, consent: Consent, reason: str, by: Actor) -> Consent:
 def start_examination(*, patient: Patient, by: Actor) -> Examination:
     require(by, "start_examination", patient)
     intake = patient.intakes.filter(status=IntakeStatus.SUBMITTED).order_by("-submitted_at").first()
-    return Examination.objects.create(clinic_id=patient.clinic_id, patient=patient, intake=intake, examined_by=by)
+    return Examination.objects.create(
+        clinic_id=patient.clinic_id, patient=patient, intake=intake, examined_by=staff_user(by)
+    )
 
 
 def to_kpa(value: Decimal, unit: str) -> Decimal:

@@ -105,7 +105,8 @@ def get_questionnaire_request(user, request_id) -> QuestionnaireRequest:
 def check_in_pain_readings(*, patient) -> list[tuple[datetime.datetime, int, str]]:
     """Pain the patient answered at check-ins after sessions."""
     answered = CheckIn.objects.filter(patient=patient, pain__isnull=False, answered_at__isnull=False)
-    return [(at, pain, "check-in") for at, pain in answered.values_list("answered_at", "pain")]
+    readings = answered.values_list("answered_at", "pain")
+    return [(at, pain, "check-in") for at, pain in readings if at is not None and pain is not None]
 
 
 def diary_pain_readings(*, patient) -> list[tuple[datetime.datetime, int, str]]:

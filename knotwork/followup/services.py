@@ -8,8 +8,9 @@ from django.tasks import default_task_backend
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from knotwork.accounts.policy import staff_user
 from knotwork.core.errors import ClinicRuleError
-from knotwork.core.policy import Actor, SystemActor, acting_user, require
+from knotwork.core.policy import Actor, SystemActor, require
 from knotwork.followup import hooks, tasks
 from knotwork.followup.models import (
     CHECK_IN_ANSWER_WINDOW,
@@ -232,7 +233,7 @@ def resolve_flag(*, flag: Flag, by: Actor, resolution: str) -> Flag:
         raise ClinicRuleError("Write what you did about it (for example: phoned the patient, advised rest).")
     flag.status = FlagStatus.RESOLVED
     flag.resolution = resolution.strip()
-    flag.resolved_by = by
+    flag.resolved_by = staff_user(by)
     flag.resolved_at = timezone.now()
     flag.save()
     return flag
@@ -287,7 +288,7 @@ def request_questionnaire(*, patient, instrument: str, occasion: str, by: Actor,
         instrument=instrument,
         occasion=occasion,
         plan=plan,
-        requested_by=acting_user(by),
+        requested_by=staff_user(by),
     )
 
 
@@ -322,13 +323,14 @@ def flag_courses_without_response(*, by: Actor, today: datetime.date | None = No
     raised = 0
     for plan in plans.exclude(pk__in=flagged).select_related("patient__clinic__settings"):
         review = course_review(plan, today=today)
-        if review.needs_reassessment:
-            change = review.response.change
+        response, baseline, latest = review.response, review.baseline, review.latest
+        if review.needs_reassessment and response is not None and baseline is not None and latest is not None:
+            change = response.change
             raise_flag(
                 patient=plan.patient,
                 kind=FlagKind.NOT_RESPONDING,
                 detail=(
-                    f"Pain {review.baseline.value} → {review.latest.value} ({change:+d}) over the course: below the "
+                    f"Pain {baseline.value} → {latest.value} ({change:+d}) over the course: below the "
                     f"responder rule ({review.points} points or {review.percent} %). Reassess, or refer."
                 ),
                 plan=plan,

@@ -20,7 +20,7 @@ from knotwork.plans.models import PlanStatus, TreatmentPlan
 from knotwork.plans.selectors import list_plans
 from knotwork.treatment.models import SessionStatus, TreatmentSession
 
-IMPORTANT_CHANGE_SETTING = {
+IMPORTANT_CHANGE_SETTING: dict[str, str] = {
     Instrument.ODI: "odi_important_change",
     Instrument.NDI: "ndi_important_change",
     Instrument.PSFS: "psfs_important_change",

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from knotwork.accounts.policy import acting_staff
 from knotwork.assessment.models import Technique
 from knotwork.core.arguments import refuse_unknown
 from knotwork.core.errors import ClinicRuleError
@@ -57,7 +58,7 @@ def create_plan(
         max_sessions=max_sessions or clinic_settings.course_max_sessions,
         techniques=list(dict.fromkeys(techniques)),
         notes=notes.strip(),
-        created_by=by,
+        created_by=acting_staff(by),
     )
     plan.full_clean()
     plan.save()
