@@ -14,7 +14,11 @@ from tests.browser.test_patient_registration import sign_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_practitioner_plans_and_books_a_course(page, clinic_a, owner, practitioner, screenshot, axe_violations):
+def test_a_practitioner_plans_and_books_a_course(
+    page, clinic_a, owner, practitioner, screenshot, axe_violations, time_machine
+):
+    # Early on a Monday in London: the preferred 10:00 is still free today, whatever the real clock says.
+    time_machine.move_to(datetime.datetime(2026, 3, 2, 7, 30, tzinfo=datetime.UTC), tick=True)
     clinic_a.time_zone = "Europe/London"
     clinic_a.save()
     kind = scheduling.create_appointment_type(clinic=clinic_a, name="Treatment", duration_minutes=45, by=owner)
