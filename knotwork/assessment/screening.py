@@ -6,6 +6,8 @@ condition holds for the answers and the complaint is in one of the areas it appl
     when: {any: [q1, q2]}            some listed question answered yes
     when: {all: [q1, {...}]}         every item holds
     when: {question: age, gte: 50}   a number compared (gte, gt, lte, lt)
+    when: {question: bmi, lt: 18.5}  a number derived from others (bmi from height_cm and weight_kg)
+    when: {always: true}             a standing rule: it fires for every complaint in its areas
 
 The screen's status is `hold` when a red flag fires (no treatment; medical referral), `precautions` when
 only contraindications or precautions fire, and `clear` otherwise. Contraindications and precautions
@@ -38,6 +40,9 @@ COMPARISONS = {
     "lte": lambda a, b: a <= b,
     "lt": lambda a, b: a < b,
 }
+# Numbers computed from answered questions, with the questions they need (never asked themselves).
+DERIVED = {"bmi": ("height_cm", "weight_kg")}
+REFERRAL_LABELS = {"emergency": "same day / emergency", "urgent": "urgent", "routine": "routine"}
 HOLD, PRECAUTIONS, CLEAR = "hold", "precautions", "clear"
 STATUS_LABELS = {
     HOLD: "Hold: red flag, medical referral first",
@@ -121,10 +126,22 @@ class Ruleset:
 def _question_ids(condition) -> set[str]:
     if isinstance(condition, str):
         return {condition}
+    if "always" in condition:
+        return set()
     if "any" in condition or "all" in condition:
         items = condition.get("any", condition.get("all"))
         return set().union(*(_question_ids(item) for item in items))
-    return {condition["question"]}
+    return set(DERIVED.get(condition["question"], (condition["question"],)))
+
+
+def _with_derived(answers: Mapping) -> dict:
+    """The answers with the derived numbers added (bmi from height in cm and weight in kg)."""
+    answers = dict(answers)
+    height, weight = answers.get("height_cm"), answers.get("weight_kg")
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) and v > 0 for v in (height, weight))
+    if "bmi" not in answers and numbers:
+        answers["bmi"] = weight / (height / 100) ** 2
+    return answers
 
 
 def load_ruleset(raw: dict) -> Ruleset:
@@ -155,6 +172,9 @@ def load_ruleset(raw: dict) -> Ruleset:
         unknown = _question_ids(r["when"]) - set(questions)
         if unknown:
             raise ScreeningDataError(f"{where}: refers to undefined questions {sorted(unknown)}")
+        standing = isinstance(r["when"], dict) and "always" in r["when"]
+        if standing and (r["when"] != {"always": True} or "any" in (r.get("applies_to") or ["any"])):
+            raise ScreeningDataError(f"{where}: a standing rule is {{always: true}} with its complaint areas")
         missing_sources = [s for s in r["source"] if s not in sources]
         if missing_sources:
             raise ScreeningDataError(f"{where}: sources not defined: {missing_sources}")
@@ -189,6 +209,8 @@ def _holds(condition, answers: Mapping) -> tuple[bool, set[str]]:
     """Whether a condition holds, and which answered questions made it so."""
     if isinstance(condition, str):
         return answers.get(condition) is True, {condition}
+    if "always" in condition:
+        return True, set()
     if "any" in condition:
         fired = set()
         for item in condition["any"]:
@@ -210,12 +232,13 @@ def _holds(condition, answers: Mapping) -> tuple[bool, set[str]]:
     for name, compare in COMPARISONS.items():
         if name in condition and not compare(value, condition[name]):
             return False, set()
-    return True, {condition["question"]}
+    return True, set(DERIVED.get(condition["question"], (condition["question"],)))
 
 
 def evaluate(answers: Mapping, areas: set[str], ruleset: Ruleset | None = None) -> ScreenResult:
     """Run every rule against the answers for a complaint in `areas` (e.g. {"low_back"})."""
     ruleset = ruleset or get_ruleset()
+    answers = _with_derived(answers)
     findings = []
     for rule in ruleset.rules:
         if "any" not in rule.applies_to and not (areas & set(rule.applies_to)):
