@@ -8,6 +8,7 @@ condition holds for the answers and the complaint is in one of the areas it appl
     when: {question: age, gte: 50}   a number compared (gte, gt, lte, lt)
     when: {question: bmi, lt: 18.5}  a number derived from others (bmi from height_cm and weight_kg)
     when: {always: true}             a standing rule: it fires for every complaint in its areas
+    unless: {any: [q3]}              optional: the rule stays quiet when this holds (a stronger rule covers it)
 
 The screen's status is `hold` when a red flag fires (no treatment; medical referral), `precautions` when
 only contraindications or precautions fire, and `clear` otherwise. Contraindications and precautions
@@ -79,6 +80,7 @@ class Rule:
     referral: str
     sources: tuple[str, ...]
     certainty: str
+    unless: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,7 @@ def load_ruleset(raw: dict) -> Ruleset:
             raise ScreeningDataError(f"{where}: unknown kind {r['kind']!r}")
         if r["technique"] not in TECHNIQUES:
             raise ScreeningDataError(f"{where}: unknown technique {r['technique']!r}")
-        unknown = _question_ids(r["when"]) - set(questions)
+        unknown = (_question_ids(r["when"]) | _question_ids(r.get("unless") or {"always": True})) - set(questions)
         if unknown:
             raise ScreeningDataError(f"{where}: refers to undefined questions {sorted(unknown)}")
         standing = isinstance(r["when"], dict) and "always" in r["when"]
@@ -192,6 +194,7 @@ def load_ruleset(raw: dict) -> Ruleset:
                 referral=r.get("referral", ""),
                 sources=tuple(r["source"]),
                 certainty=r.get("certainty", "general"),
+                unless=r.get("unless"),
             )
         )
     if len({r.id for r in rules}) != len(rules):
@@ -244,13 +247,16 @@ def evaluate(answers: Mapping, areas: set[str], ruleset: Ruleset | None = None) 
         if "any" not in rule.applies_to and not (areas & set(rule.applies_to)):
             continue
         fired, why = _holds(rule.when, answers)
+        if fired and rule.unless is not None and _holds(rule.unless, answers)[0]:
+            continue
         if fired:
             labels = tuple(ruleset.questions[q].clinician_text for q in sorted(why))
             findings.append(
                 Finding(rule.id, rule.kind, rule.technique, rule.message, rule.action, rule.referral, labels)
             )
     order = {kind: n for n, kind in enumerate(KINDS)}
-    findings.sort(key=lambda f: (order[f.kind], f.technique, f.rule_id))
+    urgency = {level: n for n, level in enumerate(REFERRAL_LABELS)}  # the most urgent red flag first
+    findings.sort(key=lambda f: (order[f.kind], urgency.get(f.referral, 0), f.technique, f.rule_id))
     if any(f.kind == "red_flag" for f in findings):
         status = HOLD
     elif findings:

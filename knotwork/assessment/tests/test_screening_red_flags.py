@@ -84,16 +84,29 @@ def test_every_new_red_flag_cites_a_named_guideline():
         assert set(rule.sources) - {"GK"}, rule_id
 
 
-def test_a_pulsating_belly_alone_is_urgent_and_with_pain_after_50_an_emergency():
-    assert fired(answers("pulsating_abdomen"), "other")["aaa-pulsatile-mass"].referral == "urgent"
-    assert "aaa-acute" not in fired(answers("pulsating_abdomen"), "low_back")  # aged 40
-    assert fired(answers("pulsating_abdomen", age=55), "low_back")["aaa-acute"].referral == "emergency"
+def test_a_pulsating_belly_is_urgent_under_50_and_one_emergency_from_50():
+    young = fired(answers("pulsating_abdomen"), "other")  # aged 40
+    assert young["aaa-pulsatile-mass"].referral == "urgent"
+    assert "aaa-acute" not in young
+    older = fired(answers("pulsating_abdomen", age=55), "head_face")
+    assert older["aaa-acute"].referral == "emergency"
+    assert "aaa-pulsatile-mass" not in older  # one referral, the emergency one
 
 
-def test_exertional_pain_alone_is_urgent_not_an_emergency():
+def test_exertional_pain_alone_is_urgent_and_with_breathlessness_one_emergency():
     found = fired(answers("exertional_chest_arm_jaw_pain"), "chest_abdomen")
     assert found["cardiac-exertional-pain"].referral == "urgent"
     assert "cardiac-exertional-pain-acute" not in found
+    found = fired(answers("exertional_chest_arm_jaw_pain", "breathless_or_sweating_with_pain"), "chest_abdomen")
+    assert set(found) & {"cardiac-exertional-pain", "cardiac-exertional-pain-acute"} == {
+        "cardiac-exertional-pain-acute"
+    }
+
+
+def test_the_most_urgent_red_flag_comes_first():
+    result = screening.evaluate(answers("cancer_history", "hot_swollen_joint"), {"hip_leg"}, RULES)
+    assert [f.referral for f in result.red_flags] == ["emergency", "urgent"]
+    assert result.red_flags[0].rule_id == "septic-joint"
 
 
 def test_giant_cell_arteritis_needs_a_new_headache_and_a_cranial_sign():
@@ -159,6 +172,26 @@ def test_the_limb_at_risk_after_lymph_node_removal_is_asked_about_and_not_needle
     assert found["dn-at-risk-limb"].kind == "precaution"
     assert found["dn-at-risk-limb"].technique == "dry_needling"
     assert "dn-at-risk-limb" not in fired(answers(), "shoulder_arm", "limb")
+
+
+def test_unless_must_name_known_questions():
+    raw = {
+        "sources": {"GK": "x"},
+        "questions": [{"id": "q", "section": "red_flags", "text": "Q?", "type": "yes_no"}],
+        "rules": [
+            {
+                "id": "r",
+                "kind": "precaution",
+                "technique": "all",
+                "when": {"any": ["q"]},
+                "unless": {"any": ["nope"]},
+                "message": "m",
+                "source": ["GK"],
+            }
+        ],
+    }
+    with pytest.raises(screening.ScreeningDataError, match="undefined questions"):
+        screening.load_ruleset(raw)
 
 
 def test_a_standing_rule_without_areas_is_refused():
