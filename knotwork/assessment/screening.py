@@ -138,12 +138,17 @@ def _question_ids(condition) -> set[str]:
 
 def _with_derived(answers: Mapping) -> dict:
     """The answers with the derived numbers added (bmi from height in cm and weight in kg)."""
-    answers = dict(answers)
-    height, weight = answers.get("height_cm"), answers.get("weight_kg")
-    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) and v > 0 for v in (height, weight))
-    if "bmi" not in answers and numbers:
-        answers["bmi"] = weight / (height / 100) ** 2
-    return answers
+    given = dict(answers)
+    height, weight = _positive_number(given.get("height_cm")), _positive_number(given.get("weight_kg"))
+    if "bmi" not in given and height is not None and weight is not None:
+        given["bmi"] = weight / (height / 100) ** 2
+    return given
+
+
+def _positive_number(value) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        return float(value)
+    return None
 
 
 def load_ruleset(raw: dict) -> Ruleset:
