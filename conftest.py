@@ -118,3 +118,25 @@ def practitioner_b_client(client, practitioner_b):
 def audit_write_queries(db) -> int:
     """Extra queries one audit write costs beyond SQLite's: PostgreSQL takes the clinic's chain lock first."""
     return 1 if connection.vendor == "postgresql" else 0
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database; on PostgreSQL, end stray sessions on it before it is dropped.
+
+    A thread or subprocess of some test occasionally still holds a connection when the worker finishes, and
+    PostgreSQL refuses to drop a database in use, which fails the whole run after every test passed. Each stray
+    session is printed (its last statement, not its data) so the test that leaked it can be found and mended.
+    """
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, left(query, 120) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        strays = cursor.fetchall()
+        for pid, application, state, query in strays:
+            print(f"\nStray PostgreSQL session {pid} ({application or 'no name'}, {state}): {query}")  # noqa: T201
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
