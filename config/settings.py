@@ -222,6 +222,11 @@ USERSESSIONS_TRACK_ACTIVITY = True  # the Sessions page shows last seen (knotwor
 
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+# Wrong authenticator codes for one account from all addresses together, per cool-off, before the code step locks
+# for that account everywhere (the axes lockout above counts per address and account).
+KNOTWORK_CODE_FAILURE_ACCOUNT_LIMIT = int(os.environ.get("CODE_FAILURE_ACCOUNT_LIMIT", "10"))
+if KNOTWORK_CODE_FAILURE_ACCOUNT_LIMIT < 1:
+    raise ImproperlyConfigured("CODE_FAILURE_ACCOUNT_LIMIT must be 1 or more.")
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "knotwork.accounts.adapter.axes_username"

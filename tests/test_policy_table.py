@@ -548,6 +548,8 @@ NOT_SERVICES = {
     # Bookkeeping of the credential presented (when a link or feed was last used, a wrong guess counted, a lockout
     # told to the account's owner): the token is the authority, and no clinical or clinic record changes.
     "accounts.notify_sign_in_locked",
+    "accounts.record_code_failure",
+    "accounts.clear_code_failures",
     "portal.mark_link_used",
     "portal.note_visit",
     "portal.record_failed_lookup",

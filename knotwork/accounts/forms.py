@@ -6,6 +6,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 
+from knotwork.accounts import selectors, services
 from knotwork.clinics.models import Role
 
 CODE_STEP_LOCKED = "Too many wrong codes: sign-in is locked for a while. Try again later."
@@ -46,6 +47,7 @@ class SecondFactorForm(AuthenticateForm):
 
     Failures count per account and client address in the database (every worker sees them); at the limit the
     address-and-account pair is locked for the cool-off, whatever code is sent, and the user is emailed a notice.
+    Failures also count per account from all addresses together, so many addresses do not buy many guesses.
     """
 
     def clean_code(self) -> str:
@@ -55,8 +57,13 @@ class SecondFactorForm(AuthenticateForm):
             request.axes_locked_out = True  # AxesMiddleware answers with the lockout page
             request.axes_credentials = credentials
             raise ValidationError(CODE_STEP_LOCKED)
+        if selectors.code_step_locked_for_account(user=self.user):
+            raise ValidationError(CODE_STEP_LOCKED)
         try:
-            return super().clean_code()
+            code = super().clean_code()
         except ValidationError:
             user_login_failed.send(sender=type(self), credentials=credentials, request=request)
+            services.record_code_failure(user=self.user)
             raise
+        services.clear_code_failures(user=self.user)
+        return code

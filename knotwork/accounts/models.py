@@ -104,3 +104,20 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return "expired"
         return "pending"
+
+
+class CodeFailure(models.Model):
+    """One wrong authenticator code for an account, from any address.
+
+    The lockout of django-axes counts per address and account; this count spans every address, so someone who has
+    the password cannot go on guessing codes from many addresses (`CODE_FAILURE_ACCOUNT_LIMIT` per cool-off).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="code_failures")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "at"])]
+
+    def __str__(self) -> str:
+        return f"wrong code for user {self.user_id} at {self.at:%Y-%m-%d %H:%M}"

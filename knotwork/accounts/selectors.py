@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from knotwork.accounts.models import Invitation
+from knotwork.accounts.models import CodeFailure, Invitation, User
 from knotwork.core import tokens
 from knotwork.core.models import clinic_id_of
 
@@ -23,3 +25,10 @@ def get_invitation_by_token(token: str) -> Invitation:
     if not tokens.is_presentable(token):
         raise Http404
     return get_object_or_404(Invitation.objects.select_related("clinic"), token_hash=tokens.hash_token(token))
+
+
+def code_step_locked_for_account(*, user: User) -> bool:
+    """Whether this account has had too many wrong codes, from all addresses together, within the cool-off."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    recent = CodeFailure.objects.filter(user=user, at__gte=since).count()
+    return recent >= settings.KNOTWORK_CODE_FAILURE_ACCOUNT_LIMIT

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from knotwork.accounts.models import Invitation, User, invitation_token
+from knotwork.accounts.models import CodeFailure, Invitation, User, invitation_token
 from knotwork.accounts.policy import acting_staff, staff_user
 from knotwork.accounts.tasks import send_invitation_email, send_lockout_notice
 from knotwork.clinics.models import Clinic
@@ -108,3 +108,17 @@ def notify_sign_in_locked(*, email: str) -> None:
     if user is None:
         return  # no such account: nobody to tell
     transaction.on_commit(lambda: send_lockout_notice.enqueue(user_id=user.pk))
+
+
+def record_code_failure(*, user: User) -> None:
+    """Count a wrong code for the account; email the user once, when the account-wide limit is reached."""
+    now = timezone.now()
+    CodeFailure.objects.create(user=user, at=now)
+    CodeFailure.objects.filter(user=user, at__lt=now - settings.AXES_COOLOFF_TIME).delete()
+    if CodeFailure.objects.filter(user=user).count() == settings.KNOTWORK_CODE_FAILURE_ACCOUNT_LIMIT:
+        notify_sign_in_locked(email=user.email)
+
+
+def clear_code_failures(*, user: User) -> None:
+    """The right code was given: earlier wrong ones no longer count."""
+    CodeFailure.objects.filter(user=user).delete()

@@ -179,6 +179,33 @@ def test_five_wrong_codes_lock_the_code_step_even_for_the_right_code(
     assert "reset" in notice.body
 
 
+def test_wrong_codes_from_many_addresses_lock_the_account_code_step(
+    client_factory, owner, settings, django_capture_on_commit_callbacks
+):
+    settings.KNOTWORK_CODE_FAILURE_ACCOUNT_LIMIT = 6
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(6):  # one wrong code from each of six addresses: below every per-address limit
+            browser = client_factory(REMOTE_ADDR=f"198.51.100.{number + 1}")
+            password_step(browser, owner.email)
+            assert "Incorrect code" in browser.post(reverse("mfa_authenticate"), {"code": wrong_code()}).text
+    fresh = client_factory(REMOTE_ADDR="198.51.100.77")
+    password_step(fresh, owner.email)
+    refused = fresh.post(reverse("mfa_authenticate"), {"code": code_now()})
+    assert "Too many wrong codes" in refused.text
+    assert not is_signed_in(fresh)
+    assert [m.to for m in mail.outbox] == [[owner.email]]
+
+
+def test_the_right_code_clears_earlier_wrong_ones_for_the_account(client, owner, settings):
+    settings.KNOTWORK_CODE_FAILURE_ACCOUNT_LIMIT = 3
+    password_step(client, owner.email)
+    for _ in range(2):
+        client.post(reverse("mfa_authenticate"), {"code": wrong_code()})
+    client.post(reverse("mfa_authenticate"), {"code": code_now()})
+    assert is_signed_in(client)
+    assert not owner.code_failures.exists()
+
+
 def test_repeated_wrong_passwords_email_one_notice(client, practitioner, settings, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(settings.AXES_FAILURE_LIMIT + 2):
