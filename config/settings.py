@@ -216,6 +216,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Knotwork] "
 ACCOUNT_RATE_LIMITS = {"login_failed": False}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Knotwork"
+# Staff join by invitation, which proves the address; without this, a stranger's password-reset request (which
+# adds an unverified address row) would stop an owner from ever setting up the authenticator they must have.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_FORMS = {"authenticate": "knotwork.accounts.forms.SecondFactorForm"}
 MFA_TRUST_ENABLED = False  # every sign-in asks for the code; no "trust this browser"
 USERSESSIONS_TRACK_ACTIVITY = True  # the Sessions page shows last seen (knotwork.accounts.middleware refreshes it)
@@ -346,9 +349,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Links carry their token in the path (a patient link's first request, an invitation, a calendar feed).
+    "filters": {"redact_tokens": {"()": "knotwork.core.logs.RedactTokens"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_tokens"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
+        # runserver's access log, through the filtered handler too
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.sessions.backends.base import SessionBase
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -78,6 +78,7 @@ class SecondFactorMiddleware:
     """
 
     SETUP_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz")
+    API_PREFIX = "/api/"
     CHECK_EVERY = 60  # seconds: an authenticator added or removed elsewhere is noticed within a minute
 
     def __init__(self, get_response):
@@ -99,6 +100,18 @@ class SecondFactorMiddleware:
         if state is SecondFactor.MISSING:
             if request.path.startswith(self.SETUP_ALLOWED_PREFIXES):
                 return self.get_response(request)
+            if request.path.startswith(self.API_PREFIX):
+                # A program cannot follow a redirect to the set-up page: say what is wrong, as the API does.
+                return JsonResponse(
+                    {
+                        "type": "about:blank",
+                        "title": "Authenticator app required",
+                        "status": 403,
+                        "detail": "Clinic owners must set up an authenticator app in Knotwork before using the API.",
+                    },
+                    status=403,
+                    content_type="application/problem+json",
+                )
             messages.warning(request, "Clinic owners must protect their account with an authenticator app.")
             return redirect(reverse("mfa_activate_totp"))
         mark_second_factor_checked(request.session)

@@ -149,6 +149,30 @@ def test_a_new_owner_sets_up_an_authenticator_and_carries_on_in_the_same_session
     assert is_signed_in(client)
 
 
+def test_the_api_tells_an_owner_without_an_authenticator_to_set_one_up(client, clinic_a):
+    newcomer = UserFactory(email="newowner@clinic-a.example.com")
+    add_member(clinic=clinic_a, user=newcomer, role=Role.OWNER, by=SETUP)
+    password_step(client, newcomer.email)
+    answer = client.get("/api/v1/patients")
+    assert answer.status_code == 403
+    assert answer["Content-Type"] == "application/problem+json"
+    assert "authenticator app" in answer.json()["detail"]
+
+
+def test_a_reset_request_by_anyone_does_not_stop_an_owner_setting_up_an_authenticator(client, clinic_a):
+    newcomer = UserFactory(email="resetowner@clinic-a.example.com")
+    add_member(clinic=clinic_a, user=newcomer, role=Role.OWNER, by=SETUP)
+    Client().post(reverse("account_reset_password"), {"email": newcomer.email})  # a stranger asks for a reset
+    password_step(client, newcomer.email)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})  # allauth asks before any 2FA change
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
+    secret = client.session[SECRET_SESSION_KEY]
+    added = client.post(reverse("mfa_activate_totp"), {"code": code_now(secret)})
+    assert added.status_code == 302
+    assert Authenticator.objects.filter(user=newcomer, type=Authenticator.Type.TOTP).exists()
+
+
 def test_a_superuser_without_an_authenticator_must_set_one_up(client, db):
     admin = User.objects.create_superuser("root@example.com", PASSWORD)
     client.force_login(admin)
