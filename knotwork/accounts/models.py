@@ -35,6 +35,8 @@ class User(AbstractUser):
     username = None
     email = models.EmailField("email address", unique=True)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # When the last "your sign-in was locked" email went out: one per cool-off, however many addresses lock.
+    lockout_notice_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

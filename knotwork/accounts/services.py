@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -107,6 +108,14 @@ def notify_sign_in_locked(*, email: str) -> None:
     user = User.objects.filter(email__iexact=email, is_active=True).first()
     if user is None:
         return  # no such account: nobody to tell
+    now = timezone.now()
+    # One notice per cool-off: locking from many addresses must not flood the inbox (the update is the guard, so
+    # two workers locking at the same moment still send one).
+    told = User.objects.filter(pk=user.pk).filter(
+        Q(lockout_notice_sent_at__isnull=True) | Q(lockout_notice_sent_at__lt=now - settings.AXES_COOLOFF_TIME)
+    )
+    if told.update(lockout_notice_sent_at=now) == 0:
+        return
     transaction.on_commit(lambda: send_lockout_notice.enqueue(user_id=user.pk))
 
 

@@ -1,5 +1,6 @@
 """No session without the second factor, by any route; the code step locks; the lockout sees the real client."""
 
+import datetime
 import re
 import time
 
@@ -235,6 +236,24 @@ def test_repeated_wrong_passwords_email_one_notice(client, practitioner, setting
         for _ in range(settings.AXES_FAILURE_LIMIT + 2):
             password_step(client, practitioner.email, "wrong-password-1")
     assert [m.to for m in mail.outbox] == [[practitioner.email]]
+
+
+def test_lockouts_from_many_addresses_send_one_notice_per_cool_off(
+    client_factory, practitioner, settings, django_capture_on_commit_callbacks, time_machine
+):
+    time_machine.move_to(datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        for number in range(4):
+            browser = client_factory(REMOTE_ADDR=f"203.0.113.{number + 1}")
+            for _ in range(settings.AXES_FAILURE_LIMIT):
+                password_step(browser, practitioner.email, "wrong-password-1")
+    assert [m.to for m in mail.outbox] == [[practitioner.email]]
+    time_machine.shift(settings.AXES_COOLOFF_TIME * 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        browser = client_factory(REMOTE_ADDR="203.0.113.99")
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            password_step(browser, practitioner.email, "wrong-password-1")
+    assert len(mail.outbox) == 2
 
 
 def test_wrong_passwords_for_an_unknown_address_email_nobody(client, db, settings, django_capture_on_commit_callbacks):
