@@ -6,9 +6,12 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from ninja import NinjaAPI
 
+from knotwork.assessment.api import router as assessment_router
 from knotwork.atlas.api import router as atlas_router
+from knotwork.billing.api import router as billing_router
 from knotwork.core.access import ACCESS_RULE_ATTR
 from knotwork.core.api import ClinicSessionAuth, install_problem_handlers, problem
+from knotwork.documents.api import router as documents_router
 from knotwork.outcomes.api import router as outcomes_router
 from knotwork.patients.api import router as patients_router
 from knotwork.scheduling.api import router as scheduling_router
@@ -48,3 +51,6 @@ api.add_router("/", atlas_router)
 api.add_router("/", treatment_router)
 api.add_router("/", scheduling_router)
 api.add_router("/", outcomes_router)
+api.add_router("/", assessment_router)
+api.add_router("/", billing_router)
+api.add_router("/", documents_router)

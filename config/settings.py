@@ -117,6 +117,9 @@ INSTALLED_APPS = [
     "knotwork.plans",
     "knotwork.scheduling",
     "knotwork.followup",
+    "knotwork.documents",
+    "knotwork.billing",
+    "knotwork.letters",
     "knotwork.chart",
     "knotwork.demo",
 ]

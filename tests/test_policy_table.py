@@ -38,15 +38,18 @@ from knotwork.scheduling import services as scheduling
 from knotwork.treatment import services as treatment
 from knotwork.treatment.models import TreatmentSession
 from knotwork.treatment.tests.test_session import needle_data, screened
-
-OWNER, PRACTITIONER, FRONT_DESK = "owner", "practitioner", "front_desk"
-OTHER_CLINIC = "other_clinic"  # a practitioner of clinic B, acting on clinic A's records
-SYSTEM = "system"  # the task worker, a management command
-PATIENT = "patient"  # the patient through their own private link
-OTHER_PATIENT = "other_patient"  # another patient's link, acting on this patient's records
-ACTORS = (OWNER, PRACTITIONER, FRONT_DESK, OTHER_CLINIC, SYSTEM, PATIENT, OTHER_PATIENT)
-CLINICAL = {OWNER, PRACTITIONER}
-STAFF = {OWNER, PRACTITIONER, FRONT_DESK}
+from tests.policy_actors import (
+    ACTORS,
+    CLINICAL,
+    FRONT_DESK,
+    OTHER_CLINIC,
+    OTHER_PATIENT,
+    OWNER,
+    PATIENT,
+    PRACTITIONER,
+    STAFF,
+    SYSTEM,
+)
 
 SIGNATURE = "M10 10 L50 40"
 
@@ -562,6 +565,31 @@ NOT_SERVICES = {
     "audit.record_view",
     "audit.record_views",
 }
+
+
+def _rows_of_each_app() -> None:
+    """Add the rows an app keeps beside its own tests: `knotwork/<app>/tests/policy_rows.py`.
+
+    Such a module defines `ROWS` (the same shape as TABLE; its builders get the World and may make their own records
+    from `w.clinic`, `w.owner`, `w.patient` ...) and may define `NOT_SERVICES` (a set of keys, each with its reason in
+    a comment). A new app adds its rows there instead of editing this file.
+    """
+    for config in apps.get_app_configs():
+        if not config.name.startswith("knotwork."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.tests.policy_rows")
+        except ModuleNotFoundError as missing:
+            if missing.name not in (f"{config.name}.tests", f"{config.name}.tests.policy_rows"):
+                raise
+            continue
+        clash = set(module.ROWS) & set(TABLE)
+        assert not clash, f"{module.__name__} repeats rows of the main table: {sorted(clash)}"
+        TABLE.update(module.ROWS)
+        NOT_SERVICES.update(getattr(module, "NOT_SERVICES", set()))
+
+
+_rows_of_each_app()
 
 
 def _module_and_name(key: str) -> tuple[str, str]:

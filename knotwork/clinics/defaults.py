@@ -58,6 +58,18 @@ PSFS_IMPORTANT_CHANGE = Default(
     "points",
     "docs/clinical-sources.md#patient-specific-functional-scale: PSFS MDC90 2 points for the mean (Stratford 1995)",
 )
+PLAN_BACKDATE_DAYS_MAX = Default(
+    7,
+    "days",
+    "Knotwork default, no clinical source: a course may start at most a week in the past (recording a course begun "
+    "on paper); an earlier start needs an explicit override",
+)
+FOLLOW_UP_GAP_DAYS_MIN = Default(
+    1,
+    "days",
+    "Knotwork default, no clinical source: a proposed course puts its first follow-up at least a day after the first "
+    "visit (the seed's 24-36 h soreness window passes before the next treatment)",
+)
 REMINDER_HOURS_BEFORE = Default(24, "h", "Knotwork default: appointment reminders go out a day ahead")
 SESSION_TIMEOUT_MINUTES = Default(
     core_defaults.SESSION_TIMEOUT_MINUTES, "min", "Knotwork security default: sign out after 30 idle minutes"
@@ -77,6 +89,8 @@ ALL = {
     "odi_important_change": ODI_IMPORTANT_CHANGE,
     "ndi_important_change": NDI_IMPORTANT_CHANGE,
     "psfs_important_change": PSFS_IMPORTANT_CHANGE,
+    "plan_backdate_days_max": PLAN_BACKDATE_DAYS_MAX,
+    "follow_up_gap_days_min": FOLLOW_UP_GAP_DAYS_MIN,
     "reminder_hours_before": REMINDER_HOURS_BEFORE,
     "session_timeout_minutes": SESSION_TIMEOUT_MINUTES,
 }

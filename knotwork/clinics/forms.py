@@ -25,6 +25,8 @@ class ClinicSettingsForm(CleanTextMixin, forms.ModelForm):
             "course_window_days_min",
             "course_window_days_max",
             "course_max_sessions",
+            "plan_backdate_days_max",
+            "follow_up_gap_days_min",
             "soreness_fade_hours_min",
             "soreness_fade_hours_max",
             "soreness_flag_threshold",

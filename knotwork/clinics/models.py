@@ -97,10 +97,10 @@ class ClinicSettings(models.Model):
 
     clinic = models.OneToOneField(Clinic, on_delete=models.CASCADE, related_name="settings")
     hold_seconds_min = models.PositiveSmallIntegerField(
-        "shortest pressure hold (s)", **_bounds(defaults.HOLD_SECONDS_MIN, 1, 600)
+        "shortest pressure hold (s)", **_bounds(defaults.HOLD_SECONDS_MIN, 1, 90)
     )
     hold_seconds_max = models.PositiveSmallIntegerField(
-        "longest pressure hold (s)", **_bounds(defaults.HOLD_SECONDS_MAX, 1, 600)
+        "longest pressure hold (s)", **_bounds(defaults.HOLD_SECONDS_MAX, 1, 90)
     )
     course_window_days_min = models.PositiveSmallIntegerField(
         "relief expected from (days)", **_bounds(defaults.COURSE_WINDOW_DAYS_MIN, 1, 365)
@@ -110,6 +110,12 @@ class ClinicSettings(models.Model):
     )
     course_max_sessions = models.PositiveSmallIntegerField(
         "sessions per course (at most)", **_bounds(defaults.COURSE_MAX_SESSIONS, 1, 100)
+    )
+    plan_backdate_days_max = models.PositiveSmallIntegerField(
+        "a course may start in the past by at most (days)", **_bounds(defaults.PLAN_BACKDATE_DAYS_MAX, 0, 365)
+    )
+    follow_up_gap_days_min = models.PositiveSmallIntegerField(
+        "first follow-up after the first visit (days, at least)", **_bounds(defaults.FOLLOW_UP_GAP_DAYS_MIN, 0, 60)
     )
     soreness_fade_hours_min = models.PositiveSmallIntegerField(
         "soreness expected to fade from (h); first check-in", **_bounds(defaults.SORENESS_FADE_HOURS_MIN, 1, 240)

@@ -31,6 +31,8 @@ class SettingsChanges(TypedDict, total=False):
     course_window_days_min: int
     course_window_days_max: int
     course_max_sessions: int
+    plan_backdate_days_max: int
+    follow_up_gap_days_min: int
     soreness_fade_hours_min: int
     soreness_fade_hours_max: int
     soreness_flag_threshold: int

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class LettersConfig(AppConfig):
+    """Letters to the referring clinician: progress reports and discharge letters from one report context."""
+
+    name = "knotwork.letters"
+    label = "letters"
+    verbose_name = "Letters"
