@@ -1,0 +1,920 @@
+"""A synthetic clinic group for the scale benchmark: `manage.py generate_clinic_group` (docs/performance.md).
+
+Every record is invented. The group is deterministic for a seed and a day: the same seed on the same date
+writes the same people, courses and numbers (dates are laid out backwards from today so the Today page, the
+calendar and the check-ins have something current to show).
+
+It writes through the models' constraints with bulk inserts, a chunk of patients at a time, so memory stays
+flat however large the group: nothing but a chunk and the practitioners' calendars is held in Python. Clinics,
+staff and their settings go through the services, as a new clinic's would; the clinical history is bulk-loaded
+(replaying a hundred thousand sessions through the services would take days), with the same shapes the
+services write.
+"""
+
+import dataclasses
+import datetime
+import math
+import random
+import secrets
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from knotwork.accounts.models import User
+from knotwork.assessment import services as assessment
+from knotwork.assessment.models import (
+    ComplaintArea,
+    Consent,
+    ConsentFormVersion,
+    Diagnosis,
+    Examination,
+    Intake,
+    IntakeStatus,
+    RangeOfMotion,
+    SafetyScreen,
+    ScreenStatus,
+    TriggerPointFinding,
+)
+from knotwork.atlas.catalog import get_atlas
+from knotwork.audit.actors import ActorKind
+from knotwork.audit.models import AuditEntry
+from knotwork.clinics.models import Clinic, Role
+from knotwork.clinics.services import add_member, create_clinic
+from knotwork.core.models import ClinicScoped
+from knotwork.core.policy import SystemActor
+from knotwork.followup.models import CheckIn, CheckInStatus, DiaryEntry, Flag, FlagKind, FlagStatus
+from knotwork.outcomes import scoring
+from knotwork.outcomes.models import INSTRUMENT_VERSIONS, Instrument, Occasion, QuestionnaireResponse
+from knotwork.patients.models import Patient, PatientStatus, Sex
+from knotwork.plans.models import Goal, GoalMeasure, PlanStatus, TreatmentPlan
+from knotwork.scheduling.models import Appointment, AppointmentBlock, AppointmentStatus, AppointmentType, WorkingHours
+from knotwork.treatment.models import (
+    ClinicalNote,
+    Hold,
+    NeedleEntry,
+    NoteRevision,
+    NoteStatus,
+    SessionPoint,
+    SessionStatus,
+    TechniqueEntry,
+    TreatmentSession,
+)
+
+GENERATOR = SystemActor("clinic group generator")
+TIME_ZONE = "America/Denver"
+HISTORY_DAYS = 3 * 365  # the group's records reach back three years
+FUTURE_DAYS = 28  # booked visits up to four weeks ahead
+CHUNK = 250  # patients written per round of inserts
+BATCH = 2000  # rows per INSERT statement
+VISIT_HOURS = (8, 9, 10, 11, 13, 14, 15, 16)  # local start times of a practitioner's visits
+VISITS_PER_PRACTITIONER = 3000  # sessions a practitioner's calendar takes over the three years (with room left)
+SESSION_MINUTES = 45
+FIRST_NAMES = [
+    "Ada",
+    "Aiko",
+    "Alba",
+    "Amir",
+    "Anika",
+    "Arlo",
+    "Bea",
+    "Boris",
+    "Cai",
+    "Cora",
+    "Dani",
+    "Dario",
+    "Edda",
+    "Elio",
+    "Enzo",
+    "Esme",
+    "Fern",
+    "Femi",
+    "Gil",
+    "Greta",
+    "Hana",
+    "Hugo",
+    "Ines",
+    "Ivo",
+    "Jana",
+    "Joel",
+    "Kira",
+    "Kofi",
+    "Lale",
+    "Leon",
+    "Lina",
+    "Luca",
+    "Mara",
+    "Milo",
+    "Nia",
+    "Noor",
+    "Odin",
+    "Olga",
+    "Pax",
+    "Pia",
+    "Quin",
+    "Rafa",
+    "Rhea",
+    "Rune",
+    "Sana",
+    "Saul",
+    "Tara",
+    "Teo",
+    "Uma",
+    "Vera",
+    "Vito",
+    "Wren",
+    "Yara",
+    "Yuri",
+    "Zara",
+    "Zeno",
+]
+LAST_NAMES = [
+    "Abara",
+    "Bellweather",
+    "Castellan",
+    "Dunmore",
+    "Eskola",
+    "Farrow",
+    "Galloway",
+    "Haverly",
+    "Ibsen",
+    "Jandric",
+    "Kestrel",
+    "Lindqvist",
+    "Marlowe",
+    "Nakashima",
+    "Okonjo",
+    "Pellegrin",
+    "Quarles",
+    "Ravensdale",
+    "Sandoval",
+    "Thorne",
+    "Underhill",
+    "Valdivia",
+    "Whitcombe",
+    "Xu",
+    "Yarrow",
+    "Zielinski",
+    "Ashgrove",
+    "Brennan",
+    "Calder",
+    "Delacroix",
+    "Ellery",
+    "Fairbanks",
+    "Grimaldi",
+    "Holloway",
+    "Ingram",
+    "Jessup",
+    "Kowalczyk",
+    "Lachance",
+]
+DX = (("M79.18", "Myalgia, other site"), ("M54.50", "Low back pain, unspecified"), ("M54.2", "Cervicalgia"))
+NOTE_TEXT = {
+    "subjective": "Pain {before}/10 on arrival; soreness after the last visit settled within two days.",
+    "objective": "Active trigger points palpated in {muscles}; taut bands with recognised referred pain.",
+    "assessment": "Myofascial pain, responding to treatment.",
+    "plan": "Continue the course; home stretches twice daily.",
+}
+
+
+@dataclasses.dataclass
+class GroupSize:
+    clinics: int
+    patients: int
+
+    def clinic_shares(self) -> list[int]:
+        """Patients per clinic: the first clinic is the largest (a flagship and smaller branches)."""
+        weights = [1.0 / (i + 1) ** 0.7 for i in range(self.clinics)]
+        total = sum(weights)
+        shares = [max(1, math.floor(self.patients * w / total)) for w in weights]
+        shares[0] += self.patients - sum(shares)
+        return shares
+
+
+@dataclasses.dataclass
+class Login:
+    email: str
+    password: str
+    role: str
+    clinic: str
+    totp_secret: str = ""
+
+    def line(self) -> str:
+        return f"login: {self.email}  password: {self.password}  ({self.role}, {self.clinic})"
+
+
+class GroupRefused(Exception):
+    """The generator will not write here (the message says why)."""
+
+
+def holds_other_data() -> bool:
+    return Clinic.objects.exists() or User.objects.exists()
+
+
+@contextmanager
+def own_timestamps() -> Iterator[None]:
+    """Let the generator set created_at/updated_at itself (the history lies in the past), then restore."""
+    switched = []
+    for model in apps.get_models():
+        if not issubclass(model, ClinicScoped):
+            continue
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
+                switched.append((field, field.auto_now, field.auto_now_add))
+                field.auto_now = field.auto_now_add = False
+    try:
+        yield
+    finally:
+        for field, auto_now, auto_now_add in switched:
+            field.auto_now, field.auto_now_add = auto_now, auto_now_add
+
+
+class Calendar:
+    """A practitioner's visits, so no two appointments of one practitioner overlap (days from the first day)."""
+
+    def __init__(self) -> None:
+        self.used: dict[int, int] = {}
+
+    def take(self, day: int, last_day: int) -> int | None:
+        """The first free visit on `day` or a following working day; None past `last_day`."""
+        while day <= last_day:
+            taken = self.used.get(day, 0)
+            if taken < len(VISIT_HOURS):
+                self.used[day] = taken + 1
+                return day * 100 + taken
+            day += 1
+        return None
+
+
+@dataclasses.dataclass
+class Rows:
+    """One chunk's rows, in insert order."""
+
+    tables: dict[type, list] = dataclasses.field(default_factory=dict)
+
+    def add(self, row):
+        self.tables.setdefault(type(row), []).append(row)
+        return row
+
+
+class Generator:
+    def __init__(self, *, size: GroupSize, seed: int, today: datetime.date, write: Callable[[str], None]):
+        self.size, self.seed, self.today, self.write = size, seed, today, write
+        self.atlas = get_atlas()
+        self.muscles = sorted((m for m in self.atlas.muscles.values() if any(m.sites.values())), key=lambda m: m.id)
+        self.logins: list[Login] = []
+        self.counts: dict[str, int] = {}
+
+    # --- small helpers ---
+
+    def uuid(self, rng: random.Random) -> uuid.UUID:
+        return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+    def stamp(self, row: models.Model, at: datetime.datetime, rng: random.Random) -> models.Model:
+        row.public_id = self.uuid(rng)
+        row.created_at = row.updated_at = at
+        return row
+
+    def moment(self, day: int, hour: int, minute: int = 0) -> datetime.datetime:
+        date = self.first_day + datetime.timedelta(days=day)
+        return datetime.datetime.combine(date, datetime.time(hour, minute), tzinfo=self.tz)
+
+    # --- the group ---
+
+    def run(self) -> list[Login]:
+        if holds_other_data():
+            raise GroupRefused(
+                "This database already holds clinics or users. The generator fills an empty database only "
+                "(create a new one, migrate it, and run the generator there)."
+            )
+        self.tz = datetime.UTC
+        self.first_day = self.today - datetime.timedelta(days=HISTORY_DAYS)
+        shares = self.size.clinic_shares()
+        for index, patients in enumerate(shares):
+            self.clinic(index, patients)
+        return self.logins
+
+    def clinic(self, index: int, patients: int) -> None:
+        rng = random.Random(f"{self.seed}:clinic:{index}")  # noqa: S311 (synthetic data, not security)
+        with transaction.atomic():
+            clinic = create_clinic(
+                name=f"Clinic {index + 1} of the group",
+                phone=f"+1 303 555 {1000 + index:04d}"[:20],
+                email=f"clinic{index + 1}@group.example.com",
+                address=f"{10 + index} Example Street, Denver, CO",
+                by=GENERATOR,
+            )
+            clinic.time_zone = TIME_ZONE
+            clinic.save(update_fields=["time_zone"])
+            self.tz = clinic.tzinfo
+            practitioners = max(2, math.ceil(patients * 10 / VISITS_PER_PRACTITIONER))
+            staff = self.staff(clinic, index, practitioners, rng)
+            assessment.ensure_consent_forms(clinic=clinic, by=GENERATOR)
+            types = {
+                name: AppointmentType.objects.create(clinic=clinic, name=name, duration_minutes=minutes)
+                for name, minutes in (("First visit", 60), ("Treatment", SESSION_MINUTES), ("Review", 30))
+            }
+            for user in staff["practitioners"]:
+                WorkingHours.objects.bulk_create(
+                    WorkingHours(
+                        clinic=clinic,
+                        practitioner=user,
+                        weekday=day,
+                        starts=datetime.time(VISIT_HOURS[0]),
+                        ends=datetime.time(VISIT_HOURS[-1] + 1),
+                    )
+                    for day in range(5)
+                )
+        versions = {
+            v.form.technique: v for v in ConsentFormVersion.objects.filter(clinic=clinic).select_related("form")
+        }
+        calendars = {user.pk: Calendar() for user in staff["practitioners"]}
+        context = {"clinic": clinic, "staff": staff, "types": types, "versions": versions, "calendars": calendars}
+        self.write(f"{clinic.name}: {patients} patients, {practitioners} practitioners")
+        for start in range(0, patients, CHUNK):
+            chunk_rng = random.Random(f"{self.seed}:clinic:{index}:chunk:{start}")  # noqa: S311
+            rows = Rows()
+            for number in range(start, min(patients, start + CHUNK)):
+                self.patient(context, number, chunk_rng, rows)
+            self.save(rows)
+
+    def staff(self, clinic: Clinic, index: int, practitioners: int, rng: random.Random) -> dict:
+        password = secrets.token_urlsafe(12)
+        domain = f"clinic{index + 1}.group.example.com"
+        people: dict = {"practitioners": []}
+        roles = [(Role.OWNER, "owner"), (Role.FRONT_DESK, "desk")] + [
+            (Role.PRACTITIONER, f"practitioner{n + 1}") for n in range(practitioners)
+        ]
+        for role, local in roles:
+            user = User.objects.create_user(
+                f"{local}@{domain}", password, first_name=rng.choice(FIRST_NAMES), last_name=rng.choice(LAST_NAMES)
+            )
+            add_member(clinic=clinic, user=user, role=role, by=GENERATOR)
+            if role == Role.PRACTITIONER:
+                people["practitioners"].append(user)
+            else:
+                people[local] = user
+            if index == 0 and local in ("owner", "practitioner1"):
+                login = Login(user.email, password, Role(role).label.lower(), clinic.name)
+                if role == Role.OWNER:
+                    login.totp_secret = _totp_secret()
+                    TOTP.activate(user, login.totp_secret)
+                self.logins.append(login)
+        return people
+
+    # --- one patient's history ---
+
+    def patient(self, context: dict, number: int, rng: random.Random, rows: Rows) -> None:
+        clinic, staff = context["clinic"], context["staff"]
+        practitioner = staff["practitioners"][number % len(staff["practitioners"])]
+        calendar = context["calendars"][practitioner.pk]
+        first = rng.randrange(0, HISTORY_DAYS + FUTURE_DAYS // 2)
+        registered = self.moment(first, 7, rng.randrange(60))
+        last = rng.choice(LAST_NAMES)
+        patient = self.stamp(
+            Patient(
+                clinic=clinic,
+                chart_number=f"G{number + 1:06d}",
+                first_name=rng.choice(FIRST_NAMES),
+                last_name=last,
+                date_of_birth=datetime.date(1940, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 65)),
+                sex=rng.choice([Sex.FEMALE, Sex.FEMALE, Sex.MALE, Sex.MALE, Sex.OTHER, Sex.UNKNOWN]),
+                phone=f"+1303555{rng.randrange(0, 10000):04d}",
+                email=f"patient{number + 1}.{last.lower()}@example.org",
+                city=rng.choice(["Denver", "Aurora", "Lakewood", "Boulder"]),
+                region="CO",
+                status=PatientStatus.ACTIVE,
+            ),
+            registered,
+            rng,
+        )
+        rows.add(patient)
+        self.audit(rows, clinic, patient, patient, registered, staff["desk"], AuditEntry.Action.CREATE)
+        muscle = self.muscles[rng.randrange(len(self.muscles))]
+        side = rng.choice([s for s, sites in muscle.sites.items() if sites])
+        pattern = muscle.patterns.get(side)
+        drawing = [
+            {"region": region, "intensity": rng.randint(3, 8), "quality": "aching"}
+            for region in sorted(pattern.essential if pattern else ())[:6]
+        ]
+        intake = rows.add(
+            self.stamp(
+                Intake(
+                    clinic=clinic,
+                    patient=patient,
+                    status=IntakeStatus.SUBMITTED,
+                    chief_complaint=f"Pain around the {muscle.name.lower()}",
+                    complaint_area=rng.choice(list(ComplaintArea.values)),
+                    pain_now=rng.randint(3, 8),
+                    pain_best=rng.randint(1, 3),
+                    pain_worst=rng.randint(6, 10),
+                    drawing=drawing,
+                    activating_factors=rng.sample(["overload", "stress", "posture", "work_posture"], 2),
+                    submitted_at=registered,
+                ),
+                registered,
+                rng,
+            )
+        )
+        rows.add(
+            self.stamp(
+                SafetyScreen(clinic=clinic, patient=patient, intake=intake, status=ScreenStatus.CLEAR, areas=[]),
+                registered,
+                rng,
+            )
+        )
+        for technique in ("manual_therapy", "dry_needling"):
+            version = context["versions"].get(technique)
+            if version is not None:
+                rows.add(
+                    self.stamp(
+                        Consent(
+                            clinic=clinic,
+                            patient=patient,
+                            version=version,
+                            technique=technique,
+                            signed_name=f"{patient.first_name} {patient.last_name}",
+                            signature="M10 10 L60 30",
+                            body_hash=version.body_hash,
+                        ),
+                        registered,
+                        rng,
+                    )
+                )
+        examined = self.moment(first, 8)
+        examination = rows.add(
+            self.stamp(
+                Examination(clinic=clinic, patient=patient, intake=intake, examined_by=practitioner), examined, rng
+            )
+        )
+        findings = []
+        for site in muscle.sites[side][:3]:
+            findings.append(
+                rows.add(
+                    self.stamp(
+                        TriggerPointFinding(
+                            clinic=clinic,
+                            examination=examination,
+                            patient=patient,
+                            muscle=muscle.id,
+                            side=site.side,
+                            region=site.region,
+                            view=site.view,
+                            x=site.x,
+                            y=site.y,
+                            taut_band=True,
+                            spot_tenderness=True,
+                            referred_pain=rng.random() < 0.7,
+                            pain_recognised=rng.random() < 0.8,
+                            twitch_response=rng.random() < 0.3,
+                            palpation_pain=rng.randint(4, 9),
+                        ),
+                        examined,
+                        rng,
+                    )
+                )
+            )
+        rows.add(
+            self.stamp(
+                RangeOfMotion(
+                    clinic=clinic,
+                    examination=examination,
+                    patient=patient,
+                    movement="Flexion",
+                    degrees=rng.randint(40, 90),
+                    painful=rng.random() < 0.5,
+                ),
+                examined,
+                rng,
+            )
+        )
+        code, description = DX[rng.randrange(len(DX))]
+        diagnosis = rows.add(
+            self.stamp(
+                Diagnosis(
+                    clinic=clinic,
+                    patient=patient,
+                    examination=examination,
+                    code=code,
+                    description=description,
+                    is_primary=True,
+                ),
+                examined,
+                rng,
+            )
+        )
+        day = first
+        courses = rng.choices([1, 2, 3, 4, 5], weights=[20, 25, 25, 18, 12])[0]
+        for course in range(courses):
+            if day > HISTORY_DAYS + FUTURE_DAYS:
+                break
+            day = self.course(context, patient, practitioner, calendar, findings, diagnosis, day, course, rng, rows)
+            day += rng.randrange(45, 150)
+
+    def course(self, context, patient, practitioner, calendar, findings, diagnosis, day, number, rng, rows) -> int:
+        clinic = context["clinic"]
+        last_day = HISTORY_DAYS + FUTURE_DAYS
+        visits = []
+        for index in range(rng.randint(2, 4)):
+            slot = calendar.take(day + index * rng.randint(3, 5), last_day)
+            if slot is None:
+                break
+            visits.append(slot)
+        if not visits:
+            return last_day + 1
+        start_day = visits[0] // 100
+        ended = visits[-1] // 100 < HISTORY_DAYS
+        plan = rows.add(
+            self.stamp(
+                TreatmentPlan(
+                    clinic=clinic,
+                    patient=patient,
+                    practitioner=practitioner,
+                    diagnosis=diagnosis,
+                    status=PlanStatus.COMPLETED if ended else PlanStatus.ACTIVE,
+                    starts_on=self.first_day + datetime.timedelta(days=start_day),
+                    window_days_min=4,
+                    window_days_max=14,
+                    max_sessions=4,
+                    techniques=["manual_therapy", "dry_needling"],
+                    created_by=practitioner,
+                    ended_at=self.moment(visits[-1] // 100, 18) if ended else None,
+                ),
+                self.moment(start_day, 7),
+                rng,
+            )
+        )
+        rows.add(
+            self.stamp(
+                Goal(
+                    clinic=clinic,
+                    plan=plan,
+                    description="Pain at its worst",
+                    measure=GoalMeasure.PAIN,
+                    baseline=7,
+                    target=3,
+                ),
+                plan.created_at,
+                rng,
+            )
+        )
+        instrument = rng.choice([Instrument.ODI, Instrument.NDI])
+        self.questionnaire(clinic, patient, plan, instrument, Occasion.INTAKE, plan.created_at, 0.45, rng, rows)
+        pain = rng.randint(5, 8)
+        for index, slot in enumerate(visits):
+            visit_day, visit = divmod(slot, 100)
+            starts = self.moment(visit_day, VISIT_HOURS[visit])
+            kind = context["types"]["First visit" if index == 0 and number == 0 else "Treatment"]
+            ends = starts + datetime.timedelta(minutes=kind.duration_minutes)
+            past = visit_day < HISTORY_DAYS
+            session = None
+            if past:
+                pain_after = max(0, pain - rng.randint(0, 3))
+                session = self.session(
+                    context, patient, practitioner, plan, findings, starts, pain, pain_after, rng, rows
+                )
+                pain = max(1, pain - rng.randint(0, 2))
+            appointment = rows.add(
+                self.stamp(
+                    Appointment(
+                        clinic=clinic,
+                        patient=patient,
+                        practitioner=practitioner,
+                        appointment_type=kind,
+                        starts_at=starts,
+                        ends_at=ends,
+                        status=AppointmentStatus.ATTENDED if past else AppointmentStatus.BOOKED,
+                        plan=plan,
+                        session=session,
+                        booked_by=context["staff"]["desk"],
+                    ),
+                    starts - datetime.timedelta(days=3),
+                    rng,
+                )
+            )
+            moment = starts
+            while moment < ends:
+                rows.add(
+                    AppointmentBlock(
+                        clinic=clinic,
+                        appointment=appointment,
+                        practitioner=practitioner,
+                        patient=patient,
+                        starts_at=moment,
+                    )
+                )
+                moment += datetime.timedelta(minutes=5)
+        if ended:
+            self.questionnaire(clinic, patient, plan, instrument, Occasion.DISCHARGE, plan.ended_at, 0.3, rng, rows)
+        return visits[-1] // 100
+
+    def session(self, context, patient, practitioner, plan, findings, starts, pain, pain_after, rng, rows):
+        clinic = context["clinic"]
+        ended_at = starts + datetime.timedelta(minutes=SESSION_MINUTES - 5)
+        session = rows.add(
+            self.stamp(
+                TreatmentSession(
+                    clinic=clinic,
+                    patient=patient,
+                    practitioner=practitioner,
+                    examination=findings[0].examination if findings else None,
+                    plan=plan,
+                    status=SessionStatus.SIGNED,
+                    pain_before=pain,
+                    pain_after=pain_after,
+                    ended_at=ended_at,
+                ),
+                starts,
+                rng,
+            )
+        )
+        holds = rng.randint(10, 30)
+        points = [
+            rows.add(
+                self.stamp(
+                    SessionPoint(
+                        clinic=clinic,
+                        session=session,
+                        finding=finding,
+                        muscle=finding.muscle,
+                        side=finding.side,
+                        region=finding.region,
+                        view=finding.view,
+                        x=finding.x,
+                        y=finding.y,
+                        released="partly",
+                    ),
+                    starts,
+                    rng,
+                )
+            )
+            for finding in findings
+        ]
+        clock = starts + datetime.timedelta(minutes=5)
+        for number in range(holds):
+            point = points[number % len(points)] if points else None
+            if point is None:
+                break
+            length = datetime.timedelta(seconds=rng.randint(10, 30))
+            rows.add(
+                self.stamp(
+                    Hold(
+                        clinic=clinic,
+                        point=point,
+                        number=number // len(points) + 1,
+                        started_at=clock,
+                        ended_at=clock + length,
+                        level=Decimal(rng.randint(3, 7)),
+                        tool="thumb",
+                        answer=rng.choice(["eased", "eased", "same", "worse"]),
+                    ),
+                    clock + length,
+                    rng,
+                )
+            )
+            clock += length + datetime.timedelta(seconds=20)
+        needled = rng.random() < 0.4
+        if needled and findings:
+            finding = findings[0]
+            rows.add(
+                self.stamp(
+                    NeedleEntry(
+                        clinic=clinic,
+                        session=session,
+                        muscle=finding.muscle,
+                        side=finding.side,
+                        region=finding.region,
+                        view=finding.view,
+                        x=finding.x,
+                        y=finding.y,
+                        diameter_mm=Decimal("0.25"),
+                        length_mm=40,
+                        technique="fast_in_out",
+                        depth_mm=Decimal(rng.randint(10, 25)),
+                        twitch_responses=rng.randint(0, 4),
+                        dwell_seconds=rng.randint(10, 60),
+                        clean_technique=True,
+                        needles_in=1,
+                        needles_out=1,
+                    ),
+                    clock,
+                    rng,
+                )
+            )
+        rows.add(
+            self.stamp(
+                TechniqueEntry(clinic=clinic, session=session, kind="pressure", minutes=rng.randint(10, 25)),
+                clock,
+                rng,
+            )
+        )
+        text = {k: v.format(before=pain, muscles=findings[0].muscle if findings else "") for k, v in NOTE_TEXT.items()}
+        note = rows.add(
+            self.stamp(
+                ClinicalNote(
+                    clinic=clinic,
+                    session=session,
+                    patient=patient,
+                    status=NoteStatus.SIGNED,
+                    signed_at=ended_at,
+                    signed_by=practitioner,
+                    **text,
+                ),
+                ended_at,
+                rng,
+            )
+        )
+        rows.add(
+            self.stamp(
+                NoteRevision(
+                    clinic=clinic, note=note, patient=patient, number=1, kind="signed", by=practitioner, **text
+                ),
+                ended_at,
+                rng,
+            )
+        )
+        if rng.random() < 0.05:
+            amended = {**text, "plan": text["plan"] + " Amended: add a review of sleep posture."}
+            rows.add(
+                self.stamp(
+                    NoteRevision(
+                        clinic=clinic,
+                        note=note,
+                        patient=patient,
+                        number=2,
+                        kind="amendment",
+                        reason="Plan detail added after the visit",
+                        by=practitioner,
+                        diff=[["+", amended["plan"]], ["-", text["plan"]]],
+                        **amended,
+                    ),
+                    ended_at + datetime.timedelta(hours=2),
+                    rng,
+                )
+            )
+        self.audit(rows, clinic, patient, session, starts, practitioner, AuditEntry.Action.CREATE)
+        self.audit(
+            rows,
+            clinic,
+            patient,
+            patient,
+            starts - datetime.timedelta(minutes=2),
+            practitioner,
+            AuditEntry.Action.ACCESS,
+        )
+        self.audit(rows, clinic, patient, note, ended_at, practitioner, AuditEntry.Action.UPDATE)
+        now = timezone.now()
+        for hours in (24, 36):
+            due = ended_at + datetime.timedelta(hours=hours)
+            answered = due < now and rng.random() < 0.85
+            soreness = rng.randint(0, 6) if answered else None
+            check_in = rows.add(
+                self.stamp(
+                    CheckIn(
+                        clinic=clinic,
+                        patient=patient,
+                        session=session,
+                        plan=plan,
+                        hours_after=hours,
+                        is_last=hours == 36,
+                        due_at=due,
+                        status=CheckInStatus.ANSWERED
+                        if answered
+                        else (CheckInStatus.SENT if due < now else CheckInStatus.SCHEDULED),
+                        sent_at=due if due < now else None,
+                        answered_at=due + datetime.timedelta(hours=1) if answered else None,
+                        soreness=soreness,
+                        pain=max(0, pain_after + rng.randint(-1, 1)) if answered else None,
+                    ),
+                    ended_at,
+                    rng,
+                )
+            )
+            if answered and hours == 36 and soreness is not None and soreness >= 4:
+                settled = due < now - datetime.timedelta(days=3)
+                rows.add(
+                    self.stamp(
+                        Flag(
+                            clinic=clinic,
+                            patient=patient,
+                            kind=FlagKind.LASTING_SORENESS,
+                            detail=f"Soreness {soreness}/10 at 36 h",
+                            check_in=check_in,
+                            plan=plan,
+                            practitioner=practitioner,
+                            status=FlagStatus.RESOLVED if settled else FlagStatus.OPEN,
+                            resolved_at=due + datetime.timedelta(days=1) if settled else None,
+                            resolved_by=practitioner if settled else None,
+                            resolution="Called the patient; soreness settling." if settled else "",
+                        ),
+                        due + datetime.timedelta(hours=2),
+                        rng,
+                    )
+                )
+        if rng.random() < 0.3:
+            day = timezone.localdate(ended_at, timezone=self.tz) + datetime.timedelta(days=1)
+            rows.add(
+                self.stamp(
+                    DiaryEntry(clinic=clinic, patient=patient, recorded_on=day, pain=max(0, pain_after)),
+                    ended_at + datetime.timedelta(days=1),
+                    rng,
+                )
+            )
+        return session
+
+    def questionnaire(self, clinic, patient, plan, instrument, occasion, at, level, rng, rows) -> None:
+        items, top = (10, 5)
+        answers = [min(top, max(0, round(rng.gauss(level * top, 1)))) for _ in range(items)]
+        score = (scoring.score_odi if instrument == Instrument.ODI else scoring.score_ndi)(answers)
+        rows.add(
+            self.stamp(
+                QuestionnaireResponse(
+                    clinic=clinic,
+                    patient=patient,
+                    plan=plan,
+                    instrument=instrument,
+                    version=INSTRUMENT_VERSIONS[instrument],
+                    occasion=occasion,
+                    answers=answers,
+                    raw=Decimal(str(scoring.round_half_up(score.raw, 2))),
+                    maximum=score.maximum,
+                    percent=None if score.percent is None else Decimal(str(scoring.round_half_up(score.percent))),
+                    band=score.band,
+                    answered=score.answered,
+                    skipped=score.skipped,
+                    taken_at=at,
+                ),
+                at,
+                rng,
+            )
+        )
+
+    def audit(self, rows, clinic, patient, instance, at, user, action) -> None:
+        rows.add(_AuditLater(instance, clinic, patient, user, action, at))
+
+    _content_types: dict[type, int] = {}
+
+    def content_type_id(self, model: type) -> int:
+        if model not in self._content_types:
+            self._content_types[model] = ContentType.objects.get_for_model(model).pk
+        return self._content_types[model]
+
+    def save(self, rows: Rows) -> None:
+        """Insert the chunk table by table (parents first, so the keys are set), in one transaction."""
+        with transaction.atomic(), own_timestamps():
+            later = rows.tables.pop(_AuditLater, [])
+            for model, objects in rows.tables.items():
+                # bulk_create takes each parent's new key from the instance it was given (parents go first)
+                model.objects.bulk_create(objects, batch_size=BATCH)
+                self.counts[model._meta.label] = self.counts.get(model._meta.label, 0) + len(objects)
+            entries = [item.entry(self) for item in sorted(later, key=lambda item: item.at)]
+            AuditEntry.objects.bulk_create(entries, batch_size=BATCH)
+            self.counts["audit.AuditEntry"] = self.counts.get("audit.AuditEntry", 0) + len(entries)
+
+
+@dataclasses.dataclass
+class _AuditLater:
+    """An audit entry waiting for its record's primary key (known once the chunk is inserted)."""
+
+    instance: models.Model
+    clinic: Clinic
+    patient: Patient
+    user: User
+    action: int
+    at: datetime.datetime
+
+    def entry(self, generator: Generator) -> AuditEntry:
+        return AuditEntry(
+            content_type_id=generator.content_type_id(type(self.instance)),
+            object_pk=str(self.instance.pk),
+            object_id=self.instance.pk,
+            object_repr=str(self.instance.public_id),
+            action=self.action,
+            clinic=self.clinic,
+            patient=self.patient,
+            actor=self.user,
+            actor_kind=ActorKind.STAFF,
+            actor_label=self.user.email,
+            timestamp=self.at,
+        )
+
+
+def _totp_secret() -> str:
+    return generate_totp_secret()
+
+
+def generate(*, clinics: int, patients: int, seed: int, write: Callable[[str], None]) -> tuple[list[Login], dict]:
+    generator = Generator(
+        size=GroupSize(clinics=clinics, patients=patients),
+        seed=seed,
+        today=timezone.localdate(timezone=datetime.UTC),
+        write=write,
+    )
+    logins = generator.run()
+    return logins, generator.counts

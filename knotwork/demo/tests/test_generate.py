@@ -1,0 +1,95 @@
+"""The scale generator: a small group, loaded through the models' constraints, usable by every main page."""
+
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.urls import reverse
+
+from conftest import sign_in
+from knotwork.accounts.models import User
+from knotwork.audit.models import AuditEntry
+from knotwork.clinics.models import Clinic
+from knotwork.followup.models import CheckIn
+from knotwork.patients.models import Patient
+from knotwork.scheduling.models import Appointment
+from knotwork.treatment.models import Hold, TreatmentSession
+
+pytestmark = pytest.mark.django_db
+
+
+def _generate(capsys, clinics=2, patients=24, seed=7) -> str:
+    call_command("generate_clinic_group", "--clinics", str(clinics), "--patients", str(patients), "--seed", str(seed))
+    return capsys.readouterr().out
+
+
+def test_a_group_is_generated_with_a_history_and_the_largest_clinics_logins(capsys):
+    out = _generate(capsys)
+    assert Clinic.objects.count() == 2
+    largest = Clinic.objects.order_by("pk").first()
+    assert Patient.objects.filter(clinic=largest).count() > Patient.objects.exclude(clinic=largest).count()
+    assert Patient.objects.count() == 24
+    sessions = TreatmentSession.objects.count()
+    assert sessions >= 24
+    holds_per_session = Hold.objects.count() / sessions
+    assert 10 <= holds_per_session <= 30
+    assert Appointment.objects.filter(status="booked").exists()
+    assert Appointment.objects.filter(status="attended", session__isnull=False).count() == sessions
+    assert CheckIn.objects.filter(status="answered").exists()
+    logins = re.findall(r"^login: (\S+)  password: (\S+)  \((owner|practitioner), Clinic 1 of the group\)$", out, re.M)
+    assert {role for _, _, role in logins} == {"owner", "practitioner"}
+    email, password, _ = next(login for login in logins if login[2] == "practitioner")
+    assert User.objects.get(email=email).check_password(password)
+    call_command("verify_audit_trail")
+    assert "intact" in capsys.readouterr().out
+    assert AuditEntry.objects.filter(clinic=largest).count() > sessions
+
+
+def test_the_same_seed_writes_the_same_group(capsys):
+    def names():
+        with transaction.atomic():
+            _generate(capsys, clinics=1, patients=6, seed=3)
+            found = list(Patient.objects.order_by("chart_number").values_list("first_name", "last_name", "sex"))
+            holds = Hold.objects.count()
+            transaction.set_rollback(True)
+        return found, holds
+
+    assert names() == names()
+
+
+def test_it_refuses_a_database_that_holds_other_data(capsys):
+    _generate(capsys, clinics=1, patients=2)
+    with pytest.raises(CommandError, match="already holds clinics or users"):
+        _generate(capsys, clinics=1, patients=2)
+    assert Clinic.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--clinics", "0", "--patients", "5"], "at least 1"),
+        (["--clinics", "3", "--patients", "2"], "at least one patient per clinic"),
+        (["--clinics", "x", "--patients", "2"], "whole number"),
+    ],
+)
+def test_bad_sizes_are_refused_and_write_nothing(arguments, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("generate_clinic_group", *arguments)
+    assert not Clinic.objects.exists()
+
+
+def test_the_main_pages_open_on_generated_data(client, capsys):
+    _generate(capsys, clinics=1, patients=8)
+    practitioner = User.objects.get(email__startswith="practitioner1@")
+    sign_in(client, practitioner)
+    session = TreatmentSession.objects.filter(practitioner=practitioner).select_related("patient").first()
+    pages = [
+        reverse("followup:dashboard"),
+        reverse("patients:list"),
+        reverse("scheduling:calendar"),
+        reverse("chart:patient", args=[session.patient.public_id]),
+        reverse("treatment:note", args=[session.public_id]),
+    ]
+    for url in pages:
+        assert client.get(url).status_code == 200, url
