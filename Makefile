@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format bench demo-code chromium local-env
+.PHONY: run test lint format bench bench-scale demo-code chromium local-env
 
 # The development database and var/local.env live here (settings read KNOTWORK_VAR_DIR the same way).
 VAR_DIR := $(or $(KNOTWORK_VAR_DIR),var)
@@ -71,6 +71,11 @@ format: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(PY) benchmarks/atlas.py
+
+# The scale benchmark (docs/performance.md): SMALL and LARGE groups, on PostgreSQL when DATABASE_URL names one.
+# BENCH_ARGS=--quick for a 5,000-patient LARGE; --reuse keeps the generated databases of an earlier run.
+bench-scale: $(VENV)/.dev-installed
+	$(PY) benchmarks/scale.py $(BENCH_ARGS)
 
 demo-code: $(VENV)/.app-installed $(VAR_DIR)/local.env
 	@$(PY) manage.py demo_logins --codes

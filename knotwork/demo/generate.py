@@ -565,7 +565,9 @@ class Generator:
             )
         )
         instrument = rng.choice([Instrument.ODI, Instrument.NDI])
-        self.questionnaire(clinic, patient, plan, instrument, Occasion.INTAKE, plan.created_at, 0.45, rng, rows)
+        self.questionnaire(
+            clinic, patient, plan, instrument, Occasion.INTAKE, plan.created_at, 0.45, rng, rows, by=practitioner
+        )
         pain = rng.randint(5, 8)
         for index, slot in enumerate(visits):
             visit_day, visit = divmod(slot, 100)
@@ -611,7 +613,9 @@ class Generator:
                 )
                 moment += datetime.timedelta(minutes=5)
         if ended:
-            self.questionnaire(clinic, patient, plan, instrument, Occasion.DISCHARGE, plan.ended_at, 0.3, rng, rows)
+            self.questionnaire(
+                clinic, patient, plan, instrument, Occasion.DISCHARGE, plan.ended_at, 0.3, rng, rows, by=practitioner
+            )
         return visits[-1] // 100
 
     def session(self, context, patient, practitioner, plan, findings, starts, pain, pain_after, rng, rows):
@@ -648,7 +652,7 @@ class Generator:
                         view=finding.view,
                         x=finding.x,
                         y=finding.y,
-                        released="partly",
+                        released="softened",
                     ),
                     starts,
                     rng,
@@ -657,28 +661,33 @@ class Generator:
             for finding in findings
         ]
         clock = starts + datetime.timedelta(minutes=5)
-        for number in range(holds):
-            point = points[number % len(points)] if points else None
-            if point is None:
-                break
-            length = datetime.timedelta(seconds=rng.randint(10, 30))
-            rows.add(
-                self.stamp(
-                    Hold(
-                        clinic=clinic,
-                        point=point,
-                        number=number // len(points) + 1,
-                        started_at=clock,
-                        ended_at=clock + length,
-                        level=Decimal(rng.randint(3, 7)),
-                        tool="thumb",
-                        answer=rng.choice(["eased", "eased", "same", "worse"]),
-                    ),
-                    clock + length,
-                    rng,
+        per_point = [holds // len(points) + (1 if i < holds % len(points) else 0) for i in range(len(points))]
+        for point, count in zip(points, per_point, strict=True):
+            level = rng.randint(3, 6)
+            for number in range(1, count + 1):
+                length = datetime.timedelta(seconds=rng.randint(10, 30))
+                last = number == count
+                answer = "better" if last else rng.choice(["good_pain", "good_pain", "too_little", "too_much"])
+                rows.add(
+                    self.stamp(
+                        Hold(
+                            clinic=clinic,
+                            point=point,
+                            number=number,
+                            started_at=clock,
+                            ended_at=clock + length,
+                            level=Decimal(level),
+                            tool=rng.choice(["thumb", "thumb", "knuckle", "elbow"]),
+                            answer=answer,
+                            suggested_level=None if number == 1 else Decimal(level),
+                            followed_suggestion=None if number == 1 else True,
+                        ),
+                        clock + length,
+                        rng,
+                    )
                 )
-            )
-            clock += length + datetime.timedelta(seconds=20)
+                level = min(10, max(1, level + {"too_little": 1, "too_much": -2}.get(answer, 0)))
+                clock += length + datetime.timedelta(seconds=20)
         needled = rng.random() < 0.4
         if needled and findings:
             finding = findings[0]
@@ -828,7 +837,7 @@ class Generator:
             )
         return session
 
-    def questionnaire(self, clinic, patient, plan, instrument, occasion, at, level, rng, rows) -> None:
+    def questionnaire(self, clinic, patient, plan, instrument, occasion, at, level, rng, rows, *, by) -> None:
         items, top = (10, 5)
         answers = [min(top, max(0, round(rng.gauss(level * top, 1)))) for _ in range(items)]
         score = (scoring.score_odi if instrument == Instrument.ODI else scoring.score_ndi)(answers)
@@ -849,6 +858,7 @@ class Generator:
                     answered=score.answered,
                     skipped=score.skipped,
                     taken_at=at,
+                    recorded_by=by,
                 ),
                 at,
                 rng,

@@ -46,6 +46,28 @@ def test_a_group_is_generated_with_a_history_and_the_largest_clinics_logins(caps
     assert AuditEntry.objects.filter(clinic=largest).count() > sessions
 
 
+def test_every_generated_row_passes_its_models_validation(capsys):
+    """Choices, bounds and validators as a form or a service would check them (sampled: a few rows per model)."""
+    from django.apps import apps
+
+    out = _generate(capsys, clinics=1, patients=6)
+    bulk_loaded = re.findall(r"^\s+[\d,]+\s+(\w+\.\w+)$", out, re.M)  # the generator's own rows, not the services'
+    assert "treatment.Hold" in bulk_loaded
+    checked = 0
+    for label in bulk_loaded:
+        model = apps.get_model(label)
+        if model._meta.app_label == "audit":
+            continue  # audit entries are written by the trail itself, never through a form
+        for row in model._default_manager.all()[:5]:
+            # An empty JSON list is what the services write for "none" (a screen with no findings).
+            empty = [
+                f.name for f in model._meta.fields if f.get_internal_type() == "JSONField" and not getattr(row, f.name)
+            ]
+            row.full_clean(exclude=empty, validate_unique=False, validate_constraints=False)
+            checked += 1
+    assert checked > 50
+
+
 def test_the_same_seed_writes_the_same_group(capsys):
     def names():
         with transaction.atomic():
