@@ -157,7 +157,8 @@ class AuditEntry(AbstractLogEntry):
         verbose_name = "audit entry"
         verbose_name_plural = "audit entries"
         indexes = [
-            models.Index(fields=["clinic", "-timestamp"]),
+            # the trail's pages: newest first by (timestamp, id) within the clinic (knotwork.core.pagination)
+            models.Index(fields=["clinic", "-timestamp", "-id"], name="audit_clinic_page_idx"),
             models.Index(fields=["clinic", "-id"], name="audit_chain_head_idx"),
         ]
 

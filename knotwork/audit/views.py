@@ -1,7 +1,6 @@
 import csv
 import datetime
 
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,6 +9,7 @@ from knotwork.accounts.models import User
 from knotwork.audit import selectors, services
 from knotwork.audit.forms import AuditExportForm, AuditFilterForm
 from knotwork.core.access import ClinicRequest, clinic_member
+from knotwork.core.pagination import BadCursor, keyset_page
 
 PAGE_SIZE = 50
 CSV_COLUMNS = [
@@ -46,12 +46,30 @@ def _page(request: ClinicRequest, form: AuditFilterForm, export_form: AuditExpor
             "until": data["until"],
         }
     entries = selectors.list_audit_entries(request.user, **filters) if form.is_valid() or not form.is_bound else None
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page")) if entries is not None else None
+    page, cursor_error = None, ""
+    if entries is not None:
+        try:
+            page = keyset_page(
+                entries,
+                field="timestamp",
+                size=PAGE_SIZE,
+                older=request.GET.get("older") or None,
+                newer=request.GET.get("newer") or None,
+            )
+        except BadCursor as bad:
+            cursor_error, status = str(bad), 400
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "older", "newer"):
+        query.pop(name, None)
     for name in export_form.fields:
         query.pop(export_form.add_prefix(name), None)
-    context = {"form": form, "export_form": export_form, "page": page, "query": query.urlencode()}
+    context = {
+        "form": form,
+        "export_form": export_form,
+        "page": page,
+        "query": query.urlencode(),
+        "cursor_error": cursor_error,
+    }
     return render(request, "audit/auditentry_list.html", context, status=status)
 
 
