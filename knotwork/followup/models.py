@@ -67,6 +67,16 @@ class CheckIn(ClinicScoped):
             models.CheckConstraint(condition=models.Q(soreness__lte=10), name="check_in_soreness_0_10"),
             models.CheckConstraint(condition=models.Q(pain__lte=10), name="check_in_pain_0_10"),
         ]
+        indexes = [
+            # The Today page: a clinic's open check-ins around now (only open ones, so the index stays small as
+            # the answered history grows); and the worker's sweep of check-ins due to be sent, across clinics.
+            models.Index(
+                fields=["clinic", "due_at"],
+                condition=models.Q(status__in=["scheduled", "sent"]),
+                name="check_in_open_due_idx",
+            ),
+            models.Index(fields=["due_at"], condition=models.Q(status="scheduled"), name="check_in_to_send_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.hours_after} h check-in for {self.patient.chart_number}"
@@ -124,6 +134,10 @@ class Flag(ClinicScoped):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # Open flags on the Today page; resolved ones pile up and are read one patient at a time.
+            models.Index(fields=["clinic", "-created_at"], condition=models.Q(status="open"), name="flag_open_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.patient.chart_number})"
