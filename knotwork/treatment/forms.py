@@ -7,6 +7,7 @@ from knotwork.atlas.catalog import get_atlas
 from knotwork.atlas.forms import MapPositionForm, muscle_choices
 from knotwork.core.forms import CleanTextMixin
 from knotwork.core.validators import LONG_TEXT, NOTE_SECTION
+from knotwork.treatment import needledepth
 from knotwork.treatment.models import MAX_ELECTRODES, GlobalImpression, NeedleEntry, TechniqueEntry
 
 
@@ -68,9 +69,34 @@ class NeedleForm(CleanTextMixin, MapPositionForm, forms.ModelForm):
         ]
         widgets = {"side": forms.Select(choices=[("right", "Right"), ("left", "Left")])}
 
+    # Numbers that cannot be below zero, named as a clinician reads them in the error.
+    COUNTS = {
+        "twitch_responses": "twitch responses",
+        "dwell_seconds": "dwell time",
+        "needles_in": "needles in",
+        "needles_out": "needles out",
+        "length_mm": "needle length",
+        "diameter_mm": "needle diameter",
+    }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["muscle"].choices = muscle_choices()
+        self.fields["depth_mm"].label = "Depth (mm)"
+        self.fields["depth_mm"].error_messages["min_value"] = (
+            "A needling depth is at least 1 mm: give the depth the needle reached."
+        )
+        for name, words in self.COUNTS.items():
+            self.fields[name].error_messages["min_value"] = f"The {words} cannot be below %(limit_value)s."
+
+    def clean(self):
+        cleaned = super().clean()
+        depth, length = cleaned.get("depth_mm"), cleaned.get("length_mm")
+        if depth is not None and length is not None:
+            problem = needledepth.impossible(depth, length)
+            if problem:
+                self.add_error("depth_mm", problem)
+        return cleaned
 
     def clean_clean_technique(self):
         if not self.cleaned_data.get("clean_technique"):

@@ -76,11 +76,22 @@ class TreatmentSession(ClinicScoped):
         return reverse("treatment:session", args=[self.public_id])
 
 
+class OverrideCause(models.TextChoices):
+    UNSCREENED = "unscreened", "No safety screen"  # the session started before the patient was screened
+    RED_FLAG = "red_flag", "Open red flag"  # the session started despite a red flag hold
+
+
 class SessionOverride(ClinicScoped):
     """A documented decision to treat despite a hold, a contraindication or a missing consent."""
 
     session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="overrides")
     technique = models.CharField(max_length=30)
+    cause = models.CharField(
+        max_length=12,
+        choices=OverrideCause.choices,
+        blank=True,
+        help_text="for the start override (technique 'all'): why the session needed one",
+    )
     reason = models.TextField(max_length=LONG_TEXT, validators=text_validators(LONG_TEXT))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
@@ -197,7 +208,13 @@ class NeedleEntry(ClinicScoped, OptionalMapPosition):
     )
     length_mm = models.PositiveSmallIntegerField(validators=[MinValueValidator(10), MaxValueValidator(125)])
     technique = models.CharField(max_length=12, choices=NeedleTechnique.choices)
-    depth_mm = models.PositiveSmallIntegerField(validators=[MaxValueValidator(125)])
+    depth_mm = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(125)])
+    safe_depth_mm = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="the safe depth over or near the lung where the needle went, for the patient's build, when saved",
+    )
     twitch_responses = models.PositiveSmallIntegerField("local twitch responses", default=0)
     dwell_seconds = models.PositiveIntegerField(default=0)
     guided = models.BooleanField("ultrasound guided", default=False)
@@ -216,6 +233,10 @@ class NeedleEntry(ClinicScoped, OptionalMapPosition):
 
     def __str__(self) -> str:
         return f"Dry needling of {self.muscle} ({self.side})"
+
+    @property
+    def past_safe_depth(self) -> bool:
+        return self.safe_depth_mm is not None and self.depth_mm > self.safe_depth_mm
 
 
 class TechniqueKind(models.TextChoices):
@@ -309,7 +330,16 @@ class NoteRevision(ClinicScoped):
         constraints = [models.UniqueConstraint("note", "number", name="note_revision_number_unique")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.number} of {self.note}"
+        return f"{self.title} of {self.note}"
+
+    @property
+    def amendment_number(self) -> int | None:
+        """Amendments count 1, 2, 3 per note; the signed text is revision 1, so amendment n is revision n + 1."""
+        return self.number - 1 if self.kind == "amendment" else None
+
+    @property
+    def title(self) -> str:
+        return f"Amendment {self.amendment_number}" if self.kind == "amendment" else "Signed text"
 
     def text(self) -> str:
         return revision_text(

@@ -12,7 +12,8 @@ it feels better. Knotwork's rule (documented in the user guide; the practitioner
     stop               -                                release: the patient asked to stop
 
 Levels are the 0-10 pressure scale and stay within it. With an algometer, steps are in kg/cm²: + 0.5 and
-- 1.0, never below 0.
+- 1.0, never below 0 and never above MAX_KG, the highest reading a hold accepts (a suggestion the save would
+refuse is no suggestion).
 """
 
 from dataclasses import dataclass
@@ -21,6 +22,10 @@ ANSWERS = ("too_little", "good_pain", "too_much", "referral", "better", "stop")
 ENDS_POINT = {"better": "softened", "stop": "patient_stop"}
 STEP = {"too_little": 1, "good_pain": 0, "too_much": -2, "referral": 0}
 STEP_KG = {"too_little": 0.5, "good_pain": 0.0, "too_much": -1.0, "referral": 0.0}
+MAX_LEVEL = 10  # the top of the 0-10 pressure scale
+# The highest algometer reading a hold accepts, kg/cm²: above healthy thresholds (about 2-6 kg/cm², with a wide
+# spread) with room to spare; Knotwork default, no clinical source (docs/clinical-sources.md#pressure-pain-threshold).
+MAX_KG = 20.0
 
 
 @dataclass(frozen=True)
@@ -36,5 +41,5 @@ def suggest_next(level: float, answer: str, *, measured: bool = False) -> Sugges
     if answer in ENDS_POINT:
         return Suggestion(None, ENDS_POINT[answer])
     if measured:
-        return Suggestion(round(max(level + STEP_KG[answer], 0.0), 1), None)
-    return Suggestion(float(min(max(level + STEP[answer], 0), 10)), None)
+        return Suggestion(round(min(max(level + STEP_KG[answer], 0.0), MAX_KG), 1), None)
+    return Suggestion(float(min(max(level + STEP[answer], 0), MAX_LEVEL)), None)

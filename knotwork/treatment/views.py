@@ -13,7 +13,7 @@ from knotwork.core.errors import ClinicRuleError
 from knotwork.patients.selectors import get_patient
 from knotwork.scheduling.selectors import todays_booked_appointment
 from knotwork.scheduling.services import mark_attended
-from knotwork.treatment import selectors, services
+from knotwork.treatment import needledepth, pressure, selectors, services
 from knotwork.treatment.forms import (
     AddPointForm,
     AmendForm,
@@ -34,7 +34,7 @@ TECHNIQUE_LABELS = {
     "dry_needling": "Dry needling",
     "tens": "TENS",
     "assisted_stretching": "Assisted stretching",
-    "heat_cold": "Heat and cold",
+    "heat_cold": "Heat or cold",
 }
 
 
@@ -73,6 +73,41 @@ def _level_text(hold) -> str:
     return f"{hold.suggested_level:.1f}" if hold.measured else str(int(hold.suggested_level))
 
 
+def _muscle_name(atlas, muscle_id: str) -> str:
+    muscle = atlas.muscles.get(muscle_id)
+    return muscle.name if muscle else muscle_id
+
+
+def _needle_zones(session, atlas) -> dict:
+    """What needle-safety.js needs to check a depth as it is typed: the limit of each body-map region over the lung
+    for this patient's build, and each muscle's usual area per side (when no site is marked on the map)."""
+    rules = needledepth.get_rules()
+    slim = services.slim_build(session.patient)
+    regions = {}
+    for region in atlas.regions.values():
+        zone = rules.zone_for(region.area)
+        if zone is not None:
+            regions[region.id] = {"limit": zone.limit(slim=slim), "label": zone.label, "advice": zone.advice}
+    muscles = {
+        muscle.id: {side: services.needling_area(muscle.id, side) for side in ("right", "left")}
+        for muscle in atlas.muscles.values()
+    }
+    areas = {region.area: regions[region.id] for region in atlas.regions.values() if region.id in regions}
+    return {"regions": regions, "areas": areas, "muscles": muscles, "slim": slim}
+
+
+def _past_safe_depth(entry) -> str:
+    """The warning after saving a needling deeper than the safe depth over the lung (recorded, never refused)."""
+    area = services.needling_area(entry.muscle, entry.side, entry.region)
+    zone = needledepth.get_rules().zone_for(area)
+    where = zone.label if zone else "over the lung"
+    return (
+        f"Recorded {entry.depth_mm} mm {where}, past the safe depth of {entry.safe_depth_mm} mm for this patient's "
+        f"build (pneumothorax risk). If the needle did not go along a rib, onto bone or into a lifted muscle, "
+        "watch for breathlessness or chest pain and tell the patient the warning signs."
+    )
+
+
 def _point_view(point, atlas):
     holds = list(point.holds.all())
     last = holds[-1] if holds else None
@@ -81,6 +116,7 @@ def _point_view(point, atlas):
         "point": point,
         "name": muscle.name if muscle else point.muscle,
         "holds": holds,
+        "seconds": sum(h.seconds for h in holds),
         "suggested": _level_text(last) if last and last.suggested_level is not None else 5,
         "measured": bool(last and last.measured),
         "safety": muscle.needling_safety if muscle else "",
@@ -109,8 +145,10 @@ def session_detail(request: ClinicRequest, public_id):
             if action == "point":
                 services.add_point(session=session, by=request.user, **data)
             elif action == "needle":
-                services.record_needling(session=session, by=request.user, **data)
-                muscle = get_atlas().muscles.get(data["muscle"])
+                entry = services.record_needling(session=session, by=request.user, **data)
+                muscle = get_atlas().muscles.get(data["muscle"])  # the reminder stays after the save
+                if entry.past_safe_depth:
+                    messages.warning(request, _past_safe_depth(entry))
                 if muscle and services.is_high_risk(muscle):
                     messages.warning(request, f"{muscle.name}: {muscle.needling_safety}")
             elif action == "technique":
@@ -148,11 +186,17 @@ def session_detail(request: ClinicRequest, public_id):
         "guards": [
             (t, TECHNIQUE_LABELS[t], problems, precautions, t in overridden) for t, problems, precautions in guards
         ],
+        "pressure_precautions": next(precautions for t, _problems, precautions in guards if t == "manual_therapy"),
+        "max_kg": f"{pressure.MAX_KG:g}",
         "start_override": next((o for o in session.overrides.all() if o.technique == "all"), None),
         "forms": forms,
-        "needling": session.needling.all(),
+        "needling": [(entry, _muscle_name(atlas, entry.muscle)) for entry in session.needling.all()],
         "needle_safety": {m.id: m.needling_safety for m in atlas.muscles.values()},
-        "techniques": session.techniques.all(),
+        "needle_zones": _needle_zones(session, atlas),
+        "techniques": [
+            (technique, _muscle_name(atlas, technique.muscle) if technique.muscle else "")
+            for technique in session.techniques.all()
+        ],
     }
     return render(request, "treatment/session_detail.html", context)
 

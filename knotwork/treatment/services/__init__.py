@@ -24,10 +24,12 @@ from knotwork.treatment.services.session import (
     add_point,
     finish_session,
     is_high_risk,
+    needling_area,
     record_hold,
     record_needling,
     record_technique,
     release_point,
+    slim_build,
     start_session,
 )
 
@@ -50,6 +52,7 @@ __all__ = [
     "finish_session",
     "guard",
     "is_high_risk",
+    "needling_area",
     "override_technique",
     "record_hold",
     "record_needling",
@@ -57,5 +60,6 @@ __all__ = [
     "release_point",
     "save_note_draft",
     "sign_note",
+    "slim_build",
     "start_session",
 ]

@@ -23,6 +23,13 @@ CONSENT_FOR = {
     "injection": "injection",
 }
 
+# How a consent is named in a sentence ("no signed consent to heat or cold"); others read as their id, spaced.
+CONSENT_WORDS = {"heat_cold": "heat or cold", "tens": "TENS"}
+
+
+def _consent_words(technique: str) -> str:
+    return CONSENT_WORDS.get(technique, technique.replace("_", " "))
+
 
 class GuardError(ClinicRuleError):
     """Treatment the safety screen or the consents do not allow without a documented override."""
@@ -61,7 +68,7 @@ def guard(patient: Patient, technique: str, *, hold_waived: bool = False) -> tup
             else:
                 precautions.append(f"Precaution: {finding['message']}")
     if consent_technique not in assessment.active_consents(patient):
-        problems.append(f"There is no signed consent to {consent_technique.replace('_', ' ')}.")
+        problems.append(f"There is no signed consent to {_consent_words(consent_technique)}.")
     return problems, precautions
 
 

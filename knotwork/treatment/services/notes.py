@@ -6,12 +6,23 @@ from django.db import transaction
 from django.utils import timezone
 
 from knotwork.accounts.policy import staff_user
-from knotwork.atlas.catalog import get_atlas
+from knotwork.atlas.catalog import Atlas, get_atlas
 from knotwork.core.arguments import refuse_unknown
 from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, require
 from knotwork.treatment import notediff
-from knotwork.treatment.models import ClinicalNote, NoteRevision, NoteStatus, SessionStatus, TreatmentSession
+from knotwork.treatment.models import (
+    ClinicalNote,
+    NoteRevision,
+    NoteStatus,
+    SessionStatus,
+    TechniqueEntry,
+    TechniqueKind,
+    TreatmentSession,
+)
+
+# Techniques billed by time, where one-on-one attendance matters to the note.
+TIMED_KINDS = {TechniqueKind.MASSAGE, TechniqueKind.STRETCHING, TechniqueKind.EXERCISE, TechniqueKind.PRESSURE}
 
 
 class Soap(TypedDict, total=False):
@@ -37,29 +48,38 @@ def draft_soap(session: TreatmentSession) -> Soap:
         subjective.append(f"Soreness since the last session {session.soreness_since_last}/10.")
     if session.adverse_event_since:
         subjective.append(f"Reported since last session: {session.adverse_event_since}.")
-    objective = []
+    objective = _examination_lines(session, atlas)
     for point in session.points.all():
         holds = list(point.holds.all())
         if not holds:
             continue
-        name = atlas.muscles[point.muscle].name if point.muscle in atlas.muscles else point.muscle
         levels = ", ".join(f"{h.level} kg/cm²" if h.measured else str(int(h.level)) for h in holds)
         objective.append(
-            f"{name} ({point.side}): {len(holds)} hold(s), {sum(h.seconds for h in holds)} s in total, levels {levels}"
+            f"{_muscle_name(atlas, point.muscle)} ({point.side}): {len(holds)} hold(s), "
+            f"{sum(h.seconds for h in holds)} s in total, levels {levels}"
             f"{'; released: ' + point.get_released_display().lower() if point.released else ''}."
         )
     for entry in session.needling.all():
-        needled = atlas.muscles[entry.muscle].name if entry.muscle in atlas.muscles else entry.muscle
+        details = [
+            f"{entry.diameter_mm} x {entry.length_mm} mm",
+            entry.get_technique_display().lower(),
+            f"depth {entry.depth_mm} mm"
+            + (f" (past the safe depth of {entry.safe_depth_mm} mm over the lung)" if entry.past_safe_depth else ""),
+            f"{entry.twitch_responses} twitch response(s)",
+        ]
+        if entry.dwell_seconds:
+            details.append(f"dwell {entry.dwell_seconds} s")
+        if entry.guided:
+            details.append("ultrasound guided")
+        details.append(f"needles {entry.needles_in} in / {entry.needles_out} out")
+        if entry.adverse_event:
+            severity = f" ({entry.adverse_severity})" if entry.adverse_severity else ""
+            details.append(f"adverse event: {entry.get_adverse_event_display().lower()}{severity}")
+        site = f" at the {atlas.regions[entry.region].label}" if entry.region in atlas.regions else ""
         objective.append(
-            f"Dry needling {needled} ({entry.side}): {entry.diameter_mm} x {entry.length_mm} mm, "
-            f"{entry.get_technique_display().lower()}, depth {entry.depth_mm} mm, "
-            f"{entry.twitch_responses} twitch response(s), "
-            f"needles {entry.needles_in} in / {entry.needles_out} out"
-            f"{', adverse event: ' + entry.get_adverse_event_display().lower() if entry.adverse_event else ''}."
+            f"Dry needling {_muscle_name(atlas, entry.muscle)} ({entry.side}){site}: {', '.join(details)}."
         )
-    for technique in session.techniques.all():
-        region = f" ({technique.region})" if technique.region else ""
-        objective.append(f"{technique.get_kind_display()}: {technique.minutes} min{region}.")
+    objective += [_technique_line(technique, atlas) for technique in session.techniques.all()]
     for rom in session.range_of_motion_after:
         side = f" ({rom['side']})" if rom.get("side") else ""
         painful = ", painful" if rom.get("painful") else ""
@@ -84,6 +104,73 @@ def draft_soap(session: TreatmentSession) -> Soap:
         "assessment": " ".join(assessment_text),
         "plan": plan,
     }
+
+
+def _muscle_name(atlas: Atlas, muscle_id: str) -> str:
+    """The atlas name of a muscle; an id the atlas no longer knows is shown as recorded."""
+    muscle = atlas.muscles.get(muscle_id)
+    return muscle.name if muscle else muscle_id
+
+
+def _examination_lines(session: TreatmentSession, atlas: Atlas) -> list[str]:
+    """The examination the session started from: each trigger point found and each range of motion."""
+    examination = session.examination
+    if examination is None:
+        return []
+    lines = []
+    for finding in examination.trigger_points.all():
+        criteria = [
+            label
+            for present, label in (
+                (finding.taut_band, "taut band"),
+                (finding.spot_tenderness, "spot tenderness"),
+                (finding.referred_pain, "referred pain"),
+                (finding.twitch_response, "twitch response"),
+                (finding.painful_stretch, "painful stretch"),
+                (finding.weakness, "weakness"),
+            )
+            if present
+        ]
+        if finding.palpation_pain is not None:
+            criteria.append(f"palpation pain {finding.palpation_pain}/10")
+        if finding.ppt_value is not None:
+            criteria.append(f"PPT {finding.ppt_value:g} {finding.get_ppt_unit_display()}")
+        kind = "active" if finding.is_active else "latent"
+        found = f": {', '.join(criteria)}" if criteria else ""
+        lines.append(
+            f"Examination: {_muscle_name(atlas, finding.muscle)} ({finding.side}), {kind} trigger point{found}."
+        )
+    for rom in examination.range_of_motion.all():
+        side = f" ({rom.side})" if rom.side else ""
+        painful = ", painful" if rom.painful else ""
+        lines.append(f"Examination range of motion: {rom.movement}{side} {rom.degrees}°{painful}.")
+    return lines
+
+
+def _technique_line(technique: TechniqueEntry, atlas: Atlas) -> str:
+    """One technique with every setting recorded: TENS parameters and electrodes, the injection's details."""
+    details = [f"{technique.minutes} min"]
+    if technique.region:
+        details.append(technique.region)
+    if technique.tens_frequency_hz is not None:
+        details.append(f"{technique.tens_frequency_hz} Hz")
+    if technique.tens_pulse_us is not None:
+        details.append(f"pulse width {technique.tens_pulse_us} µs")
+    if technique.tens_intensity_ma is not None:
+        details.append(f"intensity {technique.tens_intensity_ma} mA")
+    if technique.electrodes:
+        count = len(technique.electrodes)
+        details.append(f"{count} electrode{'s' if count != 1 else ''}")
+    if technique.muscle:
+        details.append(_muscle_name(atlas, technique.muscle))
+    if technique.substance:
+        details.append(technique.substance)
+    if technique.dose:
+        details.append(technique.dose)
+    if technique.kind in TIMED_KINDS or technique.kind == TechniqueKind.TENS:
+        details.append("attended" if technique.attended else "unattended")
+    notes = f" {technique.notes.rstrip('.')}." if technique.notes else ""
+    return f"{technique.get_kind_display()}: {', '.join(details)}.{notes}"
 
 
 class NoteConflict(ClinicRuleError):

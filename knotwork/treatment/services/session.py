@@ -17,11 +17,12 @@ from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, require
 from knotwork.patients.models import Patient
 from knotwork.plans.models import PlanStatus
-from knotwork.treatment import hooks, pressure
+from knotwork.treatment import hooks, needledepth, pressure
 from knotwork.treatment.models import (
     ClinicalNote,
     Hold,
     NeedleEntry,
+    OverrideCause,
     SessionOverride,
     SessionPoint,
     SessionStatus,
@@ -67,6 +68,7 @@ def start_session(
             clinic_id=patient.clinic_id,
             session=session,
             technique="all",
+            cause=OverrideCause.UNSCREENED if screen is None else OverrideCause.RED_FLAG,
             reason=override_reason.strip(),
             by=practitioner,
         )
@@ -161,10 +163,10 @@ def record_hold(
         raise ClinicRuleError(f"A hold longer than {MAX_HOLD_SECONDS // 60} minutes is not plausible; check the timer.")
     if started_at < session.created_at - CLOCK_SLACK or ended_at > timezone.now() + CLOCK_SLACK:
         raise ClinicRuleError("The hold's times fall outside this session; check the device's clock.")
-    if not measured and not (0 <= Decimal(level) <= 10):
-        raise ClinicRuleError("The pressure level is on a 0 to 10 scale.")
-    if measured and not (0 <= Decimal(level) <= 20):
-        raise ClinicRuleError("An algometer reading is between 0 and 20 kg/cm².")
+    if not measured and not (0 <= Decimal(level) <= pressure.MAX_LEVEL):
+        raise ClinicRuleError(f"The pressure level is on a 0 to {pressure.MAX_LEVEL} scale.")
+    if measured and not (0 <= Decimal(level) <= Decimal(str(pressure.MAX_KG))):
+        raise ClinicRuleError(f"An algometer reading is between 0 and {pressure.MAX_KG:g} kg/cm².")
     previous = point.holds.order_by("-number").first()
     suggestion = pressure.suggest_next(float(level), answer, measured=measured)
     hold = Hold(
@@ -247,10 +249,60 @@ def record_needling(*, session: TreatmentSession, by: Actor, **needling: Unpack[
     region, view = needling.get("region"), needling.get("view")
     if region and (region not in get_atlas().regions or view not in ("front", "back")):
         raise ClinicRuleError("Mark the needling site on the body map again.")
-    entry = NeedleEntry(clinic_id=session.clinic_id, session=session, **needling)
+    safe_depth = _check_depth(session, needling)
+    entry = NeedleEntry(clinic_id=session.clinic_id, session=session, safe_depth_mm=safe_depth, **needling)
     entry.full_clean()
     entry.save()
     return entry
+
+
+COUNTS = {
+    "twitch_responses": "twitch responses",
+    "dwell_seconds": "dwell time",
+    "needles_in": "needles in",
+    "needles_out": "needles out",
+}
+
+
+def slim_build(patient: Patient) -> bool:
+    """Whether the patient's latest intake gives a body mass index under the slim-build limit."""
+    intake = patient.intakes.filter(status="submitted").order_by("-submitted_at").first()
+    answers = intake.answers if intake else {}
+    bmi = needledepth.body_mass_index(answers.get("height_cm"), answers.get("weight_kg"))
+    return bmi is not None and bmi < needledepth.get_rules().slim_bmi_below
+
+
+def needling_area(muscle: str, side: str, region: str = "") -> str:
+    """The body-map area needled: the site marked on the map, else the muscle's usual site on that side."""
+    atlas = get_atlas()
+    if not region:
+        atlas_muscle = atlas.muscles.get(muscle)
+        sites = atlas_muscle.sites.get(side, ()) if atlas_muscle else ()
+        region = sites[0].region if sites else ""
+    found = atlas.regions.get(region)
+    return found.area if found else ""
+
+
+def _check_depth(session: TreatmentSession, needling: Needling) -> int | None:
+    """Refuse impossible numbers; the safe depth where the needle went (None away from the lung).
+
+    A depth past the safe depth is recorded as it happened, never refused: the needle may have gone along a
+    rib, onto bone or into a muscle lifted off the chest wall. The page warns, and the note says so.
+    """
+    for field, label in COUNTS.items():
+        value = needling.get(field)
+        if isinstance(value, int) and value < 0:
+            raise ClinicRuleError(f"The {label} cannot be negative.")
+    depth, length = needling.get("depth_mm"), needling.get("length_mm")
+    if not isinstance(depth, int) or not isinstance(length, int):
+        return None  # full_clean names the missing number
+    problem = needledepth.impossible(depth, length)
+    if problem:
+        raise ClinicRuleError(problem)
+    zone = needledepth.get_rules().zone_for(
+        needling_area(needling["muscle"], needling["side"], needling.get("region", ""))
+    )
+    return zone.limit(slim=slim_build(session.patient)) if zone else None
 
 
 class Technique(TypedDict):
