@@ -8,7 +8,7 @@ refunded) and balance.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
@@ -24,9 +24,12 @@ from knotwork.billing.models import (
     PaymentKind,
     PaymentMethod,
     PractitionerBilling,
+    money,
 )
 from knotwork.clinics.models import Role
 from knotwork.core.policy import active_membership
+from knotwork.scheduling.models import Appointment, AppointmentStatus
+from knotwork.treatment.models import SessionStatus, TreatmentSession
 
 ZERO = Decimal("0.00")
 _MONEY = DecimalField(max_digits=12, decimal_places=2)
@@ -47,14 +50,17 @@ def with_figures(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
     )
     applied = _sum(Payment.objects.filter(invoice=OuterRef("pk"), kind=PaymentKind.PAYMENT), "invoice", "applied")
     refunded = _sum(Payment.objects.filter(invoice=OuterRef("pk"), kind=PaymentKind.REFUND), "invoice", "amount")
-    return invoices.annotate(credited=credited, paid=applied - refunded).annotate(
-        due=F("total") - F("credited") - F("paid")
-    )
+    return invoices.annotate(
+        credited=credited, paid=ExpressionWrapper(applied - refunded, output_field=_MONEY)
+    ).annotate(due=ExpressionWrapper(F("total") - F("credited") - F("paid"), output_field=_MONEY))
 
 
 def figures(invoice: Invoice) -> Invoice:
     """The invoice again with its figures (after a payment, a credit note)."""
-    return with_figures(Invoice.objects.filter(pk=invoice.pk)).select_related("patient").get()
+    found = with_figures(Invoice.objects.filter(pk=invoice.pk)).select_related("patient", "clinic").get()
+    # SQLite hands computed sums back unrounded (120 for 120.00): round them as the stored amounts are.
+    found.credited, found.paid, found.due = money(found.credited), money(found.paid), money(found.due)
+    return found
 
 
 def due_of(invoice: Invoice) -> Decimal:
@@ -132,6 +138,11 @@ def practitioner_billing(practitioner) -> PractitionerBilling:
     return found or PractitionerBilling(practitioner=practitioner, clinic_id=getattr(membership, "clinic_id", None))
 
 
+def practitioner_identifiers(clinic) -> dict[int, PractitionerBilling]:
+    """Each practitioner's billing identifiers, by user id."""
+    return {p.practitioner_id: p for p in PractitionerBilling.objects.filter(clinic=clinic)}
+
+
 def open_packages(patient) -> QuerySet[Package]:
     """The patient's packages with sessions left, oldest first (the one a visit draws down first)."""
     return Package.objects.filter(patient=patient, sessions_used__lt=F("sessions_total")).order_by("created_at")
@@ -170,7 +181,7 @@ def patient_account(patient) -> Account:
     )
     due = issued.aggregate(s=Sum("due"))["s"] if issued.exists() else ZERO
     settings = billing_settings(patient.clinic)
-    return Account(due=due or ZERO, credit=patient_credit(patient), currency=settings.currency)
+    return Account(due=money(due or ZERO), credit=money(patient_credit(patient)), currency=settings.currency)
 
 
 def visit_invoice(appointment=None, session=None) -> Invoice | None:
@@ -195,3 +206,37 @@ def fee_for(clinic, *, kind: str, code: str = "", appointment_type=None) -> FeeI
     if kind == FeeKind.APPOINTMENT:
         return items.filter(appointment_type=appointment_type).first()
     return items.filter(code=code).first()
+
+
+def visits_to_invoice(patient, limit: int = 5) -> list[dict]:
+    """The patient's latest signed sessions and attended appointments that have no live invoice yet."""
+    invoiced = Invoice.objects.filter(patient=patient, kind=InvoiceKind.INVOICE).exclude(status=InvoiceStatus.VOID)
+    sessions = list(
+        TreatmentSession.objects.filter(patient=patient, status=SessionStatus.SIGNED)
+        .exclude(pk__in=invoiced.filter(session__isnull=False).values("session"))
+        .order_by("-created_at")[:limit]
+    )
+    appointments = {
+        a.session_id: a
+        for a in Appointment.objects.filter(patient=patient, session__in=sessions).select_related("appointment_type")
+    }
+    visits = [
+        {
+            "session": s,
+            "appointment": appointments.get(s.pk),
+            "day": s.created_at,
+            "label": f"Signed session of {s.created_at:%b %-d}",
+        }
+        for s in sessions
+    ]
+    attended = (
+        Appointment.objects.filter(patient=patient, status=AppointmentStatus.ATTENDED, session=None)
+        .exclude(pk__in=invoiced.filter(appointment__isnull=False).values("appointment"))
+        .select_related("appointment_type")
+        .order_by("-starts_at")[:limit]
+    )
+    visits += [
+        {"session": None, "appointment": a, "day": a.starts_at, "label": f"{a.appointment_type.name} (attended)"}
+        for a in attended
+    ]
+    return sorted(visits, key=lambda v: v["day"], reverse=True)[:limit]

@@ -41,7 +41,8 @@ def test_a_visit_drafts_its_invoice_with_the_fee_and_the_signed_notes_cpt_lines(
     ]
     assert [(d.pointer, d.code) for d in invoice.diagnoses.all()] == [("A", "M79.18"), ("B", "M62.830")]
     assert invoice.session == session
-    assert invoice.status == InvoiceStatus.DRAFT and invoice.number == ""
+    assert invoice.status == InvoiceStatus.DRAFT
+    assert invoice.number == ""
     # Manual therapy on muscles that were needled: the NCCI pair is flagged for the biller.
     assert any("20561 with 97140" in w for w in invoice.coding_warnings)
 

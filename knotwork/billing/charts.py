@@ -1,0 +1,126 @@
+"""The owner's charts as SVG strings (revenue by month, takings by day). No Django.
+
+Drawn as the outcome charts are (knotwork/outcomes/charts.py): colours as SVG presentation attributes (the page's
+CSP forbids inline styles and WeasyPrint ignores CSS fills), text as text, deterministic output, and a `role="img"`
+root whose `aria-label` and `<title>` say the figures in words.
+"""
+
+import datetime
+import io
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from decimal import Decimal
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+INK, MUTED, GRID, BAR = "#1d2a30", "#5b6b72", "#d8e0e2", "#0f5c63"
+PRESENTATION = {
+    "fill",
+    "fill-opacity",
+    "stroke",
+    "stroke-width",
+    "stroke-linecap",
+    "stroke-linejoin",
+    "opacity",
+    "font-family",
+    "font-size",
+    "font-weight",
+    "text-anchor",
+    "clip-path",
+    "stroke-dasharray",
+}
+
+
+def _rc(salt: str) -> dict:
+    return {
+        "svg.fonttype": "none",
+        "svg.hashsalt": f"knotwork-billing-{salt}",
+        "font.family": "sans-serif",
+        "font.size": 10,
+        "axes.edgecolor": MUTED,
+        "axes.labelcolor": INK,
+        "xtick.color": MUTED,
+        "ytick.color": MUTED,
+        "text.color": INK,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+
+
+def _clean(svg: str, label: str) -> str:
+    root = ET.fromstring(svg.encode())  # noqa: S314 (our own matplotlib output, never user input)
+    referenced = set(re.findall(r"url\(#([^)]+)\)", svg)) | set(re.findall(r'href="#([^"]+)"', svg))
+    for parent in root.iter():
+        for child in list(parent):
+            if child.tag.split("}")[-1] in {"metadata", "style"}:
+                parent.remove(child)
+    for element in root.iter():
+        for declaration in element.attrib.pop("style", "").split(";"):
+            name, _, value = declaration.partition(":")
+            if name.strip() in PRESENTATION and value.strip():
+                element.set(name.strip(), value.strip())
+        if element.get("id") and element.get("id") not in referenced:
+            del element.attrib["id"]
+    root.set("role", "img")
+    root.set("aria-label", label)
+    root.set("class", "billing-chart")
+    title = ET.Element(f"{{{SVG_NS}}}title")
+    title.text = label
+    root.insert(0, title)
+    ET.register_namespace("", SVG_NS)  # other libraries change the global prefix registry (see outcomes/charts.py)
+    ET.register_namespace("xlink", XLINK_NS)
+    return ET.tostring(root, encoding="unicode")
+
+
+def bar_chart(labels: Sequence[str], values: Sequence[Decimal], *, title: str, currency: str, salt: str) -> str:
+    """Bars with their amounts; the label lists every bar's figure, so the chart reads without seeing it."""
+    with rc_context(_rc(salt)):
+        figure = Figure(figsize=(7.2, 2.8), dpi=72)
+        axes = figure.add_subplot()
+        axes.grid(axis="y", color=GRID, linewidth=0.8)
+        axes.set_axisbelow(True)
+        numbers = [float(v) for v in values]
+        if not numbers or not any(numbers):
+            axes.set_axis_off()
+            axes.text(
+                0.5, 0.5, "Nothing recorded yet.", ha="center", va="center", color=MUTED, transform=axes.transAxes
+            )
+        else:
+            positions = range(len(numbers))
+            axes.bar(positions, numbers, color=BAR, width=0.7)
+            axes.set_xticks(list(positions), list(labels), fontsize=8)
+            axes.set_ylabel(currency)
+            top = max(numbers)
+            for x, y in zip(positions, numbers, strict=True):
+                if y:
+                    axes.text(x, y + top * 0.02, f"{y:,.0f}", ha="center", va="bottom", fontsize=8, color=INK)
+            axes.set_ylim(min(0, min(numbers)), top * 1.15)
+        figure.subplots_adjust(left=0.1, right=0.98, top=0.95, bottom=0.14)
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    words = "; ".join(f"{label} {value:,.2f}" for label, value in zip(labels, values, strict=True))
+    return _clean(buffer.getvalue(), f"{title} ({currency}): {words or 'nothing recorded yet'}.")
+
+
+def revenue_chart(months: Sequence[tuple[datetime.date, Decimal]], *, currency: str) -> str:
+    return bar_chart(
+        [f"{m:%b %y}" for m, _v in months],
+        [v for _m, v in months],
+        title="Revenue by month",
+        currency=currency,
+        salt="revenue",
+    )
+
+
+def takings_chart(days: Sequence[tuple[datetime.date, Decimal]], *, currency: str) -> str:
+    return bar_chart(
+        [f"{d:%d}" for d, _v in days], [v for _d, v in days], title="Takings by day", currency=currency, salt="takings"
+    )

@@ -1,0 +1,23 @@
+"""The chart's billing card: the patient's balance, packages left, and visits waiting for an invoice."""
+
+from django import template
+
+from knotwork.billing import selectors
+from knotwork.core import policy
+
+register = template.Library()
+
+
+@register.inclusion_tag("billing/components/chart_card.html", takes_context=True)
+def billing_card(context, patient) -> dict:
+    """A fixed number of queries whatever the patient's history (the chart's query-count test)."""
+    user = context["request"].user
+    money = policy.can(user, "record_payment", patient)
+    return {
+        "patient": patient,
+        "packages": list(selectors.open_packages(patient)),
+        "money": money,
+        "account": selectors.patient_account(patient) if money else None,
+        "visits": selectors.visits_to_invoice(patient) if money else [],
+        "invoices": list(selectors.list_invoices(user, patient=patient).order_by("-created_at")[:5]),
+    }
