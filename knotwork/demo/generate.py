@@ -270,6 +270,8 @@ class Generator:
         self.muscles = sorted((m for m in self.atlas.muscles.values() if any(m.sites.values())), key=lambda m: m.id)
         self.logins: list[Login] = []
         self.counts: dict[str, int] = {}
+        self.tz: datetime.tzinfo = datetime.UTC
+        self.first_day = today - datetime.timedelta(days=HISTORY_DAYS)
 
     # --- small helpers ---
 
@@ -293,14 +295,16 @@ class Generator:
                 "This database already holds clinics or users. The generator fills an empty database only "
                 "(create a new one, migrate it, and run the generator there)."
             )
-        self.tz = datetime.UTC
-        self.first_day = self.today - datetime.timedelta(days=HISTORY_DAYS)
         shares = self.size.clinic_shares()
         for index, patients in enumerate(shares):
             self.clinic(index, patients)
         return self.logins
 
     def clinic(self, index: int, patients: int) -> None:
+        self.fill(self.start_clinic(index, patients), 0, patients)
+
+    def start_clinic(self, index: int, patients: int) -> dict:
+        """The clinic, its staff (enough practitioners' time for `patients`), types, hours and consent forms."""
         rng = random.Random(f"{self.seed}:clinic:{index}")  # noqa: S311 (synthetic data, not security)
         with transaction.atomic():
             clinic = create_clinic(
@@ -335,12 +339,24 @@ class Generator:
             v.form.technique: v for v in ConsentFormVersion.objects.filter(clinic=clinic).select_related("form")
         }
         calendars = {user.pk: Calendar() for user in staff["practitioners"]}
-        context = {"clinic": clinic, "staff": staff, "types": types, "versions": versions, "calendars": calendars}
+        context = {
+            "index": index,
+            "clinic": clinic,
+            "staff": staff,
+            "types": types,
+            "versions": versions,
+            "calendars": calendars,
+        }
         self.write(f"{clinic.name}: {patients} patients, {practitioners} practitioners")
-        for start in range(0, patients, CHUNK):
-            chunk_rng = random.Random(f"{self.seed}:clinic:{index}:chunk:{start}")  # noqa: S311
+        return context
+
+    def fill(self, context: dict, start: int, stop: int) -> None:
+        """Patients number `start` to `stop - 1` of the clinic, with their histories, a chunk at a time."""
+        self.tz = context["clinic"].tzinfo
+        for first in range(start, stop, CHUNK):
+            chunk_rng = random.Random(f"{self.seed}:clinic:{context['index']}:chunk:{first}")  # noqa: S311
             rows = Rows()
-            for number in range(start, min(patients, start + CHUNK)):
+            for number in range(first, min(stop, first + CHUNK)):
                 self.patient(context, number, chunk_rng, rows)
             self.save(rows)
 
