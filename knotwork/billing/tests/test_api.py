@@ -1,0 +1,57 @@
+"""The billing API: invoices and payments read with an audit entry, a payment recorded, refusals as problem+json."""
+
+from decimal import Decimal
+
+import pytest
+
+from knotwork.audit.models import AuditEntry
+from knotwork.billing import services
+from knotwork.billing.tests.factories import fee_schedule
+from knotwork.patients.tests.factories import PatientFactory
+
+
+@pytest.fixture
+def issued(clinic_a, owner, front_desk):
+    fees = fee_schedule(clinic_a, owner)
+    draft = services.draft_invoice(patient=PatientFactory(clinic=clinic_a), by=front_desk)
+    services.add_invoice_line(invoice=draft, fee_item=fees["roller"], by=front_desk)
+    return services.issue_invoice(invoice=draft, by=front_desk)
+
+
+def test_invoices_are_listed_and_read_with_an_audit_entry(front_desk_client, issued, front_desk):
+    listed = front_desk_client.get("/api/v1/billing/invoices").json()
+    assert [(i["number"], i["total"], i["due"]) for i in listed] == [("INV-00001", "27.50", "27.50")]
+    detail = front_desk_client.get(f"/api/v1/billing/invoices/{issued.public_id}").json()
+    assert detail["lines"][0]["description"] == "Foam roller"
+    assert AuditEntry.objects.filter(
+        patient=issued.patient, actor_id=front_desk.pk, action=AuditEntry.Action.ACCESS
+    ).exists()
+
+
+def test_a_payment_is_recorded_and_read_back(front_desk_client, issued):
+    made = front_desk_client.post(
+        f"/api/v1/billing/invoices/{issued.public_id}/payments",
+        {"method": "card", "amount": "10.00", "reference": "slip 9"},
+        content_type="application/json",
+    )
+    assert made.status_code == 201
+    assert made.json()["receipt_number"] == 1
+    payments = front_desk_client.get("/api/v1/billing/payments").json()
+    assert [(p["amount"], p["method"]) for p in payments] == [("10.00", "card")]
+    due = front_desk_client.get(f"/api/v1/billing/invoices/{issued.public_id}").json()["due"]
+    assert Decimal(due) == Decimal("17.50")
+
+
+def test_paying_a_void_invoice_through_the_api_is_refused(front_desk_client, issued, front_desk):
+    services.void_invoice(invoice=issued, reason="Twice", by=front_desk)
+    refused = front_desk_client.post(
+        f"/api/v1/billing/invoices/{issued.public_id}/payments", {"method": "cash"}, content_type="application/json"
+    )
+    assert refused.status_code in (409, 422)
+    assert refused["Content-Type"] == "application/problem+json"
+    assert "void" in refused.json()["detail"]
+
+
+def test_a_practitioner_cannot_record_payments_or_see_other_visits(practitioner_client, issued):
+    assert practitioner_client.get(f"/api/v1/billing/invoices/{issued.public_id}").status_code == 404
+    assert practitioner_client.get("/api/v1/billing/invoices").json() == []
