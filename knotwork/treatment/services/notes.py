@@ -134,7 +134,7 @@ def _examination_lines(session: TreatmentSession, atlas: Atlas) -> list[str]:
         if finding.palpation_pain is not None:
             criteria.append(f"palpation pain {finding.palpation_pain}/10")
         if finding.ppt_value is not None:
-            criteria.append(f"PPT {finding.ppt_value:g} {finding.get_ppt_unit_display()}")
+            criteria.append(f"PPT {finding.ppt_value.normalize():f} {finding.get_ppt_unit_display()}")
         kind = "active" if finding.is_active else "latent"
         found = f": {', '.join(criteria)}" if criteria else ""
         lines.append(
