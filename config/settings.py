@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "knotwork.documents",
     "knotwork.billing",
     "knotwork.letters",
+    "knotwork.evidence",
     "knotwork.chart",
     "knotwork.demo",
 ]

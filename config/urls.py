@@ -23,6 +23,7 @@ urlpatterns = [
     path("documents/", include("knotwork.documents.urls")),
     path("billing/", include("knotwork.billing.urls")),
     path("letters/", include("knotwork.letters.urls")),
+    path("evidence/", include("knotwork.evidence.urls")),
     path("", include("knotwork.portal.urls")),
     path("", include("knotwork.accounts.urls")),
     path("admin/", admin.site.urls),
