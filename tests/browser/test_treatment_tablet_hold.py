@@ -102,3 +102,35 @@ def test_a_short_hold_asks_before_it_is_saved_and_a_stop_never_waits(browser, li
     expect(panel.locator("[data-status]")).to_contain_text("released")
     assert Hold.objects.get().answer == "stop"
     context.close()
+
+
+def test_the_needling_form_shows_the_safe_depth_and_checks_the_depth_as_it_is_typed(
+    browser, live_server, clinic_a, practitioner
+):
+    patient = screened(clinic_a, practitioner, consents=("manual_therapy", "dry_needling"))
+    context = browser.new_context(base_url=live_server.url, viewport=TABLET, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    sign_in(page, practitioner.email)
+    page.goto(patient.get_absolute_url())
+    page.get_by_role("link", name="Start a session").click()
+    page.get_by_label("Pain now (0-10)").fill("6")
+    page.get_by_role("button", name="Start the session").click()
+    page.get_by_text("Record needling").click()
+    form = page.locator("[data-needle-form]")
+    depth_box = form.locator("[data-needle-depth]")
+    form.locator("select[name=dn-muscle]").select_option("rhomboids")
+    expect(depth_box).to_contain_text("safe depth 15 mm (usual build)")
+    form.locator("[name=dn-length_mm]").fill("30")
+    form.locator("[name=dn-depth_mm]").fill("20")
+    expect(depth_box).to_contain_text("20 mm is past the safe depth")
+    form.locator("[name=dn-depth_mm]").fill("40")
+    expect(depth_box).to_contain_text("beyond the needle's length (30 mm)")
+    form.locator("select[name=dn-muscle]").select_option("soleus")  # no lung under the calf: no depth limit
+    form.locator("[name=dn-depth_mm]").fill("25")
+    expect(depth_box).to_be_hidden()
+    form.locator("select[name=dn-muscle]").select_option("rhomboids")
+    form.locator("[name=dn-depth_mm]").fill("20")
+    depth_box.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "treatment-needle-depth-1024x768.png"))
+    context.close()
