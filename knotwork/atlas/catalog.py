@@ -4,6 +4,9 @@ The files under `data/` are the source of truth (each names its sources). This m
 immutable objects once per process and refuses, with a message naming the entry, any file that breaks
 the rules: unknown regions, a site drawn on a view its region is not on, a muscle without sites, an
 essential zone or a source.
+
+Referral patterns belong to trigger points: a site may carry its own `referral` (and `source`); a site
+without one has the muscle's pattern. The muscle's pattern on a side is the union of its points' patterns.
 """
 
 import re
@@ -80,6 +83,22 @@ class Shape:
 
 
 @dataclass(frozen=True)
+class Pattern:
+    """A referral pattern on one side of the body, as region ids: one trigger point's, or the muscle's union.
+
+    `core` is the worst part of the pattern (a subset of `essential`, may be empty); `sites` the regions the
+    trigger points themselves lie in (local pain over a point belongs to the muscle)."""
+
+    muscle_id: str
+    side: str
+    essential: frozenset[str]
+    spillover: frozenset[str]
+    trigger_point: str = ""
+    core: frozenset[str] = frozenset()
+    sites: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
 class Site:
     label: str
     side: str
@@ -88,16 +107,9 @@ class Site:
     x: float
     y: float
     palpation: str
-
-
-@dataclass(frozen=True)
-class Pattern:
-    """A muscle's referral pattern on one side of the body, as region ids."""
-
-    muscle_id: str
-    side: str
-    essential: frozenset[str]
-    spillover: frozenset[str]
+    pattern: Pattern = field(compare=False)
+    sources: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    own_pattern: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -123,6 +135,26 @@ class Muscle:
     def group_label(self) -> str:
         return GROUPS[self.group]
 
+    def point_patterns(self, side: str) -> list[Pattern]:
+        """One pattern per distinct trigger point pattern on that side (points sharing a pattern share a row)."""
+        seen: dict[tuple, Pattern] = {}
+        for site in self.sites[side]:
+            key = (site.pattern.essential, site.pattern.spillover)
+            if key in seen:
+                first = seen[key]
+                seen[key] = Pattern(
+                    first.muscle_id,
+                    side,
+                    first.essential,
+                    first.spillover,
+                    f"{first.trigger_point}, {site.label}",
+                    first.core | site.pattern.core,
+                    first.sites | site.pattern.sites,
+                )
+            else:
+                seen[key] = site.pattern
+        return list(seen.values())
+
 
 @dataclass(frozen=True)
 class Atlas:
@@ -133,6 +165,7 @@ class Atlas:
     details: dict[str, tuple[str, ...]]
     viewbox: tuple[int, int, int, int]
     muscles: dict[str, Muscle]
+    neighbours: dict[str, frozenset[str]] = field(default_factory=dict)  # region -> regions touching it
 
     @property
     def site_count(self) -> int:
@@ -140,7 +173,12 @@ class Atlas:
         return sum(len(m.sites["right"]) for m in self.muscles.values())
 
     def patterns(self) -> list[Pattern]:
+        """The muscles' patterns, one per muscle and side (the union of its trigger points')."""
         return [m.patterns[side] for m in self.muscles.values() for side in SIDES]
+
+    def point_patterns(self) -> list[Pattern]:
+        """Every trigger point's own pattern, per side: what the ranking scores."""
+        return [p for m in self.muscles.values() for side in SIDES for p in m.point_patterns(side)]
 
 
 def _read(name: str) -> dict:
@@ -192,6 +230,29 @@ def load_geometry(raw: dict, regions: dict[str, Region]):
     return shapes, outlines, details, tuple(raw["viewbox"])
 
 
+def region_neighbours(shapes: dict[str, dict[str, Shape]], regions: dict[str, Region]) -> dict[str, frozenset[str]]:
+    """Regions that touch on a view (the body map's polygons tile the body, so touching shapes share corners).
+
+    Only the same side or the midline counts: a region of the other side is never a neighbour."""
+    found: dict[str, set[str]] = {r: set() for r in regions}
+    for view_shapes in shapes.values():
+        corners = {}
+        for region_id, shape in view_shapes.items():
+            numbers = [float(n) for n in _NUMBER.findall(shape.path)]
+            corners[region_id] = {(round(x), round(y)) for x, y in zip(numbers[0::2], numbers[1::2], strict=False)}
+        ids = sorted(corners)
+        for i, first in enumerate(ids):
+            near = {(x + dx, y + dy) for x, y in corners[first] for dx in (-1, 0, 1) for dy in (-1, 0, 1)}
+            for second in ids[i + 1 :]:
+                a, b = regions[first].side, regions[second].side
+                if a and b and a != b:
+                    continue
+                if near & corners[second]:
+                    found[first].add(second)
+                    found[second].add(first)
+    return {r: frozenset(n) for r, n in found.items()}
+
+
 def _site_position(shape: Shape, side: str, fx: float, fy: float, midline: bool) -> tuple[float, float]:
     min_x, min_y, max_x, max_y = shape.bbox
     centre = 200.0
@@ -231,13 +292,47 @@ def _require(condition: bool, message: str) -> None:
         raise AtlasDataError(message)
 
 
+def _cite(refs, sources: dict, where: str) -> tuple[tuple[str, str], ...]:
+    cited = []
+    for ref in refs:
+        key, place = (ref["key"], ref.get("where", "")) if isinstance(ref, dict) else (ref, "")
+        _require(key in sources, f"{where}: source {key!r} is not defined in `sources`")
+        cited.append((sources[key], place))
+    return tuple(cited)
+
+
+def _pattern(
+    referral: dict, *, muscle_id: str, side: str, laterality: str, label: str, site_regions, areas, where: str
+) -> Pattern:
+    """One trigger point's pattern on one side, from its `referral` entry (essential, spillover, core)."""
+    _require(bool(referral.get("essential")), f"{where}: the essential referral zone is empty")
+    unknown_keys = set(referral) - {"essential", "spillover", "core"}
+    _require(not unknown_keys, f"{where}: unknown referral keys {sorted(unknown_keys)}")
+    pattern_side = side if laterality != "contralateral" else ("left" if side == "right" else "right")
+    sides = [pattern_side] + (["left" if side == "right" else "right"] if laterality == "bilateral" else [])
+    essential, spillover, core = set(), set(), set()
+    for s in sides:
+        essential |= _zone_regions(referral["essential"], s, areas, where)
+        spillover |= _zone_regions(referral.get("spillover") or [], s, areas, where)
+        core |= _zone_regions(referral.get("core") or [], s, areas, where)
+    _require(core <= essential, f"{where}: the core of a pattern must be part of its essential zone")
+    return Pattern(
+        muscle_id, side, frozenset(essential), frozenset(spillover - essential), label, frozenset(core), site_regions
+    )
+
+
 def load_muscles(raw: dict, regions: dict[str, Region], areas: dict, shapes) -> dict[str, Muscle]:
     sources = raw.get("sources") or {}
     muscles: dict[str, Muscle] = {}
     for entry in raw["muscles"]:
         mid = entry.get("id", "?")
         where = f"muscles.yaml: {mid}"
+        every_site_has_a_pattern = bool(entry.get("sites")) and all(
+            isinstance(site, dict) and site.get("referral") for site in entry["sites"]
+        )
         for name in MUSCLE_FIELDS:
+            if name == "referral" and every_site_has_a_pattern:
+                continue
             _require(entry.get(name) not in (None, "", []), f"{where}: {name} is missing or empty")
         _require(bool(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", mid)), f"{where}: id must be a lower-case slug")
         _require(mid not in muscles, f"{where}: the id is used twice")
@@ -250,12 +345,11 @@ def load_muscles(raw: dict, regions: dict[str, Region], areas: dict, shapes) -> 
         )
         unknown_factors = set(entry["activating_factors"]) - SEED_ACTIVATING_FACTORS
         _require(not unknown_factors, f"{where}: activating factors outside the seed vocabulary: {unknown_factors}")
-        _require(bool(entry["referral"].get("essential")), f"{where}: the essential referral zone is empty")
-        cited = []
-        for ref in entry["source"]:
-            key, place = (ref["key"], ref.get("where", "")) if isinstance(ref, dict) else (ref, "")
-            _require(key in sources, f"{where}: source {key!r} is not defined in `sources`")
-            cited.append((sources[key], place))
+        if not every_site_has_a_pattern:
+            _require(bool(entry["referral"].get("essential")), f"{where}: the essential referral zone is empty")
+        cited = _cite(entry["source"], sources, where)
+        labels = [site.get("label") for site in entry["sites"]]
+        _require(len(set(labels)) == len(labels), f"{where}: two trigger point sites share a label")
         sites, patterns = {}, {}
         for side in SIDES:
             side_sites = []
@@ -273,16 +367,39 @@ def load_muscles(raw: dict, regions: dict[str, Region], areas: dict, shapes) -> 
                 fx, fy = site["pos"]
                 _require(0 <= fx <= 1 and 0 <= fy <= 1, f"{where}: site {site['label']} pos must be within [0, 1]")
                 x, y = _site_position(shape, side, fx, fy, midline=not area["bilateral"])
-                side_sites.append(Site(site["label"], side, site["view"], region_id, x, y, site["palpation"]))
+                site_where = f"{where}: site {site['label']}"
+                pattern = _pattern(
+                    site.get("referral") or entry["referral"],
+                    muscle_id=mid,
+                    side=side,
+                    laterality=site.get("laterality", entry["laterality"]),
+                    label=site["label"],
+                    site_regions=frozenset({region_id}),
+                    areas=areas,
+                    where=site_where,
+                )
+                site_sources = _cite(site["source"], sources, site_where) if site.get("source") else cited
+                side_sites.append(
+                    Site(
+                        site["label"],
+                        side,
+                        site["view"],
+                        region_id,
+                        x,
+                        y,
+                        site["palpation"],
+                        pattern,
+                        site_sources,
+                        bool(site.get("referral")),
+                    )
+                )
             sites[side] = tuple(side_sites)
-            pattern_side = side if entry["laterality"] != "contralateral" else ("left" if side == "right" else "right")
-            essential = _zone_regions(entry["referral"]["essential"], pattern_side, areas, where)
-            spillover = _zone_regions(entry["referral"].get("spillover") or [], pattern_side, areas, where)
-            if entry["laterality"] == "bilateral":
-                other = "left" if side == "right" else "right"
-                essential |= _zone_regions(entry["referral"]["essential"], other, areas, where)
-                spillover |= _zone_regions(entry["referral"].get("spillover") or [], other, areas, where)
-            patterns[side] = Pattern(mid, side, essential, spillover - essential)
+            essential = frozenset().union(*(s.pattern.essential for s in side_sites))
+            spillover = frozenset().union(*(s.pattern.spillover for s in side_sites))
+            core = frozenset().union(*(s.pattern.core for s in side_sites))
+            patterns[side] = Pattern(
+                mid, side, essential, spillover - essential, "", core, frozenset(s.region for s in side_sites)
+            )
         muscles[mid] = Muscle(
             id=mid,
             name=entry["name"],
@@ -297,7 +414,7 @@ def load_muscles(raw: dict, regions: dict[str, Region], areas: dict, shapes) -> 
             needling_safety=entry["needling_safety"],
             certainty=entry["certainty"],
             certainty_note=entry.get("certainty_note") or "",
-            sources=tuple(cited),
+            sources=cited,
             sites=sites,
             patterns=patterns,
         )
@@ -310,4 +427,5 @@ def get_atlas() -> Atlas:
     regions, areas = load_regions(_read("regions.yaml"))
     shapes, outlines, details, viewbox = load_geometry(_read("body_map.yaml"), regions)
     muscles = load_muscles(_read("muscles.yaml"), regions, areas, shapes)
-    return Atlas(regions, areas, shapes, outlines, details, viewbox, muscles)
+    neighbours = region_neighbours(shapes, regions)
+    return Atlas(regions, areas, shapes, outlines, details, viewbox, muscles, neighbours)

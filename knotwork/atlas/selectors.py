@@ -62,12 +62,13 @@ def check_regions(region_ids) -> None:
 
 
 @cache
-def _index() -> dict:
-    return ranking.build_index(get_atlas().patterns())
+def _index() -> ranking.Index:
+    atlas = get_atlas()
+    return ranking.build_index(atlas.point_patterns(), atlas.neighbours)
 
 
 def rank_referrals(drawing: dict[str, float], *, top: int | None = None) -> list[ranking.Referral]:
-    """Rank the atlas's muscles (each side separately) for a drawing of region id -> intensity."""
+    """Rank the atlas's muscles by their trigger points' patterns (each side, or both) for region id -> intensity."""
     check_regions(drawing)
     return ranking.rank(drawing, _index(), top=top)
 
