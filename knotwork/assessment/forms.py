@@ -1,8 +1,7 @@
 from django import forms
 from django.http import QueryDict
 
-from knotwork.assessment import screening
-from knotwork.assessment.coding import get_codes
+from knotwork.assessment import coding, screening
 from knotwork.assessment.models import (
     ACTIVATING_FACTORS,
     CONSENT_BODY,
@@ -266,15 +265,46 @@ class RangeOfMotionForm(CleanTextMixin, forms.ModelForm):
 
 
 class DiagnosisForm(CleanTextMixin, forms.Form):
-    code = forms.ChoiceField(label="ICD-10-CM code")
+    """A working diagnosis: an ICD-10-CM code valid on the date of service, typed or found with the code search.
+
+    Without JavaScript the field is a plain text box: a code is taken as typed (with or without the dot), and words
+    get the closest codes back as the error, so the next try can name one. `service_date` defaults to today.
+    """
+
+    code = forms.CharField(
+        label="ICD-10-CM code",
+        max_length=coding.QUERY_LIMIT,
+        help_text="Type a code (M79.18) or words (right shoulder), then choose a code from the list.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "data-code-input": ""}),
+    )
     is_primary = forms.BooleanField(required=False, label="Primary diagnosis")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, service_date=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.service_date = service_date or coding.today()
+        self.code_set = coding.get_code_set()
+        self.code_set_stale = coding.is_stale(self.service_date, self.code_set)
 
-        self.fields["code"].choices = [("", "Choose a code")] + [
-            (code, f"{code} — {entry['description']}") for code, entry in sorted(get_codes().items())
-        ]
+    def clean_code(self) -> str:
+        typed = self.cleaned_data["code"].strip()
+        code = coding.normalize(typed)
+        if code not in self.code_set.codes and typed:
+            # "M25.511 Pain in right shoulder" (pasted from a letter) counts as its code.
+            code = coding.normalize(typed.split(maxsplit=1)[0])
+        if code not in self.code_set.codes:
+            matches = [m for m in coding.search(typed, on=self.service_date, codes=self.code_set, limit=6) if m.usable]
+            if matches:
+                shown = "; ".join(f"{m.code.code} {m.code.description}" for m in matches[:5])
+                more = " (and more: add a word to narrow it)" if len(matches) > 5 else ""
+                raise forms.ValidationError(f"Choose one code and type it here: {shown}{more}.")
+            raise forms.ValidationError(
+                f"No code in the clinic's ICD-10-CM list ({self.code_set.name}) matches {typed!r}: "
+                "type a code such as M79.18, or other words."
+            )
+        reason = coding.refusal(code, on=self.service_date, codes=self.code_set)
+        if reason:
+            raise forms.ValidationError(reason)
+        return code
 
 
 class SignConsentTechniqueForm(CleanTextMixin, forms.Form):
