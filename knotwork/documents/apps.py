@@ -7,3 +7,10 @@ class DocumentsConfig(AppConfig):
     name = "knotwork.documents"
     label = "documents"
     verbose_name = "Documents"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from knotwork.documents.models import Document
+
+        auditlog.register(Document)

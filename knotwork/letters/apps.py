@@ -7,3 +7,11 @@ class LettersConfig(AppConfig):
     name = "knotwork.letters"
     label = "letters"
     verbose_name = "Letters"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from knotwork.letters.models import Letter, LetterTemplate
+
+        auditlog.register(Letter)
+        auditlog.register(LetterTemplate)

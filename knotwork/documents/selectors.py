@@ -1,0 +1,47 @@
+"""Scoped reads of documents. Every read of a file's content goes through `read_document`, which records it."""
+
+import uuid
+
+from django.core.files import File
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from knotwork.assessment.models import MedicalReferral
+from knotwork.audit.services import record_view
+from knotwork.core.policy import Actor, require
+from knotwork.documents.models import Document
+from knotwork.documents.services import document_storage
+from knotwork.patients.models import Patient
+
+
+def _uuid(value) -> uuid.UUID:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise Http404("No such document.") from None
+
+
+def list_documents(user, patient: Patient, *, withdrawn: bool = False) -> QuerySet[Document]:
+    """The patient's documents, newest first; the withdrawn ones only when asked for."""
+    documents = Document.objects.for_user(user).filter(patient=patient, withdrawn_at__isnull=not withdrawn)
+    return documents.select_related("uploaded_by", "withdrawn_by", "referral").order_by("-created_at", "-pk")
+
+
+def get_document(user, public_id) -> Document:
+    return get_object_or_404(
+        Document.objects.for_user(user).select_related("patient", "uploaded_by", "withdrawn_by", "referral"),
+        public_id=_uuid(public_id),
+    )
+
+
+def open_referrals(patient: Patient) -> QuerySet[MedicalReferral]:
+    """The patient's medical referrals still waiting for their answer (a document can close one)."""
+    return MedicalReferral.objects.filter(patient=patient).exclude(status="closed").order_by("-created_at")
+
+
+def read_document(user: Actor, document: Document, *, shown_in: str) -> File:
+    """Open the stored file for `user`, recording the read in the audit trail first (never a read without one)."""
+    require(user, "see_documents", document)
+    record_view(instance=document, by=user, shown_in=shown_in)
+    return document_storage().open(document.storage_key, "rb")

@@ -1,0 +1,28 @@
+from django import template
+
+from knotwork.core import policy
+from knotwork.documents import selectors, services
+from knotwork.documents.forms import UploadForm
+
+register = template.Library()
+
+SHOWN = 5
+
+
+@register.inclusion_tag("documents/components/documents_panel.html", takes_context=True)
+def documents_panel(context, patient):
+    """The chart's card: the latest documents, the upload form and the letters (the chart's own context has none)."""
+    user = context["request"].user
+    documents = list(selectors.list_documents(user, patient)[: SHOWN + 1])
+    referrals = list(selectors.open_referrals(patient))
+    return {
+        "patient": patient,
+        "documents": documents[:SHOWN],
+        "more": len(documents) > SHOWN,
+        "count": selectors.list_documents(user, patient).count() if len(documents) > SHOWN else len(documents),
+        "open_referrals": len(referrals),
+        "form": UploadForm(referrals=referrals, max_bytes=services.max_upload_bytes(), auto_id="chart_doc_%s"),
+        "may_upload": policy.can(user, "upload_document", patient),
+        "may_send_letter": policy.can(user, "send_letter", patient),
+        "csrf_token": context.get("csrf_token"),
+    }
