@@ -21,6 +21,13 @@ class PlanForm(CleanTextMixin, forms.ModelForm):
     techniques = forms.MultipleChoiceField(
         choices=Technique.choices, widget=forms.CheckboxSelectMultiple, label="Techniques planned"
     )
+    override_limits = forms.BooleanField(label="Override the clinic's limits for this course", required=False)
+    override_reason = forms.CharField(
+        label="Why",
+        required=False,
+        max_length=300,
+        help_text="Kept with the plan, e.g. course begun on paper before the clinic used Knotwork.",
+    )
 
     class Meta:
         model = TreatmentPlan
@@ -54,7 +61,14 @@ class PlanForm(CleanTextMixin, forms.ModelForm):
         low, high = cleaned.get("window_days_min"), cleaned.get("window_days_max")
         if low and high and low > high:
             self.add_error("window_days_max", "The end of the relief window must not be before its start.")
+        if cleaned.get("override_limits") and len(cleaned.get("override_reason", "").strip()) < 5:
+            self.add_error("override_reason", "Say why this course goes beyond the clinic's limits.")
         return cleaned
+
+    @property
+    def override(self) -> str:
+        """The reason to pass on, only when the override is ticked."""
+        return self.cleaned_data.get("override_reason", "") if self.cleaned_data.get("override_limits") else ""
 
 
 class GoalForm(CleanTextMixin, forms.ModelForm):

@@ -52,6 +52,13 @@ class TreatmentPlan(ClinicScoped):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(max_length=300, blank=True, validators=[validate_line])
+    limits_override = models.CharField(
+        "why the clinic's limits were overridden",
+        max_length=300,
+        blank=True,
+        validators=[validate_line],
+        help_text="Given when the course starts further in the past or has more sessions than the clinic allows.",
+    )
 
     class Meta:
         ordering = ["-starts_on", "-created_at"]

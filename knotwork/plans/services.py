@@ -34,8 +34,13 @@ def create_plan(
     max_sessions: int | None = None,
     notes: str = "",
     goals: list[dict] | None = None,
+    override_reason: str = "",
 ) -> TreatmentPlan:
-    """Start a course; the window and session limit default to the clinic's settings (seed: 4-14 days, 4)."""
+    """Start a course; the window and session limit default to the clinic's settings (seed: 4-14 days, 4).
+
+    A start further in the past than the clinic allows, or more sessions than its maximum, needs
+    `override_reason`; the reason is kept on the plan.
+    """
     require(by, "create_plan", patient)
     clinic_settings = patient.clinic.settings
     if TreatmentPlan.objects.filter(patient=patient, status=PlanStatus.ACTIVE).exists():
@@ -60,12 +65,56 @@ def create_plan(
         notes=notes.strip(),
         created_by=acting_staff(by),
     )
+    plan.limits_override = _check_limits(plan, override_reason, fields={"starts_on", "max_sessions"})
     plan.full_clean()
     plan.save()
     for goal in goals or []:
         add_goal(plan=plan, by=by, **goal)
     _adopt_booked_appointments(plan)
+    _adopt_sessions(plan)
     return plan
+
+
+def limits_exceeded(plan: TreatmentPlan, *, fields: set[str]) -> list[str]:
+    """What in the plan goes beyond the clinic's limits (a start too far back, too many sessions), in words."""
+    clinic_settings = plan.patient.clinic.settings
+    today = timezone.localdate(timezone=plan.patient.clinic.tzinfo)
+    problems = []
+    earliest = today - datetime.timedelta(days=clinic_settings.plan_backdate_days_max)
+    if "starts_on" in fields and plan.starts_on < earliest:
+        allowed = clinic_settings.plan_backdate_days_max
+        problems.append(
+            f"The course starts on {plan.starts_on:%d %b %Y}, {(today - plan.starts_on).days} days ago; the clinic "
+            f"allows a start at most {allowed} day{'s' if allowed != 1 else ''} in the past."
+        )
+    if "max_sessions" in fields and plan.max_sessions > clinic_settings.course_max_sessions:
+        problems.append(
+            f"The course has {plan.max_sessions} sessions; the clinic's maximum is "
+            f"{clinic_settings.course_max_sessions}."
+        )
+    return problems
+
+
+def _check_limits(plan: TreatmentPlan, override_reason: str, *, fields: set[str]) -> str:
+    """Refuse a plan beyond the clinic's limits unless the clinician says why; the reason to keep, or ''."""
+    problems = limits_exceeded(plan, fields=fields)
+    if not problems:
+        return plan.limits_override
+    reason = " ".join(override_reason.split())
+    if len(reason) < 5:
+        raise ClinicRuleError(
+            " ".join(problems) + " To go beyond the clinic's limits, tick the override and say why "
+            "(for example: course begun on paper before the clinic used Knotwork)."
+        )
+    return reason[:300]
+
+
+def _adopt_sessions(plan: TreatmentPlan) -> int:
+    """Sessions the patient already had inside the window without a course (the first visit, treated before the
+    plan was written) become part of it, so the review counts them as the chart plots their pain."""
+    tz = plan.patient.clinic.tzinfo
+    start, end = day_bounds(plan.starts_on, tz)[0], day_bounds(plan.ends_on, tz)[1]
+    return plan.patient.sessions.filter(plan=None, created_at__gte=start, created_at__lt=end).update(plan=plan)
 
 
 def _adopt_booked_appointments(plan: TreatmentPlan) -> int:
@@ -93,6 +142,7 @@ class PlanChanges(TypedDict, total=False):
     max_sessions: int
     techniques: list[str]
     notes: str
+    override_reason: str  # needed when a new start or session count goes beyond the clinic's limits
 
 
 @transaction.atomic
@@ -103,8 +153,11 @@ def update_plan(*, plan: TreatmentPlan, by: Actor, **changes: Unpack[PlanChanges
     plan = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.status != PlanStatus.ACTIVE:
         raise ClinicRuleError("A finished course cannot be changed.")
+    override_reason = changes.pop("override_reason", "")
+    changed = {field for field, value in changes.items() if getattr(plan, field) != value}
     for field, value in changes.items():
         setattr(plan, field, value)
+    plan.limits_override = _check_limits(plan, override_reason, fields=changed)
     plan.full_clean()
     plan.save()
     return plan

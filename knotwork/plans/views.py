@@ -1,5 +1,8 @@
 """Treatment plans: make the course, book it, follow it and review it."""
 
+import datetime
+import re
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +17,7 @@ from knotwork.patients.selectors import get_patient
 from knotwork.plans import selectors, services
 from knotwork.plans.forms import BookCourseForm, EndPlanForm, GoalForm, HomeExerciseForm, PlanForm, ProposeForm
 from knotwork.plans.proposal import spread_slots
+from knotwork.scheduling.models import AppointmentStatus
 from knotwork.scheduling.selectors import list_appointment_types, list_free_slots
 
 
@@ -56,6 +60,7 @@ def plan_create(request: ClinicRequest, patient_id):
                 max_sessions=data["max_sessions"],
                 notes=data["notes"],
                 goals=goals,
+                override_reason=form.override,
             )
         except ClinicRuleError as error:
             form.add_error(None, str(error))
@@ -67,7 +72,14 @@ def plan_create(request: ClinicRequest, patient_id):
     return render(
         request,
         "plans/treatmentplan_form.html",
-        {"form": form, "goal_form": goal_form, "patient": patient, "settings": clinic_settings},
+        {
+            "form": form,
+            "goal_form": goal_form,
+            "patient": patient,
+            "settings": clinic_settings,
+            "earliest_start": timezone.localdate(timezone=request.clinic.tzinfo)
+            - datetime.timedelta(days=clinic_settings.plan_backdate_days_max),
+        },
     )
 
 
@@ -138,23 +150,63 @@ def exercise_remove(request: ClinicRequest, plan_id, exercise_id):
     return redirect(plan)
 
 
+# A cancelled appointment or a missed one is not the first visit.
+NOT_A_VISIT = (AppointmentStatus.CANCELLED, AppointmentStatus.NO_SHOW)
+FIRST_VISIT_NAME = re.compile(r"\b(first|initial|new patient|intake|assessment)\b", re.IGNORECASE)
+FOLLOW_UP_NAMES = ("follow", "treat", "return", "subsequent")
+
+
 def _default_type(plan, types):
-    """The type of the course's latest appointment, else one named for treatment, else the first."""
-    latest = plan.appointments.order_by("-starts_at").values_list("appointment_type_id", flat=True).first()
+    """The follow-up type: the one the course's follow-ups already use, else one named for follow-ups or treatment.
+
+    Never the first visit's type (its own, or one named "First visit") while the clinic has another.
+    """
+    booked = list(
+        plan.appointments.exclude(status__in=NOT_A_VISIT)
+        .order_by("starts_at")
+        .values_list("appointment_type_id", flat=True)
+    )
     by_id = {t.pk: t for t in types}
-    if latest in by_id:
-        return by_id[latest]
-    return next((t for t in types if "treat" in t.name.lower()), types[0])
+    if len(booked) > 1 and booked[-1] in by_id:
+        return by_id[booked[-1]]
+    first_visit = booked[0] if booked else None
+    follow_ups = [t for t in types if t.pk != first_visit and not FIRST_VISIT_NAME.search(t.name)] or types
+    for word in FOLLOW_UP_NAMES:
+        named = next((t for t in follow_ups if word in t.name.lower()), None)
+        if named is not None:
+            return named
+    return follow_ups[0]
+
+
+def _first_follow_up_day(plan, today: datetime.date) -> tuple[datetime.date, set[datetime.date]]:
+    """The first day a follow-up may be proposed on, and the days the course already has a visit.
+
+    The first visit is the course's earliest session or appointment; follow-ups come at least the clinic's
+    `follow_up_gap_days_min` days after it (default 1: never the same day).
+    """
+    tz = plan.patient.clinic.tzinfo
+    visits = {moment.astimezone(tz).date() for moment in plan.sessions.values_list("created_at", flat=True)}
+    visits |= {
+        moment.astimezone(tz).date()
+        for moment in plan.appointments.exclude(status__in=NOT_A_VISIT).values_list("starts_at", flat=True)
+    }
+    first_day = max(plan.starts_on, today)
+    if visits:
+        gap = plan.patient.clinic.settings.follow_up_gap_days_min
+        first_day = max(first_day, min(visits) + datetime.timedelta(days=gap))
+    return first_day, visits
 
 
 def _proposals(plan, *, practitioner, appointment_type, preferred_time) -> tuple[list, list]:
     """Free slots inside the rest of the window, and the ones spread across it for the sessions still to book."""
     tz = plan.patient.clinic.tzinfo
     today = timezone.localdate(timezone=tz)
-    first_day = max(plan.starts_on, today)
+    first_day, visits = _first_follow_up_day(plan, today)
     free = list_free_slots(
         practitioner=practitioner, appointment_type=appointment_type, starts_on=first_day, ends_on=plan.ends_on
     )
+    if plan.patient.clinic.settings.follow_up_gap_days_min:  # one visit a day
+        free = [slot for slot in free if slot.astimezone(tz).date() not in visits]
     wanted = services.sessions_left_to_book(plan)
     spread = spread_slots(
         free, starts_on=first_day, ends_on=plan.ends_on, count=max(wanted, 0), tz=tz, preferred_time=preferred_time

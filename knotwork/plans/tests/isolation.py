@@ -15,6 +15,7 @@ def records(patient, owner, marker) -> list:
         starts_on=datetime.date(2026, 3, 2),
         techniques=["manual_therapy"],
         notes=marker,
+        override_reason="Recorded from paper (isolation test)",
     )
     goal = services.add_goal(plan=plan, by=owner, description=f"{marker} goal", measure="pain", baseline=6, target=3)
     exercise = services.add_home_exercise(plan=plan, by=owner, name=f"{marker} stretch", instructions=marker)
