@@ -12,6 +12,18 @@ from knotwork.atlas.selectors import DrawnRegion
 VIEW_LABELS = {"front": "Front", "back": "Back"}
 
 
+def zones_of(muscle: Muscle, side: str, point: str = ""):
+    """Essential and spillover regions and the sites of a muscle on a side ("both" joins the two), or of one of
+    its trigger points when `point` names it."""
+    sides = ("right", "left") if side == "both" else (side if side in ("right", "left") else "right",)
+    sites = tuple(s for sd in sides for s in muscle.sites[sd] if not point or s.label == point)
+    if not sites:  # an unknown point label shows the whole muscle
+        sites = tuple(s for sd in sides for s in muscle.sites[sd])
+    essential = frozenset().union(*(s.pattern.essential for s in sites))
+    spillover = frozenset().union(*(s.pattern.spillover for s in sites)) - essential
+    return essential, spillover, sites
+
+
 def body_map_views(
     *,
     drawing: Iterable[DrawnRegion] = (),
@@ -19,13 +31,14 @@ def body_map_views(
     side: str = "right",
     views: Iterable[str] = VIEWS,
     points: Iterable[dict] = (),
+    point: str = "",
 ) -> list[dict]:
-    """Template data per view. `points` are examination findings: dicts with view, x, y, label, active."""
+    """Template data per view. `points` are examination findings: dicts with view, x, y, label, active.
+
+    `side` is "right", "left" or "both"; `point` limits the zones and dots to one trigger point (its label)."""
     atlas = get_atlas()
     drawn = {d.region: d for d in drawing}
-    essential = muscle.patterns[side].essential if muscle else frozenset()
-    spillover = muscle.patterns[side].spillover if muscle else frozenset()
-    sites = muscle.sites[side] if muscle else ()
+    essential, spillover, sites = zones_of(muscle, side, point) if muscle else (frozenset(), frozenset(), ())
     result = []
     for view in views:
         regions = []

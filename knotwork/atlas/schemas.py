@@ -25,6 +25,18 @@ class SourceOut(Schema):
     where: str
 
 
+class TriggerPointOut(Schema):
+    label: str
+    side: str
+    region: str = Field(..., description="the region the point lies in")
+    palpation: str
+    essential: list[str] = Field(..., description="this point's essential referral zone (region ids)")
+    spillover: list[str]
+    worst_part: list[str] = Field(..., description="the worst part of the pattern, part of the essential zone")
+    own_pattern: bool = Field(..., description="false when the point shares the muscle's pattern")
+    sources: list[SourceOut]
+
+
 class MuscleSummaryOut(Schema):
     id: str
     name: str
@@ -46,7 +58,8 @@ class MuscleOut(MuscleSummaryOut):
     certainty_note: str
     sources: list[SourceOut]
     sites: list[SiteOut]
-    referral: dict[str, ZonesOut] = Field(..., description="the pattern of a trigger point on each side")
+    trigger_points: list[TriggerPointOut] = Field(..., description="each trigger point with its own pattern")
+    referral: dict[str, ZonesOut] = Field(..., description="the muscle's pattern on each side: its points together")
 
 
 class MuscleFilter(Schema):
@@ -68,11 +81,16 @@ class ReferralQuery(Schema):
 class ReferralOut(Schema):
     muscle: str
     name: str
-    side: str
-    score: float
-    explained: list[str]
+    side: Literal["right", "left", "both"] = Field(..., description="both: the muscle on both sides")
+    score: float = Field(..., description="for ordering only; see explained and unexplained for why")
+    trigger_points: list[str] = Field(..., description="the muscle's trigger points whose patterns fit")
+    explained: list[str] = Field(..., description="drawn regions explained: essential, spillover or the point's site")
     explained_essential: list[str]
     explained_spillover: list[str]
+    explained_site: list[str] = Field(..., description="drawn regions over the trigger point itself")
+    near: list[str] = Field(..., description="drawn regions next to the pattern's zone (partial credit)")
     unexplained: list[str] = Field(..., description="drawn regions this pattern does not explain")
     essential_not_drawn: list[str]
     spillover_not_drawn: list[str]
+    worst_part_drawn: bool = Field(..., description="the worst part of the pattern is drawn")
+    summary: str

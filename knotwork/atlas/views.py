@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from knotwork.atlas import selectors
+from knotwork.atlas.bodymap import zones_of
 from knotwork.atlas.catalog import GROUPS, QUALITIES, get_atlas
 from knotwork.atlas.forms import AddRegionForm, MuscleSearchForm
 from knotwork.core.access import ClinicRequest, clinic_member
@@ -35,17 +36,23 @@ def muscle_list(request: ClinicRequest):
 def muscle_detail(request: ClinicRequest, muscle_id: str):
     muscle = selectors.get_muscle(muscle_id)
     side = request.GET.get("side", "right")
-    if side not in ("right", "left"):
+    if side not in ("right", "left", "both"):
         side = "right"
     atlas = get_atlas()
-    pattern = muscle.patterns[side]
+    point = request.GET.get("point", "")
+    labels = {s.label for s in muscle.sites["right"]}
+    if point not in labels:
+        point = ""
+    essential, spillover, _ = zones_of(muscle, side)
     context = {
         "muscle": muscle,
         "side": side,
         "other_side": "left" if side == "right" else "right",
-        "essential": sorted(atlas.regions[r].label for r in pattern.essential),
-        "spillover": sorted(atlas.regions[r].label for r in pattern.spillover),
-        "sites": muscle.sites[side],
+        "essential": sorted(_plain(atlas.regions[r], side) for r in essential),
+        "spillover": sorted(_plain(atlas.regions[r], side) for r in spillover),
+        "sites": muscle.sites["right" if side == "both" else side],
+        "trigger_points": point_patterns(muscle, side),
+        "point": point,
         "regions": atlas.regions,
     }
     return render(request, "atlas/muscle_detail.html", context)
@@ -92,7 +99,7 @@ def referral_differential(request: ClinicRequest):
             muscle = selectors.get_muscle(request.GET["muscle"])
         except Http404:
             problems.append("That muscle is not in the atlas.")
-        if side not in ("right", "left"):
+        if side not in ("right", "left", "both"):
             side = "right"
     query = _drawing_query(drawing)
     context = {
@@ -106,11 +113,11 @@ def referral_differential(request: ClinicRequest):
             {
                 "referral": r,
                 "muscle": atlas.muscles[r.muscle_id],
-                "labels": _labels(r),
                 "link": urlencode([*query, ("muscle", r.muscle_id), ("side", r.side)]),
             }
             for r in results
         ],
+        "panel_points": point_patterns(muscle, side) if muscle else [],
         "nerve_signals": [(d, atlas.regions[d.region].label) for d in selectors.nerve_signals(drawing)],
         "muscle": muscle,
         "side": side,
@@ -124,10 +131,25 @@ def referral_differential(request: ClinicRequest):
     return render(request, template, context)
 
 
-def _labels(referral) -> dict:
+def point_patterns(muscle, side: str) -> list[dict]:
+    """A muscle's trigger points on a side (the right one for "both") with their zones as plain labels."""
     regions = get_atlas().regions
-    return {
-        "essential": [regions[r].label for r in referral.explained_essential],
-        "spillover": [regions[r].label for r in referral.explained_spillover],
-        "unexplained": [regions[r].label for r in referral.unexplained],
-    }
+    rows = []
+    for site in muscle.sites["right" if side == "both" else side]:
+        rows.append(
+            {
+                "label": site.label,
+                "palpation": site.palpation,
+                "own_pattern": site.own_pattern,
+                "essential": sorted(_plain(regions[r], side) for r in site.pattern.essential),
+                "spillover": sorted(_plain(regions[r], side) for r in site.pattern.spillover),
+                "worst_part": sorted(_plain(regions[r], side) for r in site.pattern.core),
+                "sources": site.sources,
+            }
+        )
+    return rows
+
+
+def _plain(region, side: str) -> str:
+    """A region's label; for both sides, without the side (the same zone on each side)."""
+    return region.name if side == "both" else region.label

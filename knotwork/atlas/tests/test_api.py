@@ -57,3 +57,34 @@ def test_bad_referral_input_is_422_naming_the_field(client, db, params, field, d
 
 def test_unknown_region_filter_is_422(client, db):
     assert client.get("/api/v1/atlas/muscles", {"region": "moon"}).status_code == 422
+
+
+def test_referrals_name_the_trigger_point_and_explain_themselves(client, db):
+    rows = client.get(
+        "/api/v1/atlas/referrals",
+        {"region": ["right-shoulder-top", "right-temple:8", "right-side-neck", "left-heel:1"], "top": 2},
+    ).json()
+    first = rows[0]
+    assert (first["muscle"], first["side"], first["trigger_points"]) == ("upper-trapezius", "right", ["TrP1"])
+    assert first["explained_site"] == ["right-shoulder-top"]
+    assert first["unexplained"] == ["left-heel"]
+    assert first["worst_part_drawn"] is True
+    assert first["summary"] == "Explains 3 of 4 drawn regions."
+
+
+def test_referrals_on_both_sides_answer_side_both(client, db):
+    regions = [f"{s}-{a}" for s in ("right", "left") for a in ("thigh-outer", "leg-outer")]
+    first = client.get("/api/v1/atlas/referrals", {"region": regions, "top": 1}).json()[0]
+    assert (first["muscle"], first["side"], first["unexplained"]) == ("gluteus-minimus", "both", [])
+
+
+def test_muscle_detail_lists_trigger_points_with_their_own_patterns(client, db):
+    body = client.get("/api/v1/atlas/muscles/sternocleidomastoid").json()
+    points = {(p["label"], p["side"]): p for p in body["trigger_points"]}
+    sternal, clavicular = points[("Sternal head", "right")], points[("Clavicular head", "right")]
+    assert "vertex" in sternal["essential"]
+    assert "vertex" not in clavicular["essential"]
+    assert "right-forehead" in clavicular["essential"]
+    assert "left-forehead" in clavicular["spillover"]
+    assert sternal["own_pattern"]
+    assert sternal["sources"]

@@ -76,3 +76,77 @@ def test_bad_drawing_input_is_explained_not_a_500(practitioner_client):
     assert "intensity must be a whole number from 0 to 10" in page.text
     assert "Unknown body region &#x27;moon&#x27;" in page.text
     assert "Soleus" in page.text
+
+
+def test_the_differential_explains_each_suggestion_instead_of_showing_a_score(practitioner_client):
+    page = practitioner_client.get(
+        reverse("atlas:refer"), {"r": ["right-shoulder-top:6:ache", "right-temple:7:ache", "right-side-neck:5:ache"]}
+    )
+    results = page.text.partition('id="referral-results"')[2].partition('id="muscle-panel"')[0]
+    assert "score" not in results.lower()
+    ranked = results.partition('class="referrals"')[2]
+    first = ranked.partition("</li>")[0]
+    assert "Upper trapezius" in first
+    assert "Explains all 3 drawn regions." in first
+    assert "The worst part of its pattern is drawn." in first
+    assert "Trigger point: TrP1" in first
+    assert "explains right side of the neck, right temple (essential zone)" in first
+    site = "explains right top of the shoulder (ridge between neck and shoulder) (pain over the trigger point itself)"
+    assert site in first
+    assert "does not explain" not in first
+    second = ranked.partition("</li>")[2].partition("</li>")[0]
+    assert "partly explains" in second or "does not explain" in second
+
+
+def test_the_differential_says_which_drawn_regions_a_suggestion_does_not_explain(practitioner_client):
+    page = practitioner_client.get(reverse("atlas:refer"), {"r": ["right-temple:7:ache", "right-heel:5:ache"]})
+    first = page.text.partition('class="referrals"')[2].partition("</li>")[0]
+    assert "Explains 1 of 2 drawn regions." in first
+    assert ("does not explain right heel" in first) != ("does not explain right temple" in first)
+
+
+def test_a_drawing_on_both_sides_is_suggested_on_both_sides(practitioner_client):
+    drawing = [f"{side}-{area}:7:ache" for side in ("right", "left") for area in ("thigh-outer", "leg-outer")]
+    page = practitioner_client.get(reverse("atlas:refer"), {"r": drawing})
+    first = page.text.partition('class="referrals"')[2].partition("</li>")[0]
+    assert "Gluteus minimus" in first
+    assert "(both sides)" in first
+    assert "does not explain" not in first
+    panel = practitioner_client.get(reverse("atlas:refer"), {"r": drawing, "muscle": "gluteus-minimus", "side": "both"})
+    assert 'Gluteus minimus <span class="muted">(both sides)' in panel.text
+    assert panel.text.count("bm-site") >= 4  # both sides' points on the panel map
+
+
+def test_the_muscle_page_lists_each_trigger_point_with_its_own_pattern(practitioner_client):
+    page = practitioner_client.get(reverse("atlas:detail", args=["gluteus-minimus"]))
+    section = page.text.partition('id="trigger-points"')[2].partition("</section>")[0]
+    anterior = section.partition('data-trigger-point="Anterior"')[2].partition("</li>")[0]
+    posterior = section.partition('data-trigger-point="Posterior"')[2].partition("</li>")[0]
+    assert "Essential: right outer lower leg, right outer thigh" in anterior.replace("right outer knee, ", "")
+    assert "right back of the thigh" in posterior
+    assert "right back of the thigh" not in anterior
+    one = practitioner_client.get(reverse("atlas:detail", args=["gluteus-minimus"]), {"point": "Posterior"})
+    assert "Posterior: its referral zones" in one.text
+    map_part = one.text.partition('id="muscle-map"')[2].partition("</div>")[0]
+    assert 'data-region="right-calf" data-zone="essential"' in map_part
+    assert 'data-region="right-leg-outer" data-zone' not in map_part
+    assert map_part.count('class="bm-site"') == 1
+
+
+def test_the_muscle_page_shows_both_sides_and_ignores_an_unknown_point(practitioner_client):
+    page = practitioner_client.get(reverse("atlas:detail", args=["scalenes"]), {"side": "both", "point": "nope"})
+    assert page.status_code == 200
+    assert "(both sides)" in page.text
+    assert 'data-region="left-arm-back" data-zone="essential"' in page.text
+    assert 'data-region="right-arm-back" data-zone="essential"' in page.text
+
+
+def test_the_explanation_component_renders_for_other_pages():
+    from django.template import Context, Template
+
+    from knotwork.atlas.selectors import rank_referrals
+
+    suggestion = rank_referrals({"right-low-back": 7})[0]
+    html = Template("{% load body_map %}{% referral_why s %}").render(Context({"s": suggestion}))
+    assert "Explains the drawn region." in html
+    assert "explains right low back beside the spine (lumbar) (essential zone)" in html

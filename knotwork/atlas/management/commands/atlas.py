@@ -57,7 +57,18 @@ class Command(BaseCommand):
             self.stdout.write("No muscle in the atlas refers pain to those regions.")
             return
         for n, row in enumerate(rows, 1):
+            side = "both sides" if row["side"] == "both" else row["side"]
             explained = ", ".join(row["explained"])
-            self.stdout.write(f"{n:>2}. {row['name']} ({row['side']})  score {row['score']:.2f}  explains {explained}")
+            self.stdout.write(f"{n:>2}. {row['name']} ({side})  score {row['score']:.2f}  explains {explained}")
+            plural = "s" if len(row["trigger_points"]) > 1 else ""
+            self.stdout.write(f"    {row['summary']} Trigger point{plural}: {', '.join(row['trigger_points'])}")
+            for key, words in (
+                ("explained_essential", "essential zone"),
+                ("explained_spillover", "spillover zone"),
+                ("explained_site", "over the trigger point"),
+                ("near", "next to its zone (partial credit)"),
+            ):
+                if row[key]:
+                    self.stdout.write(f"    {words}: {', '.join(row[key])}")
             if row["unexplained"]:
                 self.stdout.write(f"    leaves unexplained: {', '.join(row['unexplained'])}")
