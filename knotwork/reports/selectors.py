@@ -6,11 +6,16 @@ from knotwork.atlas.catalog import get_atlas
 from knotwork.outcomes import charts
 from knotwork.outcomes import selectors as outcomes
 from knotwork.plans.models import TreatmentPlan
+from knotwork.plans.selectors import current_plan_for_patient, home_program
 from knotwork.treatment.models import TreatmentSession
 
 
 def aftercare_context(session: TreatmentSession) -> dict:
-    """The aftercare sheet of a session: what was treated and how, the soreness window, the techniques used."""
+    """The aftercare sheet of a session: what was treated and how, the soreness window, the techniques used.
+
+    The home stretches are the patient's own program (the course's) when there is one; otherwise the atlas's
+    self-care advice for each muscle treated.
+    """
     atlas = get_atlas()
     treated: dict[str, dict] = {}
 
@@ -25,9 +30,11 @@ def aftercare_context(session: TreatmentSession) -> dict:
             mark(point.muscle, "pressure release")
     for entry in session.needling.all():
         mark(entry.muscle, "dry needling")
+    plan = session.plan or current_plan_for_patient(session.patient)
     return {
         "session": session,
         "patient": session.patient,
+        "home_program": list(home_program(plan)) if plan is not None else [],
         "settings": session.patient.clinic.settings,
         "treated": list(treated.values()),
         "needled": session.needling.exists(),
