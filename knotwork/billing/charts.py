@@ -96,7 +96,8 @@ def bar_chart(labels: Sequence[str], values: Sequence[Decimal], *, title: str, c
         else:
             positions = range(len(numbers))
             axes.bar(positions, numbers, color=BAR, width=0.7)
-            axes.set_xticks(list(positions), list(labels), fontsize=8)
+            step = max(1, len(numbers) // 16)  # a month of days: every other label, so they do not overlap
+            axes.set_xticks(list(positions)[::step], list(labels)[::step], fontsize=8)
             axes.set_ylabel(currency)
             top = max(numbers)
             for x, y in zip(positions, numbers, strict=True):
@@ -106,7 +107,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[Decimal], *, title: str, c
         figure.subplots_adjust(left=0.1, right=0.98, top=0.95, bottom=0.14)
         buffer = io.StringIO()
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    words = "; ".join(f"{label} {value:,.2f}" for label, value in zip(labels, values, strict=True))
+    words = "; ".join(f"{label} {value:,.2f}" for label, value in zip(labels, values, strict=True) if value)
     return _clean(buffer.getvalue(), f"{title} ({currency}): {words or 'nothing recorded yet'}.")
 
 

@@ -2,6 +2,7 @@
 account, packages, the fee schedule, the billing settings and the owner's business reports."""
 
 import csv
+import datetime
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
@@ -750,6 +751,15 @@ def _report_rows(clinic, period: business.Period, report: str) -> list[list]:
     ]
 
 
+def _every_day(period: business.Period, takings: list[dict]) -> list[tuple]:
+    """Each day of the month, a day without takings as 0, so the bars keep their place on the calendar."""
+    net = {r["day"]: r["net"] for r in takings}
+    days = (period.last - period.first).days + 1
+    return [
+        (day, net.get(day, Decimal("0"))) for day in (period.first + datetime.timedelta(days=n) for n in range(days))
+    ]
+
+
 @clinic_member(may="see_business_reports")
 @require_GET
 def reports(request: ClinicRequest):
@@ -783,7 +793,7 @@ def reports(request: ClinicRequest):
             "revenue_chart": charts.revenue_chart(
                 [(r["month"], r["revenue"]) for r in months], currency=settings.currency
             ),
-            "takings_chart": charts.takings_chart([(r["day"], r["net"]) for r in takings], currency=settings.currency),
+            "takings_chart": charts.takings_chart(_every_day(period, takings), currency=settings.currency),
             "reports": REPORTS,
         },
     )
