@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from ninja import NinjaAPI
 
+from knotwork.accounts.api_auth import ApiKeyAuth
 from knotwork.assessment.api import router as assessment_router
 from knotwork.atlas.api import router as atlas_router
 from knotwork.billing.api import router as billing_router
@@ -40,8 +41,11 @@ def members_only_in_production(view):
 api = NinjaAPI(
     title="Knotwork API",
     version="1",
-    description="Clinic-scoped access to Knotwork. Sign in through the web app; the session cookie authenticates.",
-    auth=ClinicSessionAuth(),
+    description=(
+        "Clinic-scoped access to Knotwork. Send an API key as 'Authorization: Bearer KEY' (owners make keys under "
+        "Staff → API keys, or with manage.py create_api_key); the web app's own pages use the session cookie."
+    ),
+    auth=[ApiKeyAuth(), ClinicSessionAuth()],
     urls_namespace="api",
     docs_decorator=members_only_in_production,
 )

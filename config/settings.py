@@ -197,6 +197,9 @@ if os.environ.get("REPLICA_DATABASE_URL"):
     DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASES["default"].get("DISABLE_SERVER_SIDE_CURSORS", False)
     DATABASE_ROUTERS = ["knotwork.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Calls per minute per API key (docs/api.md); counted in the cache, so use a shared cache (Redis) when the API runs
+# in more than one process.
+API_KEY_RATE_LIMIT = int(os.environ.get("API_KEY_RATE_LIMIT", "120"))
 
 # --- accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

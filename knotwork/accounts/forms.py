@@ -7,7 +7,9 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 
 from knotwork.accounts import selectors, services
+from knotwork.accounts.models import API_KEY_ROLES, API_RESOURCES, ApiScope
 from knotwork.clinics.models import Role
+from knotwork.core.forms import CleanTextMixin
 
 CODE_STEP_LOCKED = "Too many wrong codes: sign-in is locked for a while. Try again later."
 
@@ -67,3 +69,27 @@ class SecondFactorForm(AuthenticateForm):
             raise
         services.clear_code_failures(user=self.user)
         return code
+
+
+class ApiKeyForm(CleanTextMixin, forms.Form):
+    name = forms.CharField(
+        max_length=100, help_text="Which program uses the key, so you know what to revoke (e.g. 'Accounting export')."
+    )
+    scope = forms.ChoiceField(
+        choices=ApiScope.choices,
+        initial=ApiScope.READ,
+        widget=forms.RadioSelect,
+        help_text="Read only cannot change anything; read and write acts with the role below.",
+    )
+    role = forms.ChoiceField(
+        choices=[(role, Role(role).label) for role in API_KEY_ROLES],
+        initial="practitioner",
+        help_text="The key may do what a member of staff with this role may do (never what only an owner may).",
+    )
+    resources = forms.MultipleChoiceField(
+        choices=list(API_RESOURCES.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Limit to",
+        help_text="Leave all unticked for the whole API.",
+    )

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from knotwork.clinics.models import Role
 from knotwork.core import tokens
+from knotwork.core.validators import validate_line
 
 INVITATION_VALID_FOR = timedelta(days=7)
 
@@ -123,3 +124,62 @@ class CodeFailure(models.Model):
 
     def __str__(self) -> str:
         return f"wrong code for user {self.user_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ApiScope(models.TextChoices):
+    READ = "read", "Read only"
+    WRITE = "write", "Read and write"
+
+
+# The parts of the API a key may be limited to: the first segment of the address after /api/v1/.
+API_RESOURCES = {
+    "patients": "Patients (and their questionnaires)",
+    "appointments": "Appointments and availability",
+    "treatment": "Sessions, holds and notes",
+    "atlas": "The muscle atlas and the referral ranking",
+    "codes": "Code search (ICD-10-CM)",
+    "billing": "Invoices and payments",
+    "documents": "Documents",
+}
+API_KEY_ROLES = ("practitioner", "front_desk")  # never owner: an owner's powers stay behind a second factor
+
+
+class ApiKey(models.Model):
+    """An integration's key to the JSON API of one clinic, acting as its own named user with one role.
+
+    The key is shown once when it is made; the database keeps its SHA-256 only (knotwork.core.tokens) and its
+    first characters (`prefix`) to look it up and to name it in the audit trail. Every call with the key goes
+    through the same services and policy as the browser, as the key's own user: the policy, the audit trail and
+    a signed note all name the key, never a person who did not act.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.CASCADE, related_name="api_keys")
+    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="api_key", editable=False)
+    name = models.CharField(max_length=100, validators=[validate_line])
+    scope = models.CharField(max_length=5, choices=ApiScope.choices, default=ApiScope.READ)
+    resources = models.JSONField(
+        default=list, blank=True, help_text="the parts of the API the key may use; empty for all of them"
+    )
+    prefix = models.CharField(max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint("clinic", "name", name="api_key_name_unique_per_clinic"),
+        ]
+
+    def __str__(self) -> str:
+        return f"API key “{self.name}” ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def allows(self, resource: str) -> bool:
+        return not self.resources or resource in self.resources

@@ -32,4 +32,6 @@ register(
     rule("revoke_invitation", "withdraw an invitation", OWNER),
     # A user signs themselves out everywhere without asking the policy (it is their own account).
     rule("end_staff_sessions", "sign a member of staff out everywhere", OWNER),
+    # `manage.py create_api_key` makes keys as the system, for automation.
+    rule("manage_api_keys", "create and revoke API keys", OWNER, system=True),
 )

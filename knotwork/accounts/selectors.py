@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from knotwork.accounts.models import CodeFailure, Invitation, User
+from knotwork.accounts.models import ApiKey, CodeFailure, Invitation, User
 from knotwork.core import tokens
 from knotwork.core.models import clinic_id_of
 
@@ -32,3 +32,15 @@ def code_step_locked_for_account(*, user: User) -> bool:
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     recent = CodeFailure.objects.filter(user=user, at__gte=since).count()
     return recent >= settings.KNOTWORK_CODE_FAILURE_ACCOUNT_LIMIT
+
+
+def list_api_keys(user) -> QuerySet[ApiKey]:
+    """The clinic's API keys, newest first, revoked ones included (they stay named in the audit trail)."""
+    clinic_id = clinic_id_of(user)
+    if clinic_id is None:
+        return ApiKey.objects.none()
+    return ApiKey.objects.filter(clinic_id=clinic_id).select_related("user__membership", "created_by")
+
+
+def get_api_key(user, public_id) -> ApiKey:
+    return get_object_or_404(list_api_keys(user), public_id=public_id)

@@ -1,22 +1,36 @@
 """Invite staff, accept invitations; end sign-in sessions and tell a user when their sign-in was locked."""
 
+import secrets
+from typing import TypedDict, Unpack
+
 from allauth.usersessions.adapter import get_adapter as get_usersessions_adapter
 from allauth.usersessions.models import UserSession
 from auditlog import get_logentry_model
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from knotwork.accounts.models import CodeFailure, Invitation, User, invitation_token
+from knotwork.accounts.models import (
+    API_KEY_ROLES,
+    API_RESOURCES,
+    ApiKey,
+    ApiScope,
+    CodeFailure,
+    Invitation,
+    User,
+    invitation_token,
+)
 from knotwork.accounts.policy import acting_staff, staff_user
 from knotwork.accounts.tasks import send_invitation_email, send_lockout_notice
 from knotwork.clinics.models import Clinic
 from knotwork.clinics.services import add_member
 from knotwork.core import tokens
+from knotwork.core.arguments import refuse_unknown
 from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, NotAllowed, SystemActor, require
 
@@ -131,3 +145,71 @@ def record_code_failure(*, user: User) -> None:
 def clear_code_failures(*, user: User) -> None:
     """The right code was given: earlier wrong ones no longer count."""
     CodeFailure.objects.filter(user=user).delete()
+
+
+# --- API keys -------------------------------------------------------------------------------
+
+API_KEY_PREFIX = "kw_"
+
+
+class NewApiKey(TypedDict, total=False):
+    """What an owner chooses for a new key: its name, scope, role and (optionally) the parts of the API it may use."""
+
+    name: str
+    scope: str
+    role: str
+    resources: list[str]
+
+
+@transaction.atomic
+def create_api_key(*, clinic: Clinic, by: Actor, **choices: Unpack[NewApiKey]) -> tuple[ApiKey, str]:
+    """Make a key and its own user with one role in the clinic; return the key and its secret (shown once)."""
+    require(by, "manage_api_keys", clinic)
+    refuse_unknown("create_api_key", choices, NewApiKey)
+    name = (choices.get("name") or "").strip()
+    scope = choices.get("scope", ApiScope.READ)
+    role = choices.get("role", "practitioner")
+    resources = sorted(set(choices.get("resources") or []))
+    if not name:
+        raise ValidationError({"name": "Give the key a name that says which program uses it."})
+    if scope not in ApiScope.values:
+        raise ValidationError({"scope": f"The scope is one of: {', '.join(ApiScope.values)}."})
+    if role not in API_KEY_ROLES:
+        raise ValidationError({"role": "A key acts as a practitioner or as the front desk (never as an owner)."})
+    unknown = [r for r in resources if r not in API_RESOURCES]
+    if unknown:
+        raise ValidationError({"resources": f"Unknown parts of the API: {', '.join(unknown)}."})
+    if ApiKey.objects.filter(clinic=clinic, name__iexact=name).exists():
+        raise ValidationError({"name": "This clinic already has a key with this name."})
+    secret = tokens.new_token()
+    prefix = secrets.token_hex(4)
+    token = f"{API_KEY_PREFIX}{prefix}_{secret}"
+    user = User.objects.create_user(
+        f"api-key-{prefix}@keys.knotwork.invalid", None, first_name="API key", last_name=name[:150]
+    )
+    add_member(clinic=clinic, user=user, role=role, by=by)
+    key = ApiKey(
+        clinic=clinic,
+        user=user,
+        name=name,
+        scope=scope,
+        resources=resources,
+        prefix=prefix,
+        key_hash=tokens.hash_token(token),
+        created_by=acting_staff(by),
+    )
+    key.full_clean()
+    key.save()
+    return key, token
+
+
+@transaction.atomic
+def revoke_api_key(*, key: ApiKey, by: Actor) -> ApiKey:
+    """Switch a key off for good: its next call is refused; what it did stays in the record under its name."""
+    require(by, "manage_api_keys", key.clinic)
+    key = ApiKey.objects.select_for_update().get(pk=key.pk)
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+        User.objects.filter(pk=key.user_id).update(is_active=False)
+    return key

@@ -12,4 +12,6 @@ urlpatterns = [
     path("sign-out-everywhere/", views.sessions_end_all, name="sessions_end_all"),
     path("staff/invitations/<uuid:public_id>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("join/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("staff/api-keys/", views.api_keys, name="api_keys"),
+    path("staff/api-keys/<uuid:public_id>/revoke/", views.api_key_revoke, name="api_key_revoke"),
 ]

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from knotwork.accounts import selectors, services
-from knotwork.accounts.forms import AcceptInvitationForm, InvitationForm, RoleForm
+from knotwork.accounts.forms import AcceptInvitationForm, ApiKeyForm, InvitationForm, RoleForm
 from knotwork.clinics import selectors as clinic_selectors
 from knotwork.clinics import services as clinic_services
 from knotwork.clinics.models import Role
@@ -27,7 +27,8 @@ def staff_list(request: ClinicRequest):
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("accounts:staff")
     context = {
-        "members": clinic_selectors.list_members(request.user),
+        # An API key's own user is listed under API keys, not as a person on the staff.
+        "members": clinic_selectors.list_members(request.user).filter(user__api_key__isnull=True),
         "invitations": selectors.list_invitations(request.user),
         "form": form,
         "roles": Role.choices,
@@ -153,3 +154,33 @@ def locked_out(request, original_response=None, credentials=None):
     """The page shown while sign-in is locked for an address and account (django-axes' lockout response)."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
+
+
+@clinic_member(may="manage_api_keys")
+@require_http_methods(["GET", "POST"])
+def api_keys(request: ClinicRequest):
+    """The clinic's API keys; a new key is shown on this response only (never in an address or a later page)."""
+    form = ApiKeyForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            key, new_key = services.create_api_key(clinic=request.clinic, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, f"Created {key}. Copy the key now: it is not shown again.")
+            form = ApiKeyForm()
+    context = {"keys": selectors.list_api_keys(request.user), "form": form, "new_key": new_key}
+    response = render(request, "accounts/api_keys.html", context, status=400 if form.errors else 200)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@clinic_member(may="manage_api_keys")
+@require_POST
+def api_key_revoke(request: ClinicRequest, public_id):
+    key = selectors.get_api_key(request.user, public_id)
+    services.revoke_api_key(key=key, by=request.user)
+    messages.success(request, f"Revoked {key}. Programs using it can no longer call the API.")
+    return redirect("accounts:api_keys")

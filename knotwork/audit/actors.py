@@ -48,6 +48,9 @@ SYSTEM = ActorFields(kind=ActorKind.SYSTEM, label="system")
 def describe(by: Actor) -> ActorFields:
     """The actor columns for a service's `by=`; an actor Knotwork does not know yet is a programming error."""
     if isinstance(by, AbstractBaseUser):
+        key = getattr(by, "acting_api_key", None)  # set by the API's key authentication (accounts.api_auth)
+        if key is not None:
+            return ActorFields(kind=ActorKind.API_KEY, label=f"API key “{key.name}”", ref=f"key {key.prefix}", user=by)
         return ActorFields(kind=ActorKind.STAFF, label=by.email or str(by), user=by)
     if isinstance(by, SystemActor):
         return ActorFields(kind=ActorKind.SYSTEM, label=f"system: {by.name}")
@@ -58,7 +61,6 @@ def describe(by: Actor) -> ActorFields:
             label=f"patient link ({purpose})" if purpose else "patient link",
             ref=f"link {by.link_id}" if by.link_id is not None else "",
         )
-    # An API key (issue 15) is one more branch here: kind API_KEY, its name as label, its id as ref.
     raise TypeError(f"The audit trail cannot name a {type(by).__name__} as actor; add it to audit.actors.describe.")
 
 
@@ -69,6 +71,8 @@ class RequestContext:
     user: AbstractBaseUser | None = None
     remote_addr: str | None = None
     remote_port: int | None = None
+    # The request itself: an API call's user is known only once its key is checked, after the middleware ran.
+    request: object | None = None
 
 
 _request: ContextVar[RequestContext | None] = ContextVar("knotwork_audit_request", default=None)
@@ -104,7 +108,10 @@ def implicit_actor() -> ActorFields:
     acting = _acting.get()
     if acting is not None:
         return describe(acting)
-    user = current_request().user
+    context = current_request()
+    user = context.user
+    if user is None and getattr(context.request, "api_key", None) is not None:
+        user = context.request.user  # type: ignore[attr-defined]  # set with the key by accounts.api_auth
     if user is not None:
         return describe(user)
     return SYSTEM

@@ -25,6 +25,7 @@ class AuditContextMiddleware(AuditlogMiddleware):
             user=self._get_actor(request),
             remote_addr=self._get_remote_addr(request),
             remote_port=self._get_remote_port(request),
+            request=request,
         )
         with request_context(context):
             return self.get_response(request)

@@ -35,6 +35,23 @@ logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 
+
+class CredentialsRefused(AuthenticationError):
+    """Credentials were presented and are not valid (an unknown, mistyped or revoked API key)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__()
+        self.detail = detail
+
+
+class RateLimited(Exception):
+    """Too many calls with one key in the current window; `retry_after` seconds until the next one is taken."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
 # Far past any clinic's list (25 a page: a quarter of a million rows); a larger page number is refused with a
 # message instead of reaching the database as an offset it cannot hold.
 MAX_PAGE = 10_000
@@ -123,7 +140,29 @@ def install_problem_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):
-        return problem(api, request, 401, "Sign in required", "Sign in to Knotwork as a clinic member.")
+        if isinstance(exc, CredentialsRefused):
+            response = problem(api, request, 401, "API key refused", exc.detail)
+            response["WWW-Authenticate"] = 'Bearer realm="knotwork"'
+            return response
+        return problem(
+            api,
+            request,
+            401,
+            "Sign in required",
+            "Sign in to Knotwork as a clinic member, or send an API key as 'Authorization: Bearer KEY'.",
+        )
+
+    @api.exception_handler(RateLimited)
+    def rate_limited(request, exc: RateLimited):
+        response = problem(
+            api,
+            request,
+            429,
+            "Too many requests",
+            f"This API key's limit is reached; try again in {exc.retry_after} s.",
+        )
+        response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):

@@ -10,7 +10,7 @@ The actors, always explicit (`by=None` is refused like a stranger):
   consequence such as the safety hold), allowed only the actions a rule grants to the system;
 - a `PatientLinkActor`: a patient through their private link, allowed only the patient actions of a rule and
   only on their own record.
-Another kind of actor (an API key) is one more class here and one more branch in `refusal`.
+An API key acts as its own staff user with one role (accounts.ApiKey); a read-only key is refused every rule.
 """
 
 import dataclasses
@@ -171,6 +171,11 @@ def refusal(by: object, action: str, obj: object = None) -> str | None:
     membership = active_membership(by)
     if membership is None:
         return f"Only active staff of a clinic can {rule.doing}."
+    # An API key's user (accounts.api_auth marks it): a read-only key may do nothing a rule guards, since every
+    # rule guards a change.
+    api_key = getattr(by, "acting_api_key", None)
+    if api_key is not None and api_key.scope != "write":
+        return f"This API key may only read, so it cannot {rule.doing}: ask the owner for a key that may write."
     if clinic_id is not None and clinic_id != membership.clinic_id:
         return f"Only staff of this clinic can {rule.doing}."
     if membership.role not in rule.roles:
