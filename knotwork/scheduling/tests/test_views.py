@@ -357,13 +357,34 @@ def test_show_free_times_keeps_the_choices_and_offers_times_that_fill_in(
     assert "Free times, Monday 2 March" in html
     assert "Wheelchair" in html
     assert 'aria-label="Use 09:00"' not in html  # taken
-    link = re.search(r'href="([^"]+)" aria-label="Use 09:45"', html).group(1).replace("&amp;", "&")
-    assert "csrfmiddlewaretoken" not in link
+    assert re.search(r'<button type="submit" form="book-form" name="use_time" value="09:45"', html)
+    assert "?" not in re.search(r'<form method="post"[^>]*>', html).group(0)  # posts to itself, no query
     assert not Appointment.objects.filter(patient=patient).exists()
-    html = front_desk_client.get(link).content.decode()
+    # Choosing a free time posts the form back: the time is filled in, the notes stay, nothing is booked yet.
+    chosen = {key: value for key, value in data.items() if key != "find"} | {"use_time": "09:45"}
+    html = front_desk_client.post(BOOK, chosen).content.decode()
     assert 'value="09:45"' in html
+    assert "Wheelchair" in html
     assert re.search(rf'<option value="{treatment.public_id}" selected>', html)
     assert re.search(rf'<option value="{patient.public_id}" selected>', html)
+    assert not Appointment.objects.filter(patient=patient).exists()
+
+
+def test_booking_notes_never_travel_in_an_address(front_desk_client, london, patient, practitioner, treatment):
+    # An old link (or a hand-made one) with notes in its query string does not fill them in.
+    page = front_desk_client.get(BOOK, {"patient": patient.public_id, "notes": "Interpreter: Polish"})
+    assert "Interpreter: Polish" not in page.content.decode()
+    # Free times are buttons of the form, not links that would carry what was typed.
+    found = front_desk_client.post(BOOK, book_data(patient, practitioner, treatment, notes="Interpreter", find="1"))
+    html = found.content.decode()
+    assert "Interpreter" in html
+    assert not re.search(r'href="[^"]*notes=', html)
+    # After booking, the page the browser goes to names no note either.
+    booked = front_desk_client.post(BOOK, book_data(patient, practitioner, treatment, notes="Interpreter"))
+    assert booked.status_code == 302
+    assert "notes" not in booked.url
+    assert "Interpreter" not in booked.url
+    assert Appointment.objects.get(patient=patient).notes == "Interpreter"
 
 
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2300-01-01"])

@@ -22,13 +22,18 @@ from knotwork.scheduling.forms import (
     MoveForm,
 )
 from knotwork.scheduling.models import AppointmentStatus
-from knotwork.scheduling.views.links import book_url, calendar_url, chosen_practitioner, clinic_today, parse_date
+from knotwork.scheduling.views.links import calendar_url, chosen_practitioner, clinic_today, parse_date
 
 
 def _book_initial(request: ClinicRequest, practitioners, query) -> tuple[dict, object, object]:
-    """Prefill from the query string (chart link, calendar cell) or a "Show free times" post; ignore anything else."""
+    """Prefill from the query string (chart link, calendar cell) or a "Show free times" post; ignore anything else.
+
+    Notes are free text about the patient: they come only from a post, never from an address (addresses reach
+    access logs and the browser's history).
+    """
     clinic = request.clinic
-    initial = {"date": parse_date(query.get("date"), clinic_today(clinic)), "notes": query.get("notes", "")[:500]}
+    notes = query.get("notes", "")[:500] if query is request.POST else ""
+    initial = {"date": parse_date(query.get("date"), clinic_today(clinic)), "notes": notes}
     patient = None
     if query.get("patient"):
         with contextlib.suppress(ValidationError):
@@ -50,27 +55,24 @@ def _book_initial(request: ClinicRequest, practitioners, query) -> tuple[dict, o
             )
     if appointment_type is not None:
         initial["appointment_type"] = appointment_type.public_id
-    if query.get("time"):
-        with contextlib.suppress(ValueError):
-            initial["time"] = datetime.time.fromisoformat(query["time"])
+    for name in ("time", "use_time"):  # a free time chosen ("use_time") wins over the time typed
+        if query.get(name):
+            with contextlib.suppress(ValueError):
+                initial["time"] = datetime.time.fromisoformat(query[name])
     if query.get("allow_outside_hours"):
         initial["allow_outside_hours"] = True
     return initial, patient, (member, appointment_type)
 
 
-def _free_times(request: ClinicRequest, initial: dict, member, appointment_type) -> list[dict]:
-    """The chosen practitioner's free start times on the chosen day, each a link that fills in the time."""
+def _free_times(request: ClinicRequest, initial: dict, member, appointment_type) -> list[str]:
+    """The chosen practitioner's free start times on the chosen day; each is a button that posts the form back."""
     if member is None or appointment_type is None:
         return []
     slots = selectors.list_free_slots(
         practitioner=member.user, appointment_type=appointment_type, starts_on=initial["date"], ends_on=initial["date"]
     )
-    base = {key: str(value) for key, value in initial.items() if key != "time" and value not in (None, "")}
     tz = request.clinic.tzinfo
-    return [
-        {"label": f"{clock.local(slot, tz):%H:%M}", "url": book_url(**base, time=f"{clock.local(slot, tz):%H:%M}")}
-        for slot in slots
-    ]
+    return [f"{clock.local(slot, tz):%H:%M}" for slot in slots]
 
 
 @clinic_member()
@@ -79,8 +81,9 @@ def book(request: ClinicRequest):
     """Book an appointment; `?patient=<public id>` (from the chart) and the calendar's cell links prefill it."""
     clinic = request.clinic
     practitioners = list(selectors.list_practitioners(request.user))
-    # "Show free times" posts the form so far: show it again, unchecked, with the practitioner's free times.
-    finding = request.method == "POST" and "find" in request.POST
+    # "Show free times" and a chosen free time post the form so far: show it again, unchecked, with the
+    # practitioner's free times (the notes typed travel in the post, never in an address).
+    finding = request.method == "POST" and ("find" in request.POST or "use_time" in request.POST)
     query = request.POST if finding else request.GET
     initial, prefilled_patient, (member, appointment_type) = _book_initial(request, practitioners, query)
     if prefilled_patient is not None and request.method == "GET":
