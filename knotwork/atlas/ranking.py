@@ -190,7 +190,7 @@ def build_index(patterns: Iterable[ReferralPattern], neighbours: Mapping[str, fr
     return index
 
 
-def _order_key(referral: Referral, drawn_side: str | None):
+def _order_key(referral: Referral, drawn_side: str | None) -> tuple:
     off_side = drawn_side is not None and referral.side not in (drawn_side, BOTH)
     return (
         -referral.score,
@@ -240,6 +240,16 @@ def _both_sides(muscle_id: str, index: Index, drawing: Mapping[str, float], draw
     return _best(joined, drawn_side) if joined else None
 
 
+def _alike(first: Referral, second: Referral) -> bool:
+    """Two sides of a muscle that explain the same drawn regions in the same way, with the same score."""
+    return (first.explained_essential, first.explained_spillover, first.explained_site, first.score) == (
+        second.explained_essential,
+        second.explained_spillover,
+        second.explained_site,
+        second.score,
+    )
+
+
 def rank(drawing: Mapping[str, float], index: Index, top: int | None = None) -> list[Referral]:
     """The muscles whose patterns explain at least one drawn region, best first, one suggestion per muscle and
     side (or one for both sides)."""
@@ -265,7 +275,7 @@ def rank(drawing: Mapping[str, float], index: Index, top: int | None = None) -> 
             level = both is not None and len(singles) == 2 and all(both.score >= s.score for s in singles)
             if both is not None and explains_each_side and (better or level):
                 results = [r for r in results if r.muscle_id != muscle_id] + [both]
-            elif len(singles) == 2 and singles[0].explained == singles[1].explained:
+            elif len(singles) == 2 and _alike(*singles):
                 # A pattern that crosses the midline, or a drawing on the midline only, is explained alike from
                 # either side: one suggestion for both.
                 kept = _best(singles, drawn_side)

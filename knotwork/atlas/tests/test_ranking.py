@@ -160,3 +160,16 @@ def test_a_muscle_rolls_up_its_trigger_points_and_names_the_one_that_fits():
     assert whole.muscle_id == "gluteus-minimus"
     assert set(whole.trigger_points) == {"Anterior", "Posterior"}
     assert whole.unexplained == ()
+
+
+def test_a_crossing_pattern_is_one_suggestion_on_both_sides_only_when_both_sides_explain_alike():
+    # Each side's pattern reaches the other side's region as spillover only: not alike, so two suggestions.
+    right = P({"right-a"}, {"left-a"}, side="right")
+    left = P({"left-a"}, {"right-a"}, side="left")
+    results = ranking.rank({"right-a": 5, "left-b": 5}, ranking.build_index([right, left]))
+    assert [r.side for r in results] == ["right", "left"]
+    # A band across both sides explains a two-sided drawing alike from either side: one suggestion.
+    band_r = P({"right-a", "left-a"}, side="right")
+    band_l = P({"right-a", "left-a"}, side="left")
+    results = ranking.rank({"right-a": 5, "left-a": 5}, ranking.build_index([band_r, band_l]))
+    assert [r.side for r in results] == ["both"]
