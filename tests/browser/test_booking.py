@@ -36,17 +36,21 @@ def test_front_desk_books_moves_and_cancels(page, clinic_a, front_desk, practiti
     page.get_by_label("Practitioner").select_option(str(practitioner.membership.public_id))
     page.get_by_label("Appointment type").select_option(label="Treatment (45 min)")
     page.get_by_label("Date").fill(tomorrow.isoformat())
+    page.get_by_label("Notes").fill("Interpreter: Swedish")
     page.get_by_role("button", name="Show free times").click()
     expect(page.get_by_role("heading", name="Free times")).to_be_visible()
-    expect(page.get_by_role("link", name="Use 14:00")).to_have_count(0)  # Tomas Berg has it
-    page.get_by_role("link", name="Use 10:00").click()
+    expect(page.get_by_role("button", name="Use 14:00")).to_have_count(0)  # Tomas Berg has it
+    page.get_by_role("button", name="Use 10:00").click()
     expect(page.get_by_role("textbox", name="Time")).to_have_value("10:00")
     expect(page.get_by_label("Patient")).to_have_value(str(elin.public_id))
+    expect(page.get_by_label("Notes")).to_have_value("Interpreter: Swedish")
+    assert "Interpreter" not in page.url  # the note went in the post, not the address
     assert not axe_violations(page)
     screenshot(page, "booking-form")
     page.get_by_role("button", name="Book", exact=True).click()
 
     expect(page.get_by_text("Booked Elin Sandqvist")).to_be_visible()
+    assert "Interpreter" not in page.url
     day = page.get_by_role("table")
     expect(day.get_by_role("link", name="Elin Sandqvist")).to_contain_text("10:00")
     expect(day.get_by_role("link", name="Tomas Berg")).to_contain_text("14:00")
