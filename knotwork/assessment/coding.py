@@ -293,7 +293,7 @@ def parse(text: str, *, path: Path = SHIPPED) -> CodeSet:
     sources = raw.get("sources")
     if not isinstance(sources, dict) or not sources or not all(isinstance(v, str) and v for v in sources.values()):
         raise CodeSetError("sources: name each source key with its citation")
-    source = release.get("source")
+    source = str(release.get("source") or "")
     if source not in sources:
         raise CodeSetError(f"release.source: {source!r} is not one of the sources")
     name = str(release.get("name") or f"ICD-10-CM FY{year}")
