@@ -13,9 +13,13 @@ class ClinicSettingsForm(CleanTextMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = time_zone_choices()
+        choices = time_zone_choices()
         if self.instance and self.instance.pk:
-            self.fields["time_zone"].initial = self.instance.clinic.time_zone
+            current = self.instance.clinic.time_zone
+            self.fields["time_zone"].initial = current
+            if (current, current) not in choices:  # an old name saved earlier stays until the owner picks another
+                choices = [(current, f"{current} (old name)"), *choices]
+        self.fields["time_zone"].choices = choices
 
     class Meta:
         model = ClinicSettings

@@ -1,5 +1,9 @@
+import contextlib
+import functools
 import uuid
 import zoneinfo
+from importlib import resources
+from pathlib import Path
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,8 +14,28 @@ from knotwork.clinics import defaults
 from knotwork.core.validators import text_validators, validate_line
 
 
+def _zone_table() -> str:
+    """The IANA zone.tab: one line per current zone (backward-compatible names such as US/Eastern are not in it)."""
+    try:
+        return resources.files("tzdata").joinpath("zoneinfo/zone.tab").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        for root in zoneinfo.TZPATH:
+            with contextlib.suppress(OSError):
+                return Path(root, "zone.tab").read_text(encoding="utf-8")
+    return ""
+
+
+@functools.cache
+def current_time_zones() -> frozenset[str]:
+    """The current IANA zones a clinic can be in, and UTC; links kept for old names ("GB", "Asia/Calcutta") and
+    the Etc/ offsets are left out."""
+    listed = {line.split("\t")[2] for line in _zone_table().splitlines() if line and not line.startswith("#")}
+    available = zoneinfo.available_timezones()
+    return frozenset((listed & available) | {"UTC"}) if listed else frozenset(available)
+
+
 def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+    return [(name, name) for name in sorted(current_time_zones())]
 
 
 def default_time_zone() -> str:

@@ -53,7 +53,7 @@ def update_clinic_settings(*, clinic: Clinic, by: Actor, **changes: Unpack[Setti
     require(by, "change_clinic_settings", clinic)
     refuse_unknown("update_clinic_settings", changes, SettingsChanges)
     clinic_settings = ClinicSettings.objects.select_for_update().get(clinic=clinic)
-    if "time_zone" in changes:
+    if "time_zone" in changes and changes["time_zone"] != clinic.time_zone:  # an old name kept is not re-checked
         clinic.time_zone = changes["time_zone"]
         clinic.full_clean()
         clinic.save(update_fields=["time_zone"])
