@@ -38,3 +38,13 @@ def test_a_clinic_saved_with_an_old_name_keeps_it_until_the_owner_picks_another(
     owner_client.post(reverse("clinics:settings"), data | {"time_zone": "America/New_York"})
     clinic_a.refresh_from_db()
     assert clinic_a.time_zone == "America/New_York"
+
+
+def test_the_owner_sets_the_plan_limits_and_the_follow_up_gap(owner_client, clinic_a):
+    page = owner_client.get(reverse("clinics:settings"))
+    assert 'name="plan_backdate_days_max" value="7"' in page.text
+    assert 'name="follow_up_gap_days_min" value="1"' in page.text
+    data = settings_data(clinic_a) | {"time_zone": "UTC", "plan_backdate_days_max": 3, "follow_up_gap_days_min": 2}
+    assert owner_client.post(reverse("clinics:settings"), data).status_code == 302
+    clinic_a.settings.refresh_from_db()
+    assert (clinic_a.settings.plan_backdate_days_max, clinic_a.settings.follow_up_gap_days_min) == (3, 2)
