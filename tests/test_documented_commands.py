@@ -188,6 +188,17 @@ def checkout(tmp_path_factory):
         timeout=TIMEOUT_SECONDS,
     )
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    # The clinic the documents' CLINIC stands for, as a clinic set up by `manage.py create_clinic` has it.
+    clinic = subprocess.run(
+        [sys.executable, "manage.py", "create_clinic", "Lakeside Myotherapy", "--owner", PLACEHOLDERS["EMAIL"]],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=TIMEOUT_SECONDS,
+    )
+    assert clinic.returncode == 0, clinic.stdout + clinic.stderr
     return var_dir, bin_dir
 
 

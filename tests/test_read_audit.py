@@ -82,6 +82,7 @@ API_NO_PATIENT_DATA = {
     "/api/v1/atlas/muscles/{muscle_id}": "the anatomy atlas",
     "/api/v1/atlas/referrals": "ranking muscles for a drawing sent in the query, no patient",
     "/api/v1/practitioners/{practitioner_id}/free-slots": "a practitioner's free times",
+    "/api/v1/codes/icd10": "the ICD-10-CM code list, no patient",
 }
 DOCUMENT_TYPES = ("application/pdf", "text/calendar", "text/csv")
 
