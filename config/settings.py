@@ -121,6 +121,9 @@ INSTALLED_APPS = [
     "knotwork.billing",
     "knotwork.letters",
     "knotwork.evidence",
+    "knotwork.webhooks",
+    "knotwork.fhir",
+    "knotwork.imports",
     "knotwork.chart",
     "knotwork.demo",
 ]
