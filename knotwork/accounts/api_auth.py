@@ -25,7 +25,9 @@ REFUSED = "This API key is not valid or has been revoked: ask the clinic owner f
 
 
 def resource_of(path: str) -> str:
-    """The part of the API a path belongs to: `/api/v1/patients/…` -> "patients"."""
+    """The part of the API a path belongs to: `/api/v1/patients/…` -> "patients"; `/fhir/r4/…` -> "fhir"."""
+    if path.startswith("/fhir/"):
+        return "fhir"
     rest = path.split("/api/v1/", 1)[-1]
     return rest.split("/", 1)[0]
 
@@ -72,3 +74,16 @@ class ApiKeyAuth(HttpBearer):
         request.user = user
         request.api_key = key  # type: ignore[attr-defined]
         return user
+
+
+def bearer_user(request: HttpRequest):
+    """For views outside the ninja API (FHIR): the key's user for an `Authorization: Bearer` header, else None.
+
+    Raises CredentialsRefused for a presented key that is not valid, PermissionDenied for a part of the API the key
+    may not use, and RateLimited past its rate (the caller answers each as its protocol wants).
+    """
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return ApiKeyAuth().authenticate(request, token.strip())

@@ -140,6 +140,7 @@ API_RESOURCES = {
     "codes": "Code search (ICD-10-CM)",
     "billing": "Invoices and payments",
     "documents": "Documents",
+    "fhir": "FHIR R4 (/fhir/r4/)",
 }
 API_KEY_ROLES = ("practitioner", "front_desk")  # never owner: an owner's powers stay behind a second factor
 
