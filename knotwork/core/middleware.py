@@ -9,8 +9,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.utils import timezone
+from django.views.defaults import permission_denied
 from django.views.generic import RedirectView
 
 from knotwork.core import defaults
@@ -100,6 +102,18 @@ class AccessRuleMiddleware:
             return None
         logger.error("Refused view %s.%s: it declares no access rule", view_module(view_func), view_name(view_func))
         return HttpResponseForbidden("This page declares no access rule and is refused.")
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A refusal is expected, not a fault: one warning line with the address, no traceback, no patient data.
+
+        Django would log it with the whole traceback; the page the user sees is the same 403 page.
+        """
+        if not isinstance(exception, PermissionDenied):
+            return None
+        logger.warning("Forbidden (%s): %s %s", type(exception).__name__, request.method, request.path)
+        response = permission_denied(request, exception)
+        response._has_been_logged = True  # type: ignore[attr-defined]  # Django's own line would repeat it
+        return response
 
 
 def session_timeout_minutes(user) -> int:
