@@ -10,6 +10,7 @@ from knotwork.patients.models import (
     PatientStatus,
     ReferrerDetails,
     ReferringClinician,
+    Sex,
 )
 
 
@@ -41,6 +42,12 @@ class PatientForm(CleanTextMixin, forms.ModelForm):
         self.fields["referring_clinician"].empty_label = "— none —"
         self.fields["phone"].help_text = "Include the country code for numbers outside the clinic's country."
         self.fields["email"].widget.attrs["autocomplete"] = "off"
+        # "Unknown / not stated" is an answer: the field is never marked required, and left out it means unknown.
+        self.fields["sex"].required = False
+        self.fields["sex"].help_text = "Leave as not stated if the patient prefers not to say."
+
+    def clean_sex(self) -> str:
+        return self.cleaned_data.get("sex") or Sex.UNKNOWN
 
     def clean(self):
         cleaned = super().clean()

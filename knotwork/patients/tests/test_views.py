@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -142,3 +143,15 @@ def test_referring_clinician_can_be_added_and_listed(front_desk_client):
     assert 'value="Westside GP"' in response.text
     front_desk_client.post(reverse("patients:referrer_create"), {"name": "Dr. Ola Berg", "npi": "1234567890"})
     assert "Dr. Ola Berg" in front_desk_client.get(reverse("patients:referrer_list")).text
+
+
+def test_sex_is_not_marked_required_and_left_out_means_not_stated(front_desk_client, clinic_a):
+    page = front_desk_client.get(reverse("patients:create")).text
+    label = re.search(r'<label for="id_sex">(.*?)</label>', page, re.S).group(1)
+    assert "req" not in label  # no asterisk: "Unknown / not stated" is allowed
+    assert not re.search(r'<select name="sex"[^>]*required', page)
+    first = re.search(r'<label for="id_first_name">(.*?)</label>', page, re.S).group(1)
+    assert 'class="req"' in first  # a required field still says so
+    response = front_desk_client.post(reverse("patients:create"), {**VALID, "sex": ""})
+    assert response.status_code == 302
+    assert Patient.objects.get(last_name="Solberg").sex == "unknown"
