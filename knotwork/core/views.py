@@ -1,9 +1,10 @@
 import logging
 
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect
-from django.views.decorators.cache import never_cache
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from knotwork.core.access import public
@@ -33,3 +34,11 @@ def home(request: HttpRequest):
     if getattr(request.user, "membership", None) is None:
         return redirect("account_email" if request.user.is_superuser else "account_login")
     return redirect("followup:dashboard")
+
+
+@public
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers and bookmarks ask for /favicon.ico whatever the page says: send them to the Knotwork mark."""
+    return HttpResponsePermanentRedirect(static("img/knotwork-mark.svg"))
