@@ -68,6 +68,8 @@ def test_the_course_review_chart(page, clinic_a, practitioner, screenshot, axe_v
 
     from knotwork.demo.course import load_demo_course
 
+    clinic_a.settings.plan_backdate_days_max = 14  # the demo course began eight days ago
+    clinic_a.settings.save()
     patient = screened(clinic_a, practitioner)
     plan = load_demo_course(patient=patient, practitioner=practitioner, today=timezone.localdate())
     sign_in(page, practitioner.email)

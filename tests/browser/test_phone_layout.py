@@ -34,6 +34,8 @@ def test_the_patients_care_pages_fit_a_phone_and_pass_axe(
     from knotwork.portal.services import create_patient_link
     from knotwork.treatment.tests.test_session import screened
 
+    clinic_a.settings.plan_backdate_days_max = 14  # the demo course began eight days ago
+    clinic_a.settings.save()
     patient = screened(clinic_a, practitioner)
     load_demo_course(patient=patient, practitioner=practitioner, today=timezone.localdate())
     _link, token = create_patient_link(patient=patient, purpose="care", by=practitioner, send_email=False)
