@@ -79,7 +79,7 @@ def get_document(request, document_id: UUID):
     response={200: None},
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "The file, as its content showed it to be",
                 "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in services.ACCEPTED_TYPES},
             }

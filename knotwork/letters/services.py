@@ -106,11 +106,14 @@ def send_letter(
     if plan is not None and plan.patient_id != patient.pk:
         raise ClinicRuleError("That course of treatment is not this patient's.")
     recipient = patient.referring_clinician
-    if delivery == Delivery.EMAIL and (recipient is None or not recipient.email):
-        who = (
-            f"{recipient.name} has no email address on file" if recipient else "The patient has no referring clinician"
+    if delivery == Delivery.EMAIL and recipient is None:
+        raise ClinicRuleError(
+            "The patient has no referring clinician: choose one on the patient's details, or print the letter."
         )
-        raise ClinicRuleError(f"{who}: add it on the referrer's page, or print the letter.")
+    if delivery == Delivery.EMAIL and recipient is not None and not recipient.email:
+        raise ClinicRuleError(
+            f"{recipient.name} has no email address on file: add it on the referrer's page, or print the letter."
+        )
     next_steps = without_control_characters(next_steps).strip()
     author = staff_user(by)
     context = selectors.letter_context(patient=patient, kind=kind, author=author, plan=plan, next_steps=next_steps)

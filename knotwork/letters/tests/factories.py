@@ -38,5 +38,8 @@ def patient_with_course(clinic, practitioner, *, referrer_email: str = "dr.lee@p
         )
     code = next(c for c in get_codes() if c.startswith("M79"))
     assessment.add_diagnosis(examination=examination, code=code, is_primary=True, by=practitioner)
+    # The demo course began eight days ago: allow the clinic to record a course started that long ago.
+    clinic.settings.plan_backdate_days_max = max(clinic.settings.plan_backdate_days_max, 30)
+    clinic.settings.save(update_fields=["plan_backdate_days_max"])
     plan = load_demo_course(patient=patient, practitioner=practitioner, today=timezone.localdate())
     return patient, plan

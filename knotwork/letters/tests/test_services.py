@@ -149,3 +149,20 @@ def test_merged_values_are_text_never_template_code(course, practitioner):
     patient.save()
     context = selectors.letter_context(patient=patient, kind="progress", author=practitioner, plan=plan)
     assert "{{clinic.name}}<b>" in context["subject"]
+
+
+def test_a_patient_without_a_course_or_referrer_still_gets_a_printable_letter(clinic_a, practitioner):
+    from knotwork.patients.tests.factories import PatientFactory
+
+    patient = PatientFactory(clinic=clinic_a, referring_clinician=None)
+    with pytest.raises(
+        ClinicRuleError, match="The patient has no referring clinician: choose one on the patient's details"
+    ):
+        services.send_letter(patient=patient, kind="progress", delivery="email", by=practitioner)
+    letter = services.send_letter(patient=patient, kind="progress", delivery="print", by=practitioner)
+    assert letter.recipient is None
+    assert letter.document.title.startswith("Progress report to the treating clinician")
+    context = selectors.letter_context(patient=patient, kind="progress", author=practitioner)
+    assert context["treatments"] == []
+    assert context["verdict"] == "has too few pain scores so far for the clinic's responder rule"
+    assert context["opening"].startswith("Dear colleague,")
