@@ -378,7 +378,17 @@ KNOTWORK_TASK_RESULTS_KEPT_DAYS = int(os.environ.get("TASK_RESULTS_KEPT_DAYS", "
 if KNOTWORK_TASK_RESULTS_KEPT_DAYS < 1:
     raise ImproperlyConfigured("TASK_RESULTS_KEPT_DAYS must be a whole number of days, 1 or more.")
 # How Knotwork reaches patients, tried in order (knotwork/messaging/channels.py says how to add SMS).
-PATIENT_MESSAGE_CHANNELS = ["knotwork.messaging.channels.EmailChannel"]
+PATIENT_MESSAGE_CHANNELS = ["knotwork.messaging.channels.EmailChannel", "knotwork.messaging.channels.TextChannel"]
+# Text messages (knotwork/messaging/sms.py, docs/online-booking.md): off unless SMS_PROVIDER names a gateway.
+SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "")
+if SMS_PROVIDER not in ("", "console", "twilio"):
+    raise ImproperlyConfigured(f"SMS_PROVIDER must be empty, 'console' or 'twilio', not {SMS_PROVIDER!r}")
+SMS_API_BASE = os.environ.get("SMS_API_BASE", "https://api.twilio.com")
+SMS_ACCOUNT_SID = os.environ.get("SMS_ACCOUNT_SID", "")
+SMS_AUTH_TOKEN = os.environ.get("SMS_AUTH_TOKEN", "")
+SMS_FROM = os.environ.get("SMS_FROM", "")
+if SMS_PROVIDER == "twilio" and not (SMS_ACCOUNT_SID and SMS_AUTH_TOKEN and SMS_FROM):
+    raise ImproperlyConfigured("SMS_PROVIDER=twilio needs SMS_ACCOUNT_SID, SMS_AUTH_TOKEN and SMS_FROM")
 
 # --- audit ----------------------------------------------------------------------------------
 AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"

@@ -25,6 +25,7 @@ urlpatterns = [
     path("letters/", include("knotwork.letters.urls")),
     path("evidence/", include("knotwork.evidence.urls")),
     path("webhooks/", include("knotwork.webhooks.urls")),
+    path("messaging/", include("knotwork.messaging.urls")),
     path("fhir/r4/", include("knotwork.fhir.urls")),
     path("import/", include("knotwork.imports.urls")),
     path("", include("knotwork.portal.urls")),

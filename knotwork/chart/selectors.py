@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from knotwork.assessment.selectors import assessment_overview
 from knotwork.followup import selectors as followup
+from knotwork.messaging.models import PatientMessage, TextConsent
 from knotwork.outcomes.selectors import list_questionnaires
 from knotwork.patients.models import Patient
 from knotwork.plans.models import PlanStatus, TreatmentPlan
@@ -37,6 +38,9 @@ class PatientChart:
     recent_check_ins: list
     care_link: PatientLink | None
     questionnaires: list
+    # Messages: the patient's agreement to texts, and the last messages sent (outcomes only, never the text).
+    text_consent: TextConsent | None
+    messages: list
 
 
 def patient_chart(user, patient: Patient) -> PatientChart:
@@ -58,4 +62,6 @@ def patient_chart(user, patient: Patient) -> PatientChart:
         recent_check_ins=list(followup.list_check_ins(user, patient=patient).order_by("-due_at")[:4]),
         care_link=care_link if care_link and care_link.state == "open" else None,
         questionnaires=list(list_questionnaires(user, patient)[:4]),
+        text_consent=TextConsent.objects.filter(patient=patient, withdrawn_at__isnull=True).first(),
+        messages=list(PatientMessage.objects.filter(patient=patient).order_by("-created_at")[:5]),
     )

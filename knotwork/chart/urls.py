@@ -7,4 +7,5 @@ app_name = "chart"
 urlpatterns = [
     path("patients/<uuid:public_id>/", views.patient_chart, name="patient"),
     path("plans/<uuid:plan_id>/", views.course, name="course"),
+    path("patients/<uuid:public_id>/texts/", views.text_consent, name="text_consent"),
 ]

@@ -1,11 +1,14 @@
 """The patient chart and the course page: the pages that show a patient's whole record at once."""
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from knotwork.audit.services import record_view
 from knotwork.chart import selectors
 from knotwork.core import policy
 from knotwork.core.access import ClinicRequest, clinic_member
+from knotwork.messaging import services as messaging
 from knotwork.patients.forms import PatientStatusForm
 from knotwork.patients.models import ALLOWED_STATUS_CHANGES, PatientStatus
 from knotwork.patients.selectors import get_patient
@@ -46,3 +49,19 @@ def course(request: ClinicRequest, plan_id):
             "can_edit": policy.can(request.user, "update_plan", plan),
         },
     )
+
+
+@clinic_member(may="record_text_consent")
+@require_POST
+def text_consent(request: ClinicRequest, public_id):
+    """Record that the patient agrees to texts on the mobile number on file, or stop texts to them."""
+    patient = get_patient(request.user, public_id)
+    if request.POST.get("texts") == "stop":
+        messaging.withdraw_text_consent(patient=patient, by=request.user)
+        messages.success(request, "No more text messages will be sent to this patient.")
+    elif not patient.phone:
+        messages.error(request, "Record the patient's mobile number first (Edit details), then their agreement.")
+    else:
+        messaging.record_text_consent(patient=patient, phone=patient.phone.as_e164, by=request.user)
+        messages.success(request, f"Texts agreed on {patient.phone}. Reminders and booking messages go by text too.")
+    return redirect("chart:patient", public_id=patient.public_id)

@@ -15,6 +15,7 @@ from knotwork.followup.models import (
     FlagStatus,
     QuestionnaireRequest,
 )
+from knotwork.messaging.models import MessageStatus, PatientMessage
 
 
 # The patient's own side (reached through their private link, never through a staff user).
@@ -116,3 +117,16 @@ def diary_pain_readings(*, patient) -> list[tuple[datetime.datetime, int, str]]:
         (datetime.datetime.combine(day, datetime.time(12), tzinfo=tz), pain, "diary")
         for day, pain in DiaryEntry.objects.filter(patient=patient).values_list("recorded_on", "pain")
     ]
+
+
+def messages_not_delivered(user, *, now: datetime.datetime, days: int = 7) -> QuerySet[PatientMessage]:
+    """Messages to patients of the clinic that failed, are waiting for another try, or reached no one, lately."""
+    return (
+        PatientMessage.objects.for_user(user)
+        .filter(
+            status__in=[MessageStatus.FAILED, MessageStatus.RETRYING, MessageStatus.UNREACHABLE],
+            created_at__gte=now - datetime.timedelta(days=days),
+        )
+        .select_related("patient")
+        .order_by("-created_at")[:20]
+    )

@@ -45,8 +45,10 @@ def dashboard(request: ClinicRequest):
             if mine is None or plan.practitioner_id == mine.pk
         ],
         "resolve_form": ResolveFlagForm(),
+        # Messages the clinic should know did not reach the patient (the front desk calls them instead).
+        "undelivered": list(selectors.messages_not_delivered(request.user, now=now)),
     }
-    shown = ("appointments", "flags", "awaiting", "missed", "courses")
+    shown = ("appointments", "flags", "awaiting", "missed", "courses", "undelivered")
     record_patients_shown(records=[row for key in shown for row in context[key]], by=request.user, shown_in="today")
     return render(request, "followup/dashboard.html", context)
 

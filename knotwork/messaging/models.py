@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 from knotwork.core.models import ClinicScoped
@@ -7,12 +8,14 @@ class MessagePurpose(models.TextChoices):
     LINK = "link", "Private form link"
     REMINDER = "reminder", "Appointment reminder"
     CHECK_IN = "check_in", "Soreness check-in"
+    BOOKING = "booking", "Booking confirmation or change"
 
 
 class MessageStatus(models.TextChoices):
     SENT = "sent", "Sent"  # handed to the channel (email backend, SMS provider)
     FAILED = "failed", "Failed"  # the channel raised; the task may be retried
     UNREACHABLE = "unreachable", "No way to reach the patient"  # no email (or phone for SMS) on file
+    RETRYING = "retrying", "Not sent yet: trying again"  # a text the gateway refused; tried again with backoff
 
 
 class PatientMessage(ClinicScoped):
@@ -33,3 +36,63 @@ class PatientMessage(ClinicScoped):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} ({self.get_status_display()})"
+
+
+class ConsentSource(models.TextChoices):
+    FRONT_DESK = "front_desk", "Recorded by staff"
+    PATIENT = "patient", "Given by the patient (care page or booking)"
+
+
+class TextConsent(ClinicScoped):
+    """A patient's agreement to receive text messages on one number, and its withdrawal (STOP or staff).
+
+    A new agreement is a new row; a withdrawn one is kept, so the record shows when texts were allowed.
+    """
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="text_consents")
+    phone = models.CharField(max_length=20, help_text="E.164, as texts are sent to it")
+    source = models.CharField(max_length=12, choices=ConsentSource.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_via = models.CharField(max_length=10, blank=True, help_text="stop (a reply), staff or patient")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                "patient", condition=models.Q(withdrawn_at__isnull=True), name="one_open_text_consent_per_patient"
+            )
+        ]
+        indexes = [models.Index(fields=["phone"], name="text_consent_phone_idx")]
+
+    def __str__(self) -> str:
+        return f"Text consent ({'withdrawn' if self.withdrawn_at else 'given'})"
+
+
+class OutboundText(ClinicScoped):
+    """A text the gateway has not accepted yet: kept (encrypted) only until it is sent or given up on.
+
+    The body is needed to try again; it is encrypted with a key derived from SECRET_KEY and erased once the gateway
+    takes the text or the last attempt fails. The message record (`PatientMessage`) keeps only the outcome.
+    """
+
+    message = models.OneToOneField(PatientMessage, on_delete=models.CASCADE, related_name="outbound_text")
+    to = models.CharField(max_length=20)
+    body_encrypted = models.BinaryField(default=b"", editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(next_attempt_at__isnull=False),
+                name="outbound_text_due_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Text attempt {self.attempts}"

@@ -1,28 +1,155 @@
-"""The one way to send a patient a message: reminders, check-ins and private-link emails all come through here.
+"""The one way to send a patient a message: reminders, check-ins, links and booking messages all come through here.
 
-`send_to_patient` tries the configured channels (knotwork.messaging.channels) in order and uses the first that
-can reach the patient. Each attempt is recorded as a `PatientMessage` (what it was for, which channel, the
+`send_to_patient` sends through every configured channel that can reach the patient (email; a text where the
+patient agreed to texts) and records each attempt as a `PatientMessage` (what it was for, which channel, the
 outcome), never with the text itself. It is a step of the services that call it, which asked the policy already.
+A text the gateway refuses is tried again with backoff by `send_due_texts` (the scheduled sweep).
 """
 
-from knotwork.messaging.channels import configured_channels
-from knotwork.messaging.models import MessageStatus, PatientMessage
+import datetime
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from knotwork.core.policy import Actor, PatientLinkActor, acting_user, require
+from knotwork.messaging import sms
+from knotwork.messaging.channels import configured_channels, open_text_consent
+from knotwork.messaging.models import (
+    ConsentSource,
+    MessageStatus,
+    OutboundText,
+    PatientMessage,
+    TextConsent,
+)
+
+logger = logging.getLogger(__name__)
+# After the first failure: try again 1 min, 5 min, 30 min, 2 h and 6 h later, then give up (and show it).
+TEXT_BACKOFF = [datetime.timedelta(minutes=m) for m in (1, 5, 30, 120, 360)]
 
 
 def send_to_patient(*, patient, subject: str, body: str, purpose: str, reference: str = "") -> PatientMessage:
-    """Send one message through the first channel that reaches the patient; return the recorded attempt."""
-    message = PatientMessage(clinic_id=patient.clinic_id, patient=patient, purpose=purpose, reference=reference)
-    channel = next((c for c in configured_channels() if c.can_reach(patient)), None)
-    if channel is None:
-        message.status = MessageStatus.UNREACHABLE
-    else:
-        message.channel = channel.name
+    """Send one message through every channel that reaches the patient; return the attempt that went best."""
+    attempts = []
+    for channel in configured_channels():
+        if not channel.can_reach(patient):
+            continue
+        message = PatientMessage(
+            clinic_id=patient.clinic_id, patient=patient, purpose=purpose, reference=reference, channel=channel.name
+        )
         try:
             channel.send(patient=patient, subject=subject, body=body)
         except Exception as error:  # a failed provider must not lose the record
             message.status = MessageStatus.FAILED
-            message.error = type(error).__name__
+            message.error = type(error).__name__ if not isinstance(error, sms.GatewayError) else str(error)[:100]
         else:
             message.status = MessageStatus.SENT
-    message.save()
-    return message
+        message.save()
+        if channel.name == "sms" and message.status == MessageStatus.FAILED:
+            _keep_for_retry(message, patient, f"{subject}\n{body}" if subject else body)
+        attempts.append(message)
+    if not attempts:
+        message = PatientMessage(
+            clinic_id=patient.clinic_id,
+            patient=patient,
+            purpose=purpose,
+            reference=reference,
+            status=MessageStatus.UNREACHABLE,
+        )
+        message.save()
+        return message
+    return next((m for m in attempts if m.status == MessageStatus.SENT), attempts[0])
+
+
+def _keep_for_retry(message: PatientMessage, patient, text: str) -> None:
+    consent = open_text_consent(patient)
+    if consent is None:
+        return
+    message.status = MessageStatus.RETRYING
+    message.save(update_fields=["status", "updated_at"])
+    OutboundText.objects.create(
+        clinic_id=message.clinic_id,
+        message=message,
+        to=consent.phone,
+        body_encrypted=sms.seal(text),
+        attempts=1,
+        next_attempt_at=timezone.now() + TEXT_BACKOFF[0],
+        last_error=message.error,
+    )
+
+
+def send_due_texts(*, now: datetime.datetime, by: Actor) -> int:
+    """Try again every text whose time has come; return how many the gateway took."""
+    require(by, "send_due_texts")
+    gateway = sms.provider()
+    sent = 0
+    due = OutboundText.objects.filter(next_attempt_at__lte=now).select_related("message").order_by("next_attempt_at")
+    for outbound in due[:500]:
+        with transaction.atomic():
+            outbound = OutboundText.objects.select_for_update().select_related("message").get(pk=outbound.pk)
+            if outbound.next_attempt_at is None or outbound.next_attempt_at > now:
+                continue  # another sweep took it
+            message = outbound.message
+            text = sms.unseal(outbound.body_encrypted)
+            error = ""
+            if text is None or gateway is None:
+                error = "text unreadable" if text is None else "texts are switched off"
+            elif TextConsent.objects.filter(patient_id=message.patient_id, withdrawn_at__isnull=True).exists():
+                try:
+                    gateway.send(to=outbound.to, body=text)
+                except sms.GatewayError as failure:
+                    error = str(failure)[:100]
+            else:
+                error = "the patient stopped texts"
+            if not error:
+                message.status, message.error = MessageStatus.SENT, ""
+                outbound.next_attempt_at, outbound.body_encrypted = None, b""
+                sent += 1
+            elif outbound.attempts >= len(TEXT_BACKOFF) or not error.startswith("gateway"):
+                # Out of attempts, or a reason waiting will not mend (no consent, texts off, SECRET_KEY rotated).
+                message.status, message.error = MessageStatus.FAILED, error
+                outbound.next_attempt_at, outbound.body_encrypted = None, b""
+            else:
+                outbound.next_attempt_at = now + TEXT_BACKOFF[min(outbound.attempts, len(TEXT_BACKOFF) - 1)]
+                message.error = error
+            outbound.attempts += 1
+            outbound.last_error = error
+            outbound.save()
+            message.save(update_fields=["status", "error", "updated_at"])
+    return sent
+
+
+@transaction.atomic
+def record_text_consent(*, patient, phone: str, by: Actor) -> TextConsent:
+    """The patient agrees to texts on `phone` (E.164); an open agreement on another number is replaced."""
+    require(by, "record_text_consent", patient)
+    if not phone:
+        raise ValueError("A text consent needs the patient's mobile number.")
+    now = timezone.now()
+    source = ConsentSource.PATIENT if isinstance(by, PatientLinkActor) else ConsentSource.FRONT_DESK
+    TextConsent.objects.filter(patient_id=patient.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=now, withdrawn_via="replaced"
+    )
+    return TextConsent.objects.create(
+        clinic_id=patient.clinic_id, patient=patient, phone=phone, source=source, recorded_by=acting_user(by)
+    )
+
+
+@transaction.atomic
+def withdraw_text_consent(*, patient, by: Actor, via: str = "staff") -> int:
+    """No more texts to this patient; return how many agreements were closed (0 when there was none)."""
+    require(by, "withdraw_text_consent", patient)
+    return TextConsent.objects.filter(patient_id=patient.pk, withdrawn_at__isnull=True).update(
+        withdrawn_at=timezone.now(), withdrawn_via=via[:10]
+    )
+
+
+def stop_texts_to_number(*, phone: str, by: Actor) -> int:
+    """A STOP reply from `phone`: withdraw every open agreement on that number, each through the policy."""
+    require(by, "apply_stop_reply")
+    closed = 0
+    for consent in TextConsent.objects.filter(phone=phone, withdrawn_at__isnull=True).select_related("patient"):
+        closed += withdraw_text_consent(patient=consent.patient, by=by, via="stop")
+    if closed:
+        logger.info("Texts stopped by a STOP reply from %s (%d agreements)", sms.masked(phone), closed)
+    return closed

@@ -1,0 +1,18 @@
+"""Who may record and withdraw consent to texts, and run the text sweeps (rows of tests/test_policy_table.py)."""
+
+from django.utils import timezone
+
+from tests.policy_actors import FRONT_DESK, OWNER, PATIENT, PRACTITIONER, SYSTEM
+
+ROWS = {
+    "messaging.record_text_consent": (
+        {OWNER, PRACTITIONER, FRONT_DESK, PATIENT},
+        lambda w: {"patient": w.patient, "phone": "+13035550199"},
+    ),
+    "messaging.withdraw_text_consent": (
+        {OWNER, PRACTITIONER, FRONT_DESK, SYSTEM, PATIENT},
+        lambda w: {"patient": w.patient},
+    ),
+    "messaging.send_due_texts": ({SYSTEM}, lambda w: {"now": timezone.now()}),
+    "messaging.stop_texts_to_number": ({SYSTEM}, lambda w: {"phone": "+13035550199"}),
+}
