@@ -379,7 +379,7 @@ if KNOTWORK_TASK_RESULTS_KEPT_DAYS < 1:
     raise ImproperlyConfigured("TASK_RESULTS_KEPT_DAYS must be a whole number of days, 1 or more.")
 # How Knotwork reaches patients, tried in order (knotwork/messaging/channels.py says how to add SMS).
 PATIENT_MESSAGE_CHANNELS = ["knotwork.messaging.channels.EmailChannel", "knotwork.messaging.channels.TextChannel"]
-# Text messages (knotwork/messaging/sms.py, docs/online-booking.md): off unless SMS_PROVIDER names a gateway.
+# Text messages (knotwork/messaging/sms.py, docs/messages.md): off unless SMS_PROVIDER names a gateway.
 SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "")
 if SMS_PROVIDER not in ("", "console", "twilio"):
     raise ImproperlyConfigured(f"SMS_PROVIDER must be empty, 'console' or 'twilio', not {SMS_PROVIDER!r}")

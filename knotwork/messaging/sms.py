@@ -1,6 +1,6 @@
 """Text messages: a channel beside email, a gateway adapter behind it, and the gateway's signed inbound webhook.
 
-Settings (docs/online-booking.md#text-messages):
+Settings (docs/messages.md):
 - `SMS_PROVIDER`: "" (no texts; the default), "console" (development: prints that a text went, never its text) or
   "twilio" (Twilio's Messages API, or any gateway that speaks it: `SMS_API_BASE`).
 - `SMS_ACCOUNT_SID`, `SMS_AUTH_TOKEN`, `SMS_FROM` (the sending number, E.164): the gateway account.
