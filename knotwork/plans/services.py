@@ -83,8 +83,9 @@ def limits_exceeded(plan: TreatmentPlan, *, fields: set[str]) -> list[str]:
     earliest = today - datetime.timedelta(days=clinic_settings.plan_backdate_days_max)
     if "starts_on" in fields and plan.starts_on < earliest:
         allowed = clinic_settings.plan_backdate_days_max
+        start, ago = f"{plan.starts_on.day} {plan.starts_on:%b %Y}", (today - plan.starts_on).days
         problems.append(
-            f"The course starts on {plan.starts_on.day} {plan.starts_on:%b %Y}, {(today - plan.starts_on).days} days ago; the clinic "
+            f"The course starts on {start}, {ago} days ago; the clinic "
             f"allows a start at most {allowed} day{'s' if allowed != 1 else ''} in the past."
         )
     if "max_sessions" in fields and plan.max_sessions > clinic_settings.course_max_sessions:

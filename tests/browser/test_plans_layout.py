@@ -16,8 +16,9 @@ BROKEN_WORDS = """() => {
   const walker = document.createTreeWalker(document.querySelector('main') || document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode;
-    const style = getComputedStyle(node.parentElement);
-    if (style.visibility === 'hidden' || node.parentElement.closest('[hidden], details:not([open]) > :not(summary)')) continue;
+    const parent = node.parentElement;
+    if (getComputedStyle(parent).visibility === 'hidden') continue;
+    if (parent.closest('[hidden], details:not([open]) > :not(summary)')) continue;
     const pattern = /[\\p{L}]{4,30}/gu;
     let match;
     while ((match = pattern.exec(node.textContent))) {
