@@ -50,9 +50,7 @@ def test_an_old_start_is_refused_until_the_override_is_given_with_a_reason(
     assert plan.limits_override == "Course begun on paper before the clinic used Knotwork"
 
 
-def test_the_aftercare_sheet_prints_the_patients_home_program(
-    page, clinic_a, practitioner, screenshot, axe_violations
-):
+def test_the_aftercare_sheet_prints_the_patients_home_program(page, clinic_a, practitioner, screenshot, axe_violations):
     from knotwork.plans import services as plans
 
     patient = screened(clinic_a, practitioner)
