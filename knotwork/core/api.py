@@ -4,6 +4,7 @@ import json
 import logging
 import traceback
 from http import HTTPStatus
+from typing import Any
 
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation, ValidationError
 from django.core.signals import got_request_exception
@@ -14,11 +15,13 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.conf import settings as ninja_settings
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.pagination import PageNumberPagination
+from ninja.pagination import PageNumberPagination, PaginationBase
 from ninja.security import SessionAuth
+from pydantic import AwareDatetime
 
 from knotwork.core.errors import ClinicRuleError
 from knotwork.core.models import clinic_id_of
+from knotwork.core.pagination import BadCursor, rows_after
 
 
 class ClinicSessionAuth(SessionAuth):
@@ -63,6 +66,46 @@ class BoundedPageNumberPagination(PageNumberPagination):
     class Input(Schema):
         page: int = Field(1, ge=1, le=MAX_PAGE, description=f"1 to {MAX_PAGE}; past the last page the list is empty")
         page_size: int | None = Field(None, ge=1, le=ninja_settings.PAGINATION_MAX_PER_PAGE_SIZE)
+
+
+class CursorPagination(PaginationBase):
+    """Cursor pages, oldest change first, with `updated_since`: the list a client keeps a copy in step with.
+
+    The answer is `{"items": [...], "next_cursor": "…"}`; ask again with `cursor=` until `next_cursor` is null.
+    No count, no offset: page 1,000 costs what page 1 does. A cursor that was edited answers 422.
+    """
+
+    items_attribute = "items"
+
+    class Input(Schema):
+        cursor: str | None = Field(
+            None, max_length=200, description="next_cursor of the page before; empty for the first"
+        )
+        limit: int = Field(50, ge=1, le=200, description="rows per page, 1 to 200")
+        updated_since: AwareDatetime | None = Field(
+            None, description="only rows created or changed at or after this moment (ISO 8601 with a time zone)"
+        )
+
+    class Output(Schema):
+        items: list[Any]
+        next_cursor: str | None = Field(None, description="pass as cursor= for the next page; null on the last page")
+
+    def paginate_queryset(self, queryset, pagination: Input, request: HttpRequest, **params):
+        try:
+            items, next_cursor = rows_after(
+                queryset,
+                field="updated_at",
+                size=pagination.limit,
+                cursor=pagination.cursor,
+                since=pagination.updated_since,
+            )
+        except BadCursor as bad:
+            raise HttpError(422, str(bad)) from None
+        self.on_page(request, items)
+        return {"items": items, "next_cursor": next_cursor}
+
+    def on_page(self, request: HttpRequest, items: list) -> None:
+        """A subclass records what the page showed (an audited read)."""
 
 
 class ProblemDetailsMiddleware:

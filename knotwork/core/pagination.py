@@ -73,3 +73,27 @@ def keyset_page(
         older=_encode(*key(items[-1])) if len(found) > size else None,
         newer=_encode(*key(items[0])) if older and items else None,
     )
+
+
+def cursor_for(moment: datetime.datetime, pk: int) -> str:
+    """The cursor of a row (its time and primary key), for a link to the rows after it."""
+    return _encode(moment, pk)
+
+
+def rows_after(
+    rows: QuerySet, *, field: str, size: int, cursor: str | None = None, since: datetime.datetime | None = None
+) -> tuple[list, str | None]:
+    """Oldest first by (`field`, pk): the `size` rows after `cursor` (changed at or after `since`) and the next cursor.
+
+    For a client keeping a copy in step ("everything changed since yesterday", page by page): a row changed while
+    the client pages moves to the end of the list, so it is met again rather than missed.
+    """
+    if since is not None:
+        rows = rows.filter(**{f"{field}__gte": since})
+    if cursor:
+        moment, pk = decode(cursor)
+        rows = rows.filter(Q(**{f"{field}__gt": moment}) | Q(**{field: moment, "pk__gt": pk}))
+    found = list(rows.order_by(field, "pk")[: size + 1])
+    items = found[:size]
+    last = items[-1] if items else None
+    return items, (_encode(getattr(last, field), last.pk) if last is not None and len(found) > size else None)
