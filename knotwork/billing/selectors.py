@@ -7,6 +7,7 @@ refunded) and balance.
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -55,9 +56,9 @@ def with_figures(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
     ).annotate(due=ExpressionWrapper(F("total") - F("credited") - F("paid"), output_field=_MONEY))
 
 
-def figures(invoice: Invoice) -> Invoice:
-    """The invoice again with its figures (after a payment, a credit note)."""
-    found = with_figures(Invoice.objects.filter(pk=invoice.pk)).select_related("patient", "clinic").get()
+def figures(invoice: Invoice) -> Any:
+    """The invoice again with its figures (after a payment, a credit note): with `credited`, `paid` and `due`."""
+    found: Any = with_figures(Invoice.objects.filter(pk=invoice.pk)).select_related("patient", "clinic").get()
     # SQLite hands computed sums back unrounded (120 for 120.00): round them as the stored amounts are.
     found.credited, found.paid, found.due = money(found.credited), money(found.paid), money(found.due)
     return found
@@ -135,7 +136,8 @@ def billing_settings(clinic) -> BillingSettings:
 def practitioner_billing(practitioner) -> PractitionerBilling:
     found = PractitionerBilling.objects.filter(practitioner=practitioner).first()
     membership = getattr(practitioner, "membership", None)
-    return found or PractitionerBilling(practitioner=practitioner, clinic_id=getattr(membership, "clinic_id", None))
+    clinic_id: Any = getattr(membership, "clinic_id", None)
+    return found or PractitionerBilling(practitioner=practitioner, clinic_id=clinic_id)
 
 
 def practitioner_identifiers(clinic) -> dict[int, PractitionerBilling]:
@@ -220,7 +222,7 @@ def visits_to_invoice(patient, limit: int = 5) -> list[dict]:
         a.session_id: a
         for a in Appointment.objects.filter(patient=patient, session__in=sessions).select_related("appointment_type")
     }
-    visits = [
+    visits: list[dict[str, Any]] = [
         {
             "session": s,
             "appointment": appointments.get(s.pk),

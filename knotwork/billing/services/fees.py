@@ -23,7 +23,7 @@ def _check(item: FeeItem) -> None:
         raise ValidationError({"appointment_type": "Choose the appointment type this fee is for."})
     if item.kind == FeeKind.PACKAGE and not item.sessions:
         raise ValidationError({"sessions": "A package needs its number of sessions."})
-    if item.appointment_type_id is not None and item.appointment_type.clinic_id != item.clinic_id:
+    if item.appointment_type is not None and item.appointment_type.clinic_id != item.clinic_id:
         raise ValidationError({"appointment_type": "Choose an appointment type of this clinic."})
     if item.kind != FeeKind.PACKAGE:
         item.sessions = None
@@ -80,7 +80,7 @@ def update_fee_item(*, item: FeeItem, by: Actor, **changes: Unpack[FeeItemChange
     refuse_unknown("update_fee_item", changes, FeeItemChanges)
     item = FeeItem.objects.select_for_update().get(pk=item.pk)
     for field, value in changes.items():
-        setattr(item, field, value.strip().upper() if field == "code" else value)
+        setattr(item, field, str(value).strip().upper() if field == "code" else value)
     _check(item)
     item.full_clean()
     item.save()

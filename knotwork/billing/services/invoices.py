@@ -112,7 +112,7 @@ def _visit(appointment: Appointment | None, session: TreatmentSession | None):
 
 
 def _diagnoses(session: TreatmentSession | None, patient) -> list:
-    if session is not None and session.examination_id is not None:
+    if session is not None and session.examination is not None:
         found = list(session.examination.diagnoses.all())
         if found:
             return found[: len(POINTERS)]
@@ -254,7 +254,7 @@ def update_invoice_line(*, line: InvoiceLine, by: Actor, **changes: Unpack[LineC
     _draft(line.invoice)
     line = InvoiceLine.objects.get(pk=line.pk)
     for field, value in changes.items():
-        setattr(line, field, value.strip().upper() if field in {"code", "modifiers", "pointers"} else value)
+        setattr(line, field, str(value).strip().upper() if field in {"code", "modifiers", "pointers"} else value)
     if Decimal(line.unit_price) < 0:
         raise ValidationError({"unit_price": "A price cannot be negative: a refund or a credit note gives money back."})
     line.full_clean()
@@ -312,6 +312,8 @@ def _issue(invoice: Invoice, by: Actor) -> Invoice:
     invoice.save()
     for line in invoice.lines.filter(kind=FeeKind.PACKAGE).select_related("fee_item"):
         item = line.fee_item
+        if item is None:
+            continue
         for _ in range(line.quantity):
             Package.objects.create(
                 clinic_id=invoice.clinic_id,
@@ -319,7 +321,7 @@ def _issue(invoice: Invoice, by: Actor) -> Invoice:
                 fee_item=item,
                 invoice=invoice,
                 name=line.description,
-                sessions_total=item.sessions if item else 1,
+                sessions_total=item.sessions or 1,
                 price=line.unit_price,
             )
     return invoice
@@ -397,7 +399,7 @@ def credit_invoice(*, invoice: Invoice, by: Actor, reason: str, amount: Decimal 
     )
     if amount is None and left == invoice.total:
         for line in invoice.lines.all():
-            line.pk, line.id, line.public_id = None, None, None
+            line.pk = None
             line.invoice = note
             line.clinic_id = note.clinic_id
             line.kind = FeeKind.SERVICE if line.kind == FeeKind.PACKAGE else line.kind  # no new package

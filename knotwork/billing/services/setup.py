@@ -30,7 +30,7 @@ def update_billing_settings(*, clinic, by: Actor, **changes: Unpack[BillingSetti
     if found.pk is not None:
         found = BillingSettings.objects.select_for_update().get(pk=found.pk)
     for field, value in changes.items():
-        setattr(found, field, value.strip().upper() if field in {"currency", "taxonomy"} else value)
+        setattr(found, field, str(value).strip().upper() if field in {"currency", "taxonomy"} else value)
     found.clinic = clinic
     found.full_clean()
     found.save()
