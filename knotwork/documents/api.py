@@ -2,8 +2,9 @@
 
 from uuid import UUID
 
-from django.http import FileResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
 from ninja import File, Form, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -88,12 +89,10 @@ def get_document(request, document_id: UUID):
 )
 def download_document(request, document_id: UUID):
     document = selectors.get_document(request.auth, document_id)
-    response = FileResponse(
-        selectors.read_document(request.auth, document, shown_in="API download"),
-        as_attachment=True,
-        filename=document.filename,
-        content_type=document.content_type,
+    response = HttpResponse(
+        selectors.document_bytes(request.auth, document, shown_in="API download"), content_type=document.content_type
     )
+    response["Content-Disposition"] = content_disposition_header(True, document.filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

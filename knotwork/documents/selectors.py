@@ -45,3 +45,9 @@ def read_document(user: Actor, document: Document, *, shown_in: str) -> File:
     require(user, "see_documents", document)
     record_view(instance=document, by=user, shown_in=shown_in)
     return document_storage().open(document.storage_key, "rb")
+
+
+def document_bytes(user: Actor, document: Document, *, shown_in: str) -> bytes:
+    """The stored file's content, read whole and closed (a document is at most the upload limit), recorded."""
+    with read_document(user, document, shown_in=shown_in) as stored:
+        return stored.read()

@@ -6,8 +6,9 @@ which asks the policy and records the read in the audit trail every time.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST
 
 from knotwork.audit.services import record_view, record_views
@@ -85,12 +86,10 @@ def detail(request: ClinicRequest, public_id):
 
 def _file_response(request: ClinicRequest, document: Document, *, attachment: bool) -> HttpResponse:
     shown_in = "downloaded" if attachment else "opened"
-    response = FileResponse(
-        selectors.read_document(request.user, document, shown_in=shown_in),
-        as_attachment=attachment,
-        filename=document.filename,
-        content_type=document.content_type,
+    response = HttpResponse(
+        selectors.document_bytes(request.user, document, shown_in=shown_in), content_type=document.content_type
     )
+    response["Content-Disposition"] = content_disposition_header(attachment, document.filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     if document.is_image:

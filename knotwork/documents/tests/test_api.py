@@ -38,8 +38,7 @@ def test_upload_list_read_and_download(front_desk_client, patient):
     assert front_desk_client.get(f"/api/v1/documents/{body['id']}").json()["sha256"] == body["sha256"]
     content = front_desk_client.get(f"/api/v1/documents/{body['id']}/content")
     assert content["Content-Type"] == "image/jpeg"
-    assert b"".join(content.streaming_content) == image_bytes("JPEG")
-    content.close()
+    assert content.content == image_bytes("JPEG")
     shown = AuditEntry.objects.filter(object_pk=str(Document.objects.get().pk), action=AuditEntry.Action.ACCESS)
     assert sorted(e.additional_data["shown_in"] for e in shown) == ["API", "API documents list", "API download"]
 
