@@ -173,3 +173,11 @@ def test_a_crossing_pattern_is_one_suggestion_on_both_sides_only_when_both_sides
     band_l = P({"right-a", "left-a"}, side="left")
     results = ranking.rank({"right-a": 5, "left-a": 5}, ranking.build_index([band_r, band_l]))
     assert [r.side for r in results] == ["both"]
+
+
+def test_a_pattern_crossing_from_the_other_side_never_comes_first_on_a_one_sided_drawing():
+    crossing = P({"right-a"}, side="left", muscle="crossing")  # a left point referring to the right
+    own_side = P({"right-b"}, {"right-a"}, side="right", muscle="own")
+    results = ranking.rank({"right-a": 8, "sacrum": 3}, ranking.build_index([crossing, own_side]))
+    assert [(r.muscle_id, r.side) for r in results] == [("own", "right"), ("crossing", "left")]
+    assert results[1].score > results[0].score  # listed, just not first

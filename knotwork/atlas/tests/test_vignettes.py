@@ -17,6 +17,7 @@ VIGNETTES = [
     # ---- per trigger point patterns
     (["right-thigh-outer", "right-leg-outer"], "gluteus-minimus", "Anterior", 1),
     (["right-buttock", "right-thigh-back", "right-calf"], "gluteus-minimus", "Posterior", 1),
+    (["right-buttock", "right-thigh-back"], "gluteus-minimus", "Posterior", 1),  # only the worst part drawn
     (["right-sacroiliac", "right-iliac-crest", "sacrum"], "gluteus-medius", "TrP1 (posterior)", 1),
     (["left-buttock", "left-hip-side", "left-thigh-outer"], "gluteus-medius", "TrP2 (middle)", 2),
     (["right-eye", "right-cheek", "right-occiput", "vertex"], "sternocleidomastoid", "Sternal head", 1),
