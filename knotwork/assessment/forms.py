@@ -1,7 +1,7 @@
 from django import forms
 from django.http import QueryDict
 
-from knotwork.assessment import coding, screening
+from knotwork.assessment import coding, findings, screening
 from knotwork.assessment.models import (
     ACTIVATING_FACTORS,
     CONSENT_BODY,
@@ -13,7 +13,7 @@ from knotwork.assessment.models import (
     Technique,
     TriggerPointFinding,
 )
-from knotwork.assessment.services import INTAKE_FIELDS, IntakeDetails
+from knotwork.assessment.services import INTAKE_FIELDS, IntakeDetails, to_kpa
 from knotwork.atlas.catalog import get_atlas
 from knotwork.atlas.forms import MapPositionForm, region_choices
 from knotwork.atlas.selectors import parse_drawn_region
@@ -30,6 +30,13 @@ class IntakeForm(CleanTextMixin, forms.ModelForm):
     activating_factors = forms.MultipleChoiceField(
         label="What may have set it off or keeps it going?",
         choices=ACTIVATING_FACTORS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    perpetuating_factors = forms.MultipleChoiceField(
+        label="Does any of these apply to you?",
+        help_text="Things that can keep muscle pain going. Tick any that apply; leave the rest.",
+        choices=findings.factor_choices(patient_facing=True),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
@@ -65,6 +72,10 @@ class IntakeForm(CleanTextMixin, forms.ModelForm):
 
     def __init__(self, *args, patient_facing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not patient_facing:
+            self.fields["perpetuating_factors"].label = "Perpetuating factors the patient reports"
+            self.fields["perpetuating_factors"].help_text = ""
+            self.fields["perpetuating_factors"].choices = findings.factor_choices(patient_facing=False)
         self.ruleset = screening.get_ruleset()
         answers = self.instance.answers or {}
         self.question_sections: dict[str, list[str]] = {}
@@ -255,13 +266,69 @@ class TriggerPointForm(CleanTextMixin, MapPositionForm, forms.ModelForm):
             self.add_error("side", "The side does not match the region marked on the map.")
         if (cleaned.get("ppt_value") is None) != (not cleaned.get("ppt_unit")):
             self.add_error("ppt_unit", "Give the pressure pain threshold together with its unit.")
+        elif cleaned.get("ppt_value") is not None and cleaned.get("ppt_unit") in PptUnit.values:
+            problem = findings.ppt_problem(to_kpa(cleaned["ppt_value"], cleaned["ppt_unit"]))
+            if problem:
+                self.add_error("ppt_value", problem)
         return cleaned
+
+
+class ReasonMixin(forms.Form):
+    reason = forms.CharField(
+        label="Why (kept in the history)",
+        required=False,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class TriggerPointCorrectionForm(ReasonMixin, TriggerPointForm):
+    """The finding's own form, filled with what was recorded, and why it is corrected."""
+
+    def point_changes(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("pick_region", "reason")}
 
 
 class RangeOfMotionForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = RangeOfMotion
         fields = ["movement", "side", "degrees", "painful"]
+        widgets = {
+            "movement": forms.TextInput(attrs={"list": "rom-movements", "autocomplete": "off"}),
+            "degrees": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+        }
+        help_texts = {"movement": "Choose a movement from the list or type one."}
+
+    def clean(self):
+        cleaned = super().clean()
+        problem = findings.rom_problem(cleaned.get("movement") or "", cleaned.get("degrees"))
+        if problem:
+            self.add_error("degrees", problem)
+        return cleaned
+
+
+class RangeOfMotionCorrectionForm(ReasonMixin, RangeOfMotionForm):
+    def rom_changes(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "reason"}
+
+
+class RemovalForm(CleanTextMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why is it removed?",
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept with the entry: a removed entry stays in the examination's history.",
+        error_messages={"required": "Write why this entry is removed; the reason is kept with it."},
+    )
+
+
+class ExaminationFactorsForm(forms.Form):
+    perpetuating_factors = forms.MultipleChoiceField(
+        label="Perpetuating factors found or suspected",
+        choices=findings.factor_choices(patient_facing=False),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
 
 class DiagnosisForm(CleanTextMixin, forms.Form):
@@ -305,6 +372,10 @@ class DiagnosisForm(CleanTextMixin, forms.Form):
         if reason:
             raise forms.ValidationError(reason)
         return code
+
+
+class DiagnosisCorrectionForm(ReasonMixin, DiagnosisForm):
+    """The diagnosis form (the same code checks), filled with the recorded code, and why it is corrected."""
 
 
 class SignConsentTechniqueForm(CleanTextMixin, forms.Form):

@@ -9,8 +9,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from knotwork.assessment.findings import ConsensusResult, consensus
 from knotwork.atlas.models import MapPosition
-from knotwork.core.models import ClinicScoped
+from knotwork.core.models import ClinicScoped, ClinicScopedQuerySet
 from knotwork.core.validators import (
     LINE,
     LONG_TEXT,
@@ -93,6 +94,12 @@ class Intake(ClinicScoped):
     tingling_numbness = models.BooleanField(default=False)
     weakness = models.BooleanField(default=False)
     activating_factors = models.JSONField(default=list, blank=True, validators=[JSONTextValidator(max_text=LINE)])
+    perpetuating_factors = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="ids of data/examination.yaml's perpetuating factors the patient reports",
+        validators=[JSONTextValidator(max_text=LINE)],
+    )
     sleep = models.CharField(max_length=10, choices=Sleep.choices, blank=True)
     goals = models.TextField(blank=True, max_length=PARAGRAPH, validators=text_validators(PARAGRAPH))
     medications = models.TextField(blank=True, max_length=PARAGRAPH, validators=text_validators(PARAGRAPH))
@@ -290,6 +297,17 @@ class Examination(ClinicScoped):
     intake = models.ForeignKey(Intake, on_delete=models.PROTECT, null=True, blank=True, related_name="examinations")
     examined_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     notes = models.TextField(blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT))
+    perpetuating_factors = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="ids of data/examination.yaml's perpetuating factors found or suspected on examination",
+        validators=[JSONTextValidator(max_text=LINE)],
+    )
+    # Open until closed: while open its entries may be corrected or removed (with history); closed, never again.
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -299,6 +317,40 @@ class Examination(ClinicScoped):
 
     def get_absolute_url(self) -> str:
         return reverse("assessment:examination", args=[self.public_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class CurrentManager(models.Manager.from_queryset(ClinicScopedQuerySet)):  # type: ignore[misc]
+    """Entries not removed: every reader (the chart, the note, billing, letters) sees only what still stands."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at=None)
+
+
+class Removable(models.Model):
+    """An examination entry that is removed by marking it, with the reason, never by deleting it."""
+
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    removed_reason = models.TextField(blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT))
+
+    # The default manager hides removed entries, so related lookups (examination.diagnoses ...) do too;
+    # `with_removed` is for the history.
+    objects = CurrentManager()
+    with_removed = ClinicScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        default_manager_name = "objects"
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
 
 
 class Side(models.TextChoices):
@@ -312,7 +364,7 @@ class PptUnit(models.TextChoices):
     N_CM2 = "n_cm2", "N/cm²"
 
 
-class TriggerPointFinding(ClinicScoped, MapPosition):
+class TriggerPointFinding(Removable, ClinicScoped, MapPosition):
     """One trigger point found on palpation, with each criterion recorded on its own."""
 
     examination = models.ForeignKey(Examination, on_delete=models.PROTECT, related_name="trigger_points")
@@ -336,6 +388,7 @@ class TriggerPointFinding(ClinicScoped, MapPosition):
 
     class Meta:
         ordering = ["created_at"]
+        default_manager_name = "objects"
 
     def __str__(self) -> str:
         return f"{self.muscle} ({self.side})"
@@ -348,8 +401,13 @@ class TriggerPointFinding(ClinicScoped, MapPosition):
     def delphi_count(self) -> int:
         return sum([self.taut_band, self.spot_tenderness, self.referred_pain])
 
+    @property
+    def consensus(self) -> ConsensusResult:
+        """The 2018 consensus criteria met, and whether enough are (data/examination.yaml)."""
+        return consensus(self)
 
-class RangeOfMotion(ClinicScoped):
+
+class RangeOfMotion(Removable, ClinicScoped):
     examination = models.ForeignKey(Examination, on_delete=models.PROTECT, related_name="range_of_motion")
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
     movement = models.CharField(max_length=120, validators=[validate_line])
@@ -359,12 +417,13 @@ class RangeOfMotion(ClinicScoped):
 
     class Meta:
         ordering = ["created_at"]
+        default_manager_name = "objects"
 
     def __str__(self) -> str:
         return f"{self.movement}: {self.degrees}°"
 
 
-class Diagnosis(ClinicScoped):
+class Diagnosis(Removable, ClinicScoped):
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="diagnoses")
     examination = models.ForeignKey(Examination, on_delete=models.PROTECT, related_name="diagnoses")
     code = models.CharField(max_length=10)
@@ -374,7 +433,53 @@ class Diagnosis(ClinicScoped):
     class Meta:
         ordering = ["-is_primary", "code"]
         verbose_name_plural = "diagnoses"
-        constraints = [models.UniqueConstraint("examination", "code", name="diagnosis_code_once_per_examination")]
+        default_manager_name = "objects"
+        constraints = [
+            # A removed code may be added again: only the codes that stand are unique.
+            models.UniqueConstraint(
+                "examination", "code", condition=models.Q(removed_at=None), name="diagnosis_code_once_per_examination"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.description}"
+
+
+class RevisionAction(models.TextChoices):
+    CORRECTED = "corrected", "Corrected"  # changed in place; the earlier values are kept in `before`
+    REMOVED = "removed", "Removed"  # marked removed with the reason; the entry itself stays
+
+
+class ExaminationRevision(ClinicScoped):
+    """An examination entry's earlier values, kept when it is corrected or removed: the entry's history."""
+
+    examination = models.ForeignKey(Examination, on_delete=models.PROTECT, related_name="revisions")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    trigger_point = models.ForeignKey(
+        TriggerPointFinding, on_delete=models.PROTECT, null=True, blank=True, related_name="revisions"
+    )
+    range_of_motion = models.ForeignKey(
+        RangeOfMotion, on_delete=models.PROTECT, null=True, blank=True, related_name="revisions"
+    )
+    diagnosis = models.ForeignKey(Diagnosis, on_delete=models.PROTECT, null=True, blank=True, related_name="revisions")
+    action = models.CharField(max_length=10, choices=RevisionAction.choices)
+    before = models.JSONField(default=dict, help_text="the changed fields' values before")
+    after = models.JSONField(default=dict, blank=True, help_text="the changed fields' values after")
+    reason = models.TextField(blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(trigger_point__isnull=False, range_of_motion=None, diagnosis=None)
+                    | models.Q(trigger_point=None, range_of_motion__isnull=False, diagnosis=None)
+                    | models.Q(trigger_point=None, range_of_motion=None, diagnosis__isnull=False)
+                ),
+                name="revision_of_exactly_one_entry",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} on {self.created_at:%Y-%m-%d}"

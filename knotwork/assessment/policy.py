@@ -24,4 +24,7 @@ register(
     rule("record_trigger_point", "record a trigger point", CLINICAL),
     rule("record_range_of_motion", "record a range of motion", CLINICAL),
     rule("add_diagnosis", "add a diagnosis", CLINICAL),
+    rule("correct_examination", "correct or remove a trigger point, range of motion or diagnosis", CLINICAL),
+    rule("record_perpetuating_factors", "record perpetuating factors on an examination", CLINICAL),
+    rule("close_examination", "close an examination", CLINICAL),
 )

@@ -1,22 +1,31 @@
 """Scoped reads for intake, safety screen, referrals, consent and examination."""
 
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from knotwork.assessment import screening
+from knotwork.assessment import findings, screening
 from knotwork.assessment.models import (
+    ACTIVATING_FACTORS,
     ComplaintArea,
     Consent,
     ConsentForm,
+    Diagnosis,
     Examination,
+    ExaminationRevision,
     Intake,
     IntakeStatus,
     MedicalReferral,
+    RangeOfMotion,
     ReferralStatus,
     SafetyScreen,
     ScreenOverride,
     Technique,
+    TriggerPointFinding,
 )
+from knotwork.atlas.catalog import get_atlas
 from knotwork.atlas.selectors import DrawnRegion
 from knotwork.patients.models import Patient
 
@@ -167,3 +176,114 @@ def assessment_overview(patient: Patient) -> dict:
         "referral_statuses": ReferralStatus.choices,
         "body": body,
     }
+
+
+# ---- the submitted intake, as the staff page shows it ---------------------------------------------
+
+
+def intake_summary(intake: Intake) -> dict:
+    """What the patient answered: the drawing, the safety answers (yes first), activating and perpetuating factors."""
+    factor_labels = dict(ACTIVATING_FACTORS)
+    answers = intake.answers or {}
+    sections: dict[str, list[dict]] = {}
+    for question in screening.get_ruleset().questions.values():
+        if question.id not in answers or question.id == "age":
+            continue
+        value = answers[question.id]
+        if question.type == "yes_no":
+            shown, positive = ("Yes" if value else "No"), bool(value)
+        else:
+            shown, positive = f"{value} {question.unit}".strip(), False
+        sections.setdefault(question.section, []).append(
+            {"id": question.id, "question": question.clinician_text, "answer": shown, "yes": positive}
+        )
+    regions = get_atlas().regions
+    drawn = [
+        {
+            "region": (
+                f"{regions[m['region']].name}, {regions[m['region']].side}".removesuffix(", ")
+                if m["region"] in regions
+                else m["region"]
+            ),
+            "intensity": m["intensity"],
+            "quality": m["quality"],
+        }
+        for m in sorted(intake.drawing, key=lambda m: -m["intensity"])
+    ]
+    return {
+        "drawing": [DrawnRegion(m["region"], m["intensity"], m["quality"]) for m in intake.drawing],
+        "drawn": drawn,
+        "answer_sections": sections,
+        "yes_answers": [a for answers_ in sections.values() for a in answers_ if a["yes"]],
+        "activating_factors": [factor_labels.get(f, f) for f in intake.activating_factors],
+        "perpetuating_factors": findings.factor_labels(intake.perpetuating_factors),
+    }
+
+
+# ---- examination entries and their history --------------------------------------------------------
+
+
+def _entry(model, user, public_id):
+    return get_object_or_404(
+        model.with_removed.for_user(user).select_related("examination", "examination__patient", "patient"),
+        public_id=public_id,
+    )
+
+
+def get_trigger_point(user, public_id) -> TriggerPointFinding:
+    """A finding of the user's clinic, removed or not (a removed one shows its removal, and refuses changes)."""
+    return _entry(TriggerPointFinding, user, public_id)
+
+
+def get_range_of_motion(user, public_id) -> RangeOfMotion:
+    return _entry(RangeOfMotion, user, public_id)
+
+
+def get_diagnosis(user, public_id) -> Diagnosis:
+    return _entry(Diagnosis, user, public_id)
+
+
+def _field_label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name.replace("_", " ")
+
+
+def _shown(value) -> str:
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if value in (None, ""):
+        return "—"
+    return str(value)
+
+
+def revision_lines(revision: ExaminationRevision, model) -> dict:
+    """One revision as the page shows it: when, who, what changed from what to what, and why."""
+    changes = [
+        {"field": _field_label(model, name), "before": _shown(before), "after": _shown(revision.after.get(name))}
+        for name, before in revision.before.items()
+        if name not in ("x", "y", "view")  # the map position moves with the region; the region is listed
+    ]
+    return {"revision": revision, "changes": changes}
+
+
+def examination_entries(examination: Examination) -> dict:
+    """The examination's entries that stand and those removed, each with its history, in a fixed number of queries."""
+    revisions = Prefetch("revisions", queryset=ExaminationRevision.objects.select_related("by"))
+    # Any: the three models share the removal fields and a `revisions` relation, which the type checker cannot see.
+    kinds: dict[str, Any] = {"points": TriggerPointFinding, "rom": RangeOfMotion, "diagnoses": Diagnosis}
+    result: dict = {}
+    for key, model in kinds.items():
+        rows = list(
+            model.with_removed.filter(examination=examination).select_related("removed_by").prefetch_related(revisions)
+        )
+        entries = [
+            {"entry": row, "history": [revision_lines(r, model) for r in row.revisions.all() if r.before]}
+            for row in rows
+        ]
+        result[key] = [e for e in entries if e["entry"].removed_at is None]
+        result[f"removed_{key}"] = [e for e in entries if e["entry"].removed_at is not None]
+    return result

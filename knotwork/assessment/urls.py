@@ -14,4 +14,7 @@ urlpatterns = [
     path("consents/<uuid:public_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("patients/<uuid:patient_id>/examination/", views.examination_start, name="examination_start"),
     path("examinations/<uuid:public_id>/", views.examination_detail, name="examination"),
+    path("trigger-points/<uuid:public_id>/", views.trigger_point_edit, name="trigger_point_edit"),
+    path("ranges-of-motion/<uuid:public_id>/", views.range_of_motion_edit, name="range_of_motion_edit"),
+    path("diagnoses/<uuid:public_id>/", views.diagnosis_edit, name="diagnosis_edit"),
 ]

@@ -5,19 +5,25 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from knotwork.assessment import selectors, services
+from knotwork.assessment import findings, selectors, services
 from knotwork.assessment.forms import (
     ConsentEditForm,
     ConsentSignForm,
+    DiagnosisCorrectionForm,
     DiagnosisForm,
+    ExaminationFactorsForm,
     IntakeForm,
     OverrideForm,
+    RangeOfMotionCorrectionForm,
     RangeOfMotionForm,
     ReferralUpdateForm,
+    RemovalForm,
+    TriggerPointCorrectionForm,
     TriggerPointForm,
     WithdrawForm,
 )
-from knotwork.assessment.models import IntakeStatus, Technique
+from knotwork.assessment.models import ACTIVATING_FACTORS, IntakeStatus, Technique
+from knotwork.assessment.services import corrections
 from knotwork.atlas.catalog import QUALITIES, get_atlas
 from knotwork.atlas.selectors import DrawnRegion, rank_referrals
 from knotwork.audit.services import record_view
@@ -102,7 +108,14 @@ def intake_edit(request: ClinicRequest, public_id):
     if request.method == "GET":
         record_view(instance=intake, by=request.user)
     if intake.status != IntakeStatus.DRAFT:
-        return render(request, "assessment/intake_detail.html", {"intake": intake, "patient": intake.patient})
+        summary = selectors.intake_summary(intake)
+        summary["answer_sections"] = [
+            (SECTION_LABELS.get(name, name.replace("_", " ").capitalize()), answers)
+            for name, answers in summary["answer_sections"].items()
+        ]
+        return render(
+            request, "assessment/intake_detail.html", {"intake": intake, "patient": intake.patient, **summary}
+        )
     form = IntakeForm(request.POST or None, instance=intake)
     if request.method == "POST":
 
@@ -283,6 +296,10 @@ def _drawing_of(examination) -> list[DrawnRegion]:
     return [DrawnRegion(m["region"], m["intensity"], m["quality"]) for m in examination.intake.drawing]
 
 
+def _form_error(form, error) -> None:
+    form.add_error(None, str(error) if isinstance(error, ClinicRuleError) else error.messages)
+
+
 @clinic_member(may="see_clinical_record")
 @require_http_methods(["GET", "POST"])
 def examination_detail(request: ClinicRequest, public_id):
@@ -297,6 +314,12 @@ def examination_detail(request: ClinicRequest, public_id):
     )
     rom_form = RangeOfMotionForm(request.POST if action == "rom" else None, prefix="rom")
     diagnosis_form = DiagnosisForm(request.POST if action == "diagnosis" else None, prefix="dx")
+    factors_form = ExaminationFactorsForm(
+        request.POST if action == "factors" else None,
+        prefix="pf",
+        initial={"perpetuating_factors": examination.perpetuating_factors},
+    )
+    forms_ = {"point": point_form, "rom": rom_form, "diagnosis": diagnosis_form, "factors": factors_form}
     if request.method == "POST":
         try:
             if action == "point" and point_form.is_valid():
@@ -317,26 +340,203 @@ def examination_detail(request: ClinicRequest, public_id):
                 )
                 messages.success(request, "Diagnosis added.")
                 return redirect(examination)
-        except ClinicRuleError as error:
-            {"point": point_form, "rom": rom_form, "diagnosis": diagnosis_form}[action].add_error(None, str(error))
-        except ValidationError as error:
-            {"point": point_form, "rom": rom_form, "diagnosis": diagnosis_form}[action].add_error(None, error.messages)
+            if action == "factors" and factors_form.is_valid():
+                corrections.record_perpetuating_factors(
+                    examination=examination, by=request.user, **factors_form.cleaned_data
+                )
+                messages.success(request, "Perpetuating factors saved.")
+                return redirect(examination)
+            if action == "close":
+                corrections.close_examination(examination=examination, by=request.user)
+                messages.success(request, "Examination closed. Its entries are now part of the record.")
+                return redirect(examination)
+        except (ClinicRuleError, ValidationError) as error:
+            if action in forms_:
+                _form_error(forms_[action], error)
+            else:
+                messages.error(request, str(error))
 
     atlas = get_atlas()
+    entries = selectors.examination_entries(examination)
+    standing_points = [e["entry"] for e in entries["points"]]
+    intake = examination.intake
     context = {
         "examination": examination,
         "patient": examination.patient,
         "drawing": drawing,
         "suggestions": [(s, atlas.muscles[s.muscle_id]) for s in suggestions],
-        "points": [(p, atlas.muscles.get(p.muscle)) for p in examination.trigger_points.all()],
+        "points": [(e["entry"], atlas.muscles.get(e["entry"].muscle), e["history"]) for e in entries["points"]],
+        "removed_points": [
+            (e["entry"], atlas.muscles.get(e["entry"].muscle), e["history"]) for e in entries["removed_points"]
+        ],
         "point_marks": [
             {"view": p.view, "x": p.x, "y": p.y, "active": p.is_active, "label": f"{p.muscle} ({p.side})"}
-            for p in examination.trigger_points.all()
+            for p in standing_points
         ],
-        "rom": examination.range_of_motion.all(),
-        "diagnoses": examination.diagnoses.all(),
+        "rom": entries["rom"],
+        "removed_rom": entries["removed_rom"],
+        "diagnoses": entries["diagnoses"],
+        "removed_diagnoses": entries["removed_diagnoses"],
+        "consensus": findings.get_data().consensus,
+        "movements": findings.get_data().movements.values(),
+        "reported_factors": findings.factor_labels(intake.perpetuating_factors) if intake else [],
+        "activating_factors": [dict(ACTIVATING_FACTORS).get(f, f) for f in intake.activating_factors] if intake else [],
+        "examination_factors": findings.factor_labels(examination.perpetuating_factors),
         "point_form": point_form,
         "rom_form": rom_form,
         "diagnosis_form": diagnosis_form,
+        "factors_form": factors_form,
     }
     return render(request, "assessment/examination_detail.html", context)
+
+
+def _edit_entry(request, entry, *, correction_form, correct, remove, template: str, extra: dict):
+    """The correction page of one examination entry: correct it (history kept) or remove it with a reason."""
+    examination = entry.examination
+    action = request.POST.get("action")
+    removal_form = RemovalForm(request.POST if action == "remove" else None, prefix="remove")
+    if request.method == "POST" and action in ("correct", "remove"):
+        form = correction_form if action == "correct" else removal_form
+        if form.is_valid():
+            try:
+                message = (correct if action == "correct" else remove)(form)
+            except (ClinicRuleError, ValidationError) as error:
+                _form_error(form, error)
+            else:
+                messages.success(request, message)
+                return redirect(examination)
+    context = {
+        "entry": entry,
+        "examination": examination,
+        "patient": examination.patient,
+        "form": correction_form,
+        "removal_form": removal_form,
+        **extra,
+    }
+    return render(request, template, context)
+
+
+@clinic_member(may="see_clinical_record")
+@require_http_methods(["GET", "POST"])
+def trigger_point_edit(request: ClinicRequest, public_id):
+    finding = selectors.get_trigger_point(request.user, public_id)
+    if request.method == "GET":
+        record_view(instance=finding.examination, by=request.user, shown_in="trigger point correction")
+    action = request.POST.get("action")
+    form = TriggerPointCorrectionForm(
+        request.POST if action == "correct" else None,
+        instance=selectors.get_trigger_point(request.user, public_id),  # the form's own copy: it sets what is typed
+        suggested=[finding.muscle],
+    )
+
+    def correct(form):
+        corrections.correct_trigger_point(
+            finding=finding, by=request.user, reason=form.cleaned_data["reason"], **form.point_changes()
+        )
+        return "Trigger point corrected; the earlier values are kept in its history."
+
+    def remove(form):
+        corrections.remove_trigger_point(finding=finding, reason=form.cleaned_data["reason"], by=request.user)
+        return "Trigger point removed; it stays in the examination's history with your reason."
+
+    atlas = get_atlas()
+    extra = {
+        "muscle": atlas.muscles.get(finding.muscle),
+        "history": [
+            selectors.revision_lines(r, type(finding)) for r in finding.revisions.select_related("by") if r.before
+        ],
+        "point_marks": [
+            {"view": finding.view, "x": finding.x, "y": finding.y, "active": finding.is_active, "label": finding.muscle}
+        ],
+    }
+    return _edit_entry(
+        request,
+        finding,
+        correction_form=form,
+        correct=correct,
+        remove=remove,
+        template="assessment/triggerpoint_edit.html",
+        extra=extra,
+    )
+
+
+@clinic_member(may="see_clinical_record")
+@require_http_methods(["GET", "POST"])
+def range_of_motion_edit(request: ClinicRequest, public_id):
+    rom = selectors.get_range_of_motion(request.user, public_id)
+    if request.method == "GET":
+        record_view(instance=rom.examination, by=request.user, shown_in="range of motion correction")
+    action = request.POST.get("action")
+    form = RangeOfMotionCorrectionForm(
+        request.POST if action == "correct" else None, instance=selectors.get_range_of_motion(request.user, public_id)
+    )
+
+    def correct(form):
+        corrections.correct_range_of_motion(
+            rom=rom, by=request.user, reason=form.cleaned_data["reason"], **form.rom_changes()
+        )
+        return "Range of motion corrected; the earlier value is kept in its history."
+
+    def remove(form):
+        corrections.remove_range_of_motion(rom=rom, reason=form.cleaned_data["reason"], by=request.user)
+        return "Range of motion removed; it stays in the examination's history with your reason."
+
+    extra = {
+        "history": [selectors.revision_lines(r, type(rom)) for r in rom.revisions.select_related("by") if r.before],
+        "movements": findings.get_data().movements.values(),
+    }
+    return _edit_entry(
+        request,
+        rom,
+        correction_form=form,
+        correct=correct,
+        remove=remove,
+        template="assessment/rangeofmotion_edit.html",
+        extra=extra,
+    )
+
+
+@clinic_member(may="see_clinical_record")
+@require_http_methods(["GET", "POST"])
+def diagnosis_edit(request: ClinicRequest, public_id):
+    diagnosis = selectors.get_diagnosis(request.user, public_id)
+    if request.method == "GET":
+        record_view(instance=diagnosis.examination, by=request.user, shown_in="diagnosis correction")
+    action = request.POST.get("action")
+    form = DiagnosisCorrectionForm(
+        request.POST if action == "correct" else None,
+        prefix="dx",
+        initial={"code": diagnosis.code, "is_primary": diagnosis.is_primary},
+    )
+
+    def correct(form):
+        standing = corrections.correct_diagnosis(
+            diagnosis=diagnosis,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            code=form.cleaned_data["code"],
+            **({"is_primary": True} if form.cleaned_data["is_primary"] else {}),
+        )
+        return f"Diagnosis corrected: {standing.code} {standing.description}. The earlier entry is kept in the history."
+
+    def remove(form):
+        successor = corrections.remove_diagnosis(
+            diagnosis=diagnosis, reason=form.cleaned_data["reason"], by=request.user
+        )
+        primary = f" {successor.code} is now the primary diagnosis." if successor else ""
+        return f"Diagnosis {diagnosis.code} removed; it stays in the examination's history with your reason.{primary}"
+
+    extra = {
+        "history": [
+            selectors.revision_lines(r, type(diagnosis)) for r in diagnosis.revisions.select_related("by") if r.before
+        ]
+    }
+    return _edit_entry(
+        request,
+        diagnosis,
+        correction_form=form,
+        correct=correct,
+        remove=remove,
+        template="assessment/diagnosis_edit.html",
+        extra=extra,
+    )

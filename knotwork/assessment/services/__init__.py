@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from knotwork.accounts.policy import acting_staff, staff_user
-from knotwork.assessment import screening
+from knotwork.assessment import findings, screening
 from knotwork.assessment.coding import get_codes
 from knotwork.assessment.consent_defaults import default_forms
 from knotwork.assessment.models import (
@@ -56,6 +56,7 @@ class IntakeDetails(TypedDict, total=False):
     tingling_numbness: bool
     weakness: bool
     activating_factors: list[str]
+    perpetuating_factors: list[str]  # ids of data/examination.yaml's perpetuating factors
     sleep: str
     goals: str
     medications: str
@@ -399,23 +400,54 @@ class TriggerPoint(TypedDict):
     notes: NotRequired[str]
 
 
+def _refuse_if_closed(examination: Examination) -> None:
+    """A closed examination is part of the record: nothing is added to it, corrected or removed."""
+    closed = Examination.objects.filter(pk=examination.pk).values_list("closed_at", flat=True).first()
+    if closed is not None:
+        raise ClinicRuleError(
+            "This examination is closed and can no longer be changed; start a new examination to record a change."
+        )
+
+
+def _check_point(finding: TriggerPointFinding) -> None:
+    """Refuse what cannot be a trigger point finding: an unknown muscle or site, an impossible threshold."""
+    atlas = get_atlas()
+    if finding.muscle not in atlas.muscles:
+        raise ClinicRuleError("Choose a muscle from the atlas.")
+    if finding.region not in atlas.regions:
+        raise ClinicRuleError("Mark where the point is on the body map.")
+    if (finding.ppt_value is None) != (not finding.ppt_unit):
+        raise ClinicRuleError("Give the pressure pain threshold together with its unit.")
+    if finding.ppt_value is not None:
+        if finding.ppt_unit not in KPA_PER_UNIT:
+            raise ClinicRuleError("Choose the unit the algometer shows (kg/cm², kPa or N/cm²).")
+        finding.ppt_kpa = to_kpa(finding.ppt_value, finding.ppt_unit)
+        problem = findings.ppt_problem(finding.ppt_kpa)
+        if problem:
+            raise ClinicRuleError(problem)
+    else:
+        finding.ppt_kpa = None
+
+
+def _check_range(rom: RangeOfMotion) -> None:
+    problem = findings.rom_problem(rom.movement, rom.degrees)
+    if problem:
+        raise ClinicRuleError(problem)
+
+
 @transaction.atomic
 def record_trigger_point(*, examination: Examination, by: Actor, **point: Unpack[TriggerPoint]) -> TriggerPointFinding:
     require(by, "record_trigger_point", examination)
     refuse_unknown("record_trigger_point", point, TriggerPoint)
-
-    atlas = get_atlas()
-    if point.get("muscle") not in atlas.muscles:
+    _refuse_if_closed(examination)
+    if point.get("muscle") not in get_atlas().muscles:
         raise ClinicRuleError("Choose a muscle from the atlas.")
-    if point.get("region") not in atlas.regions:
+    if point.get("region") not in get_atlas().regions:
         raise ClinicRuleError("Mark where the point is on the body map.")
-    if (point.get("ppt_value") is None) != (not point.get("ppt_unit")):
-        raise ClinicRuleError("Give the pressure pain threshold together with its unit.")
     finding = TriggerPointFinding(
         clinic_id=examination.clinic_id, examination=examination, patient=examination.patient, **point
     )
-    if finding.ppt_value is not None:
-        finding.ppt_kpa = to_kpa(finding.ppt_value, finding.ppt_unit)
+    _check_point(finding)
     finding.full_clean()
     finding.save()
     return finding
@@ -426,6 +458,7 @@ def record_range_of_motion(
     *, examination: Examination, by: Actor, movement: str, degrees: int, side: str = "", painful: bool = False
 ) -> RangeOfMotion:
     require(by, "record_range_of_motion", examination)
+    _refuse_if_closed(examination)
     rom = RangeOfMotion(
         clinic_id=examination.clinic_id,
         examination=examination,
@@ -435,6 +468,7 @@ def record_range_of_motion(
         degrees=degrees,
         painful=painful,
     )
+    _check_range(rom)
     rom.full_clean()
     rom.save()
     return rom
@@ -443,6 +477,7 @@ def record_range_of_motion(
 @transaction.atomic
 def add_diagnosis(*, examination: Examination, code: str, is_primary: bool, by: Actor) -> Diagnosis:
     require(by, "add_diagnosis", examination)
+    _refuse_if_closed(examination)
 
     entry = get_codes().get(code)
     if entry is None:
