@@ -42,12 +42,15 @@ def _read(content: bytes) -> dict:
     except UnicodeDecodeError:
         raise QuestionnaireError(["The file is not UTF-8 text; export the Questionnaire as FHIR JSON."]) from None
     except ValueError as error:
-        raise QuestionnaireError([f"The file is not JSON (line {getattr(error, 'lineno', '?')}); "
-                                  "export the Questionnaire as FHIR JSON."]) from None
+        raise QuestionnaireError(
+            [f"The file is not JSON (line {getattr(error, 'lineno', '?')}); export the Questionnaire as FHIR JSON."]
+        ) from None
     if isinstance(data, dict) and data.get("resourceType") == "Bundle":
         found = [
-            e.get("resource") for e in data.get("entry") or []
-            if isinstance(e, dict) and isinstance(e.get("resource"), dict)
+            e.get("resource")
+            for e in data.get("entry") or []
+            if isinstance(e, dict)
+            and isinstance(e.get("resource"), dict)
             and e["resource"].get("resourceType") == "Questionnaire"
         ]
         if len(found) != 1:
@@ -138,8 +141,11 @@ def convert(content: bytes, *, instrument: str) -> dict:
     questionnaire = _validated(_read(content))
     name = INSTRUMENTS[instrument]
     problems: list[str] = []
-    coded = {LOINC_PANELS[c.code] for c in questionnaire.code or [] if c.system == "http://loinc.org"
-             and c.code in LOINC_PANELS}
+    coded = {
+        LOINC_PANELS[c.code]
+        for c in questionnaire.code or []
+        if c.system == "http://loinc.org" and c.code in LOINC_PANELS
+    }
     if coded and instrument not in coded:
         other = INSTRUMENTS[coded.pop()]
         raise QuestionnaireError([f"This Questionnaire is coded as the {other}, not the {name}; choose {other}."])

@@ -42,8 +42,16 @@ FINDING_SYSTEM = "urn:knotwork:fhir:trigger-point-criterion"
 MUSCLE_SYSTEM = "urn:knotwork:atlas:muscle"
 QUESTIONNAIRE_BASE = "urn:knotwork:questionnaire:"
 
-PAIN_NRS = {"system": LOINC, "code": "72514-3", "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported"}
-PPT = {"system": OBSERVATION_SYSTEM, "code": "pressure-pain-threshold", "display": "Pressure pain threshold (algometer)"}
+PAIN_NRS = {
+    "system": LOINC,
+    "code": "72514-3",
+    "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
+}
+PPT = {
+    "system": OBSERVATION_SYSTEM,
+    "code": "pressure-pain-threshold",
+    "display": "Pressure pain threshold (algometer)",
+}
 TRIGGER_POINT = {"system": OBSERVATION_SYSTEM, "code": "trigger-point", "display": "Myofascial trigger point"}
 CONSENT_CATEGORY = {"system": LOINC, "code": "59284-0", "display": "Patient Consent"}
 PROGRESS_NOTE = {"system": LOINC, "code": "11506-3", "display": "Progress note"}
@@ -152,9 +160,7 @@ def patient(row) -> Resource:
     if row.email:
         telecom.append({"system": "email", "value": row.email})
     lines = [line for line in (row.address_line1, row.address_line2) if line]
-    address = _drop_empty(
-        {"line": lines, "city": row.city, "state": row.region, "postalCode": row.postal_code}
-    )
+    address = _drop_empty({"line": lines, "city": row.city, "state": row.region, "postalCode": row.postal_code})
     contact = []
     if row.emergency_contact_name:
         contact.append(
@@ -220,7 +226,9 @@ def organization(clinic) -> Resource:
                 "resourceType": "Organization",
                 "id": str(clinic.public_id),
                 "active": True,
-                "type": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/organization-type", "code": "prov"}]}],
+                "type": [
+                    {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/organization-type", "code": "prov"}]}
+                ],
                 "name": clinic.name,
                 "telecom": telecom,
                 "address": [{"text": clinic.address}] if clinic.address else [],
@@ -328,8 +336,10 @@ def trigger_point(finding, context: Context) -> list[Resource]:
     body_site = context.muscle(finding.muscle, finding.side)
     examiner = ref("Practitioner", finding.examination.examined_by.public_id)
     components = [
-        {"code": {"coding": [{"system": FINDING_SYSTEM, "code": field.replace("_", "-")}], "text": label},
-         "valueBoolean": getattr(finding, field)}
+        {
+            "code": {"coding": [{"system": FINDING_SYSTEM, "code": field.replace("_", "-")}], "text": label},
+            "valueBoolean": getattr(finding, field),
+        }
         for field, label in CRITERIA
     ]
     if finding.palpation_pain is not None:
@@ -441,11 +451,17 @@ def questionnaire_response(response) -> Resource:
             if answer is not None:
                 item["answer"] = [{"valueInteger": answer}]
             items.append(item)
-    items.append({"linkId": "score-raw", "text": f"Raw score (of {response.maximum})",
-                  "answer": [{"valueDecimal": _decimal(response.raw)}]})
+    items.append(
+        {
+            "linkId": "score-raw",
+            "text": f"Raw score (of {response.maximum})",
+            "answer": [{"valueDecimal": _decimal(response.raw)}],
+        }
+    )
     if response.percent is not None:
-        items.append({"linkId": "score-percent", "text": "Score (%)",
-                      "answer": [{"valueDecimal": _decimal(response.percent)}]})
+        items.append(
+            {"linkId": "score-percent", "text": "Score (%)", "answer": [{"valueDecimal": _decimal(response.percent)}]}
+        )
     if response.band:
         items.append({"linkId": "score-band", "text": "Band", "answer": [{"valueString": response.band}]})
     author = (
@@ -641,4 +657,3 @@ def operation_outcome(code: str, message: str, *, severity: str = "error") -> Re
     return make(
         {"resourceType": "OperationOutcome", "issue": [{"severity": severity, "code": code, "diagnostics": message}]}
     )
-

@@ -33,10 +33,17 @@ Scope = Any  # a staff user (or an API key's user), or a Clinic for the task wor
 TECHNIQUE_LABELS = {t.value: t.label for t in Technique}
 
 
-def _scoped(queryset: QuerySet, scope: Scope) -> QuerySet:
+def _scoped(queryset: Any, scope: Scope) -> QuerySet:
+    """A ClinicScopedQuerySet narrowed to the user's clinic (`for_user`), or to the export's clinic."""
     if isinstance(scope, Clinic):
         return queryset.filter(clinic=scope)
     return queryset.for_user(scope)
+
+
+def _clinic_id(scope: Scope) -> int:
+    """The clinic of the scope; -1 (no clinic's id) for a user without an active membership, so nothing is found."""
+    clinic_id = scope.pk if isinstance(scope, Clinic) else clinic_id_of(scope)
+    return -1 if clinic_id is None else clinic_id
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,7 +57,8 @@ class Source:
     changes: bool = True  # the rows have `updated_at`, so `_since` applies
 
     def for_patient(self, scope: Scope, patient: Patient) -> QuerySet:
-        assert self.patient_field is not None
+        if self.patient_field is None:
+            raise ValueError(f"{self.type} rows belong to no patient.")
         return self.rows(scope).filter(**{self.patient_field: patient.pk})
 
 
@@ -59,13 +67,11 @@ def _patients(scope: Scope) -> QuerySet:
 
 
 def _practitioners(scope: Scope) -> QuerySet:
-    clinic_id = scope.pk if isinstance(scope, Clinic) else clinic_id_of(scope)
-    return User.objects.filter(membership__clinic_id=clinic_id).select_related("membership").order_by("pk")
+    return User.objects.filter(membership__clinic_id=_clinic_id(scope)).select_related("membership").order_by("pk")
 
 
 def _clinics(scope: Scope) -> QuerySet:
-    clinic_id = scope.pk if isinstance(scope, Clinic) else clinic_id_of(scope)
-    return Clinic.objects.filter(pk=clinic_id)
+    return Clinic.objects.filter(pk=_clinic_id(scope))
 
 
 def _sessions(scope: Scope) -> QuerySet:
@@ -91,9 +97,7 @@ def _findings(scope: Scope) -> QuerySet:
 
 
 def _questionnaires(scope: Scope) -> QuerySet:
-    return _scoped(
-        QuestionnaireResponse.objects.select_related("patient", "session", "wording", "recorded_by"), scope
-    )
+    return _scoped(QuestionnaireResponse.objects.select_related("patient", "session", "wording", "recorded_by"), scope)
 
 
 def _plans(scope: Scope) -> QuerySet:
@@ -116,9 +120,7 @@ def _consents(scope: Scope) -> QuerySet:
 
 def _notes(scope: Scope) -> QuerySet:
     return _scoped(
-        ClinicalNote.objects.filter(status=NoteStatus.SIGNED).select_related(
-            "patient__clinic", "session", "signed_by"
-        ),
+        ClinicalNote.objects.filter(status=NoteStatus.SIGNED).select_related("patient__clinic", "session", "signed_by"),
         scope,
     )
 
@@ -167,9 +169,7 @@ def _practitioner_ids(scope: Scope, patient: Patient) -> set[int]:
     ids.update(_sessions(scope).filter(patient=patient).values_list("practitioner_id", flat=True))
     ids.update(_appointments(scope).filter(patient=patient).values_list("practitioner_id", flat=True))
     ids.update(_plans(scope).filter(patient=patient).values_list("practitioner_id", flat=True))
-    ids.update(
-        _scoped(Examination.objects, scope).filter(patient=patient).values_list("examined_by_id", flat=True)
-    )
+    ids.update(_scoped(Examination.objects, scope).filter(patient=patient).values_list("examined_by_id", flat=True))
     ids.update(_notes(scope).filter(patient=patient).values_list("signed_by_id", flat=True))
     ids.update(_questionnaires(scope).filter(patient=patient).values_list("recorded_by_id", flat=True))
     ids.discard(None)

@@ -84,9 +84,19 @@ def _progress(export: FhirExport, done: int, total: int, step: str) -> None:
     FhirExport.objects.filter(pk=export.pk).update(progress=export.progress, step=step, updated_at=timezone.now())
 
 
-def _write_type(export: FhirExport, resource_type: str, ctx, counted: dict, by: Actor) -> dict | None:
+def _requester(export: FhirExport, by: Actor):
+    """Who the audit trail names for the export: who asked (an API key by its name), else the actor running it."""
+    user = export.requested_by
+    if user is None:
+        return by
+    key = getattr(user, "api_key", None)  # None for a person: the reverse one-to-one raises AttributeError
+    if key is not None:
+        user.acting_api_key = key  # type: ignore[attr-defined]  # read by audit.actors.describe
+    return user
+
+
+def _write_type(export: FhirExport, resource_type: str, ctx, counted: dict, viewer: Actor) -> dict | None:
     """Write one resource type's NDJSON file, line by line; None when it has no resources."""
-    viewer = export.requested_by or by
     lines = 0
     patients = []
     with tempfile.TemporaryFile() as handle:
@@ -134,7 +144,7 @@ def run_export(*, export: FhirExport, by: Actor) -> FhirExport:
     try:
         for resource_type in types:
             _progress(export, counted["done"], counted["total"], resource_type)
-            written = _write_type(export, resource_type, ctx, counted, by)
+            written = _write_type(export, resource_type, ctx, counted, _requester(export, by))
             if written is not None:
                 files.append(written)
     except Exception as error:
@@ -167,7 +177,7 @@ def run_export(*, export: FhirExport, by: Actor) -> FhirExport:
         return export
     record_export(
         instance=export.clinic,
-        by=export.requested_by or by,
+        by=_requester(export, by),
         what="FHIR bulk export",
         details={
             "export": str(export.public_id),
@@ -221,6 +231,8 @@ def import_questionnaire(
         raise ValidationError(error.problems) from error
     name = (filename or "questionnaire")[:190]
     return load_questionnaire_text(
-        clinic=clinic, content=json.dumps(wording).encode(), filename=f"{name}.json" if not name.endswith(".json")
-        else name, by=by
+        clinic=clinic,
+        content=json.dumps(wording).encode(),
+        filename=f"{name}.json" if not name.endswith(".json") else name,
+        by=by,
     )

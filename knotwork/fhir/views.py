@@ -62,7 +62,9 @@ def _caller(request: HttpRequest):
         raise Refused(401, "login", error.detail, WWW_Authenticate='Bearer realm="knotwork"') from error
     except RateLimited as error:
         raise Refused(
-            429, "throttled", f"Too many calls with this key: try again in {error.retry_after} s.",
+            429,
+            "throttled",
+            f"Too many calls with this key: try again in {error.retry_after} s.",
             Retry_After=str(error.retry_after),
         ) from error
     except PermissionDenied as error:
@@ -70,7 +72,9 @@ def _caller(request: HttpRequest):
     if user is None:
         if not request.user.is_authenticated:
             raise Refused(
-                401, "login", "Send an API key as 'Authorization: Bearer kw_…', or sign in to Knotwork.",
+                401,
+                "login",
+                "Send an API key as 'Authorization: Bearer kw_…', or sign in to Knotwork.",
                 WWW_Authenticate='Bearer realm="knotwork"',
             )
         user = request.user
@@ -123,9 +127,7 @@ def everything(request: HttpRequest, user, public_id: str) -> HttpResponse:
     ctx = selectors.context(_base_url(request))
     _resource, patient = selectors.get_resource_row(user, "Patient", public_id, ctx)
     found = selectors.patient_record(user, patient, ctx)
-    record_export(
-        instance=patient, by=user, what="FHIR Patient/$everything", details={"resources": len(found)}
-    )
+    record_export(instance=patient, by=user, what="FHIR Patient/$everything", details={"resources": len(found)})
     return fhir_response(resources.bundle(found, base_url=_base_url(request)))
 
 
@@ -153,9 +155,7 @@ def note_pdf(request: HttpRequest, user, public_id: str) -> HttpResponse:
         user, "DocumentReference", public_id, selectors.context(_base_url(request))
     )
     try:
-        pdf = render_pdf(
-            "fhir/note_pdf.html", selectors.note_context(note), base_url=request.build_absolute_uri("/")
-        )
+        pdf = render_pdf("fhir/note_pdf.html", selectors.note_context(note), base_url=request.build_absolute_uri("/"))
     except PdfUnavailable as error:
         return outcome(503, "transient", str(error))
     record_view(instance=note, by=user, shown_in="FHIR DocumentReference PDF")
@@ -197,8 +197,11 @@ def export_kick_off(request: HttpRequest, user) -> HttpResponse:
     )
     status_url = request.build_absolute_uri(reverse("fhir:export_status", args=[export.public_id]))
     return outcome(
-        202, "informational", "The export has started; poll the Content-Location address.",
-        severity="information", Content_Location=status_url,
+        202,
+        "informational",
+        "The export has started; poll the Content-Location address.",
+        severity="information",
+        Content_Location=status_url,
     )
 
 
@@ -247,7 +250,9 @@ def export_status(request: HttpRequest, user, public_id) -> HttpResponse:
     if export.status == ExportStatus.FAILED:
         return outcome(500, "exception", export.error or "The export stopped.")
     if export.status == ExportStatus.EXPIRED:
-        return outcome(410, "not-found", "This export's files were deleted after the retention period; start a new one.")
+        return outcome(
+            410, "not-found", "This export's files were deleted after the retention period; start a new one."
+        )
     response = HttpResponse(json.dumps(manifest(export, _base_url(request))), content_type="application/json")
     response["Expires"] = export.expires_at.strftime("%a, %d %b %Y %H:%M:%S GMT") if export.expires_at else ""
     return response

@@ -2,7 +2,6 @@
 
 from django.utils import timezone
 
-from knotwork.fhir import services
 from knotwork.fhir.models import ExportStatus, FhirExport
 from knotwork.fhir.tests.questionnaires import fhir_questionnaire
 from tests.policy_actors import OWNER, SYSTEM

@@ -58,8 +58,18 @@ def test_everything_is_a_valid_bundle_of_the_whole_record(everything, record):
     assert bundle.type == "searchset"
     types = {r.get_resource_type() for r in resources}
     assert types >= {
-        "Patient", "Practitioner", "Organization", "Encounter", "Condition", "Observation", "Procedure",
-        "QuestionnaireResponse", "CarePlan", "Appointment", "Consent", "DocumentReference",
+        "Patient",
+        "Practitioner",
+        "Organization",
+        "Encounter",
+        "Condition",
+        "Observation",
+        "Procedure",
+        "QuestionnaireResponse",
+        "CarePlan",
+        "Appointment",
+        "Consent",
+        "DocumentReference",
     }
     patients = [r for r in resources if r.get_resource_type() == "Patient"]
     assert [p.id for p in patients] == [str(record.public_id)]  # the other patient is not in it
@@ -75,12 +85,14 @@ def test_the_codes_say_what_was_found_and_done(everything):
     codes = {(c["system"], c["code"]) for o in observations for c in o["code"]["coding"]}
     assert ("http://loinc.org", "72514-3") in codes  # pain 0-10, before and after the session
     trigger_points = [o for o in observations if o["code"]["coding"][0]["code"] == "trigger-point"]
-    assert trigger_points and all(o["bodySite"]["coding"][0]["system"] == "urn:knotwork:atlas:muscle"
-                                  for o in trigger_points)
+    assert trigger_points
+    assert all(o["bodySite"]["coding"][0]["system"] == "urn:knotwork:atlas:muscle" for o in trigger_points)
     conditions = _of(everything, "Condition")
     assert all(c["code"]["coding"][0]["system"] == "http://hl7.org/fhir/sid/icd-10-cm" for c in conditions)
     procedures = _of(everything, "Procedure")
-    cpt = {c["code"] for p in procedures for c in p["code"]["coding"] if c["system"] == "http://www.ama-assn.org/go/cpt"}
+    cpt = {
+        c["code"] for p in procedures for c in p["code"]["coding"] if c["system"] == "http://www.ama-assn.org/go/cpt"
+    }
     assert "20560" in cpt  # the signed session needled one muscle (its 20 s hold is under a billable unit)
     needling = next(p for p in procedures if p["code"]["coding"][0]["code"] == "20560")
     assert needling["bodySite"][0]["coding"][0]["system"] == "urn:knotwork:atlas:muscle"
@@ -146,7 +158,10 @@ def test_without_credentials_the_answer_is_401_with_how_to_authenticate(record):
 
 
 def test_a_key_without_fhir_or_of_the_front_desk_is_refused_403(record, clinic_a):
-    for token in (key(clinic_a, name="Patients only", resources=["patients"]), key(clinic_a, name="Desk", role="front_desk")):
+    for token in (
+        key(clinic_a, name="Patients only", resources=["patients"]),
+        key(clinic_a, name="Desk", role="front_desk"),
+    ):
         answer = Client().get(f"/fhir/r4/Patient/{record.public_id}/$everything", **bearer(token))
         assert answer.status_code == 403
         assert answer.json()["issue"][0]["code"] == "forbidden"
@@ -189,4 +204,4 @@ def test_the_signed_note_pdf_is_served_to_the_key_and_audited(everything, record
 def test_ids_in_the_bundle_are_public_ids(everything, record):
     text = json.dumps(everything)
     assert f'"id": "{record.public_id}"' in text or f'"id":"{record.public_id}"' in text
-    assert f"Patient/{record.pk}\"" not in text
+    assert f'Patient/{record.pk}"' not in text

@@ -42,20 +42,24 @@ class Command(BaseCommand):
         if not found:
             raise CommandError(f"No clinic is called {name!r}." if name else "There is no clinic yet.")
         if len(found) > 1:
-            raise CommandError("Name the clinic with --clinic: there are several." if not name else
-                               f"More than one clinic is called {name!r}; rename one in its settings first.")
+            raise CommandError(
+                "Name the clinic with --clinic: there are several."
+                if not name
+                else f"More than one clinic is called {name!r}; rename one in its settings first."
+            )
         return found[0]
 
     def _owner(self, clinic: Clinic, email: str | None):
-        owners = clinic.memberships.filter(role=Role.OWNER, is_active=True, user__is_active=True).select_related(
-            "user"
-        )
+        owners = clinic.memberships.filter(role=Role.OWNER, is_active=True, user__is_active=True).select_related("user")
         if email:
             owners = owners.filter(user__email__iexact=email.strip())
         found = [m.user for m in owners[:2]]
         if not found:
-            raise CommandError(f"{email!r} is not an active owner of {clinic.name}." if email else
-                               f"{clinic.name} has no active owner to load the wording as.")
+            raise CommandError(
+                f"{email!r} is not an active owner of {clinic.name}."
+                if email
+                else f"{clinic.name} has no active owner to load the wording as."
+            )
         if len(found) > 1:
             raise CommandError("The clinic has several owners: name the one loading it with --owner EMAIL.")
         return found[0]
