@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 
 from knotwork.assessment.models import Intake, IntakeStatus
@@ -228,11 +229,33 @@ def model_of(entry: AuditEntry) -> type[models.Model] | None:
     return model if model in READERS else None
 
 
+def _as_saved(instance: models.Model, changes: dict) -> None:
+    """Put an update's new values on the row as it was read.
+
+    django-auditlog writes an update's entry before the row is saved (pre_save, so it can compare), so the database
+    still holds the old values; the entry's `changes` hold the new ones, as text ("None" for none).
+    """
+    for name, values in changes.items():
+        try:
+            field = instance._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if not getattr(field, "concrete", False) or field.is_relation or not values:
+            continue
+        new = values[-1]
+        try:
+            setattr(instance, field.attname, None if new in (None, "None") else field.to_python(new))
+        except ValidationError:
+            continue  # a value auditlog wrote in another form: the stored one stays
+
+
 def events_for(entry: AuditEntry, model: type[models.Model]) -> list[Happened]:
     """The events one change entry means (usually none or one)."""
     instance = model._default_manager.filter(pk=entry.object_id).first()
     if instance is None:
         return []
+    if entry.action == UPDATE:
+        _as_saved(instance, entry.changes or {})
     return [
         Happened(event=str(event), at=entry.timestamp, patient_id=entry.patient_id, data=data)
         for event, data in READERS[model](entry, instance)
