@@ -134,7 +134,7 @@ def rate_chart(rows: Sequence[Interval], *, title: str, overall: float | None, s
         axes.set_xlabel("Responders, % (95 % interval)")
         axes.grid(axis="x", color=GRID, linewidth=0.8)
         axes.set_axisbelow(True)
-        figure.subplots_adjust(left=0.42, right=0.97, top=0.97, bottom=0.6 / (0.5 + 0.42 * len(rows)) + 0.08)
+        figure.subplots_adjust(left=0.5, right=0.97, top=0.97, bottom=0.6 / (0.5 + 0.42 * len(rows)) + 0.08)
     label = f"{title}: " + "; ".join(
         f"{r.label} {_pct(r.rate)} (95 % interval {_pct(r.low)} to {_pct(r.high)}, n={r.n})" for r in rows
     )

@@ -106,6 +106,13 @@ class RateTable:
     rows: list[RateRow]
     suppressed: int = 0
 
+    @property
+    def shown_rows(self) -> list[RateRow]:
+        """Long tables (muscles, regions) list only the groups shown; the caption counts the others."""
+        if self.key in ("muscle", "region"):
+            return [row for row in self.rows if not row.own.suppressed]
+        return self.rows
+
 
 def _pool(summaries: list[EvidenceSummary], pick) -> dict[str, tuple[int, int, int]]:
     """key -> (count, n, clinics contributing) over the summaries; `pick` gives a summary's rows."""
