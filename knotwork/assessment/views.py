@@ -442,11 +442,9 @@ def trigger_point_edit(request: ClinicRequest, public_id):
     atlas = get_atlas()
     extra = {
         "muscle": atlas.muscles.get(finding.muscle),
+        "region_name": atlas.regions[finding.region].name if finding.region in atlas.regions else finding.region,
         "history": [
             selectors.revision_lines(r, type(finding)) for r in finding.revisions.select_related("by") if r.before
-        ],
-        "point_marks": [
-            {"view": finding.view, "x": finding.x, "y": finding.y, "active": finding.is_active, "label": finding.muscle}
         ],
     }
     return _edit_entry(
