@@ -23,5 +23,6 @@ class AssessmentConfig(AppConfig):
             models.TriggerPointFinding,
             models.RangeOfMotion,
             models.Diagnosis,
+            models.ExaminationRevision,
         ):
             auditlog.register(model)

@@ -423,3 +423,17 @@ def test_the_examination_page_stays_flat_as_entries_and_history_grow(practitione
     with CaptureQueriesContext(connection) as many:
         practitioner_client.get(url)
     assert len(many) == len(few)
+
+
+def test_a_correction_and_a_removal_are_in_the_audit_trail(point, practitioner):
+    from django.contrib.contenttypes.models import ContentType
+
+    from knotwork.audit.models import AuditEntry
+
+    correct_trigger_point(finding=point, weakness=True, reason="Tested again", by=practitioner)
+    remove_trigger_point(finding=point, reason="Wrong muscle", by=practitioner)
+    finding_type = ContentType.objects.get_for_model(TriggerPointFinding)
+    changes = AuditEntry.objects.filter(content_type=finding_type, object_pk=str(point.pk), action=1)
+    assert changes.count() == 2
+    revision_type = ContentType.objects.get_for_model(ExaminationRevision)
+    assert AuditEntry.objects.filter(content_type=revision_type, action=0).count() == 2
