@@ -71,11 +71,11 @@ def _uuid(value: object) -> str | None:
 
 
 def _status_became(entry: AuditEntry, status: str) -> bool:
-    change = (entry.changes or {}).get("status")
-    return bool(change) and change[-1] == status and change[0] != status
+    change = (entry.changes or {}).get("status") or []
+    return len(change) == 2 and change[-1] == status and change[0] != status
 
 
-def _base(kind: str, instance: models.Model) -> dict[str, Any]:
+def _base(kind: str, instance: Any) -> dict[str, Any]:
     patient = getattr(instance, "patient", None)
     data: dict[str, Any] = {"object": kind, "id": str(instance.public_id)}
     if patient is not None:
@@ -151,7 +151,7 @@ def _flag(entry: AuditEntry, flag: Flag) -> list[tuple[str, dict]]:
         return []
     data = _base("flag", flag) | {
         "kind": flag.kind,
-        "check_in": _uuid(flag.check_in.public_id if flag.check_in_id else None),
+        "check_in": _uuid(flag.check_in.public_id if flag.check_in is not None else None),
         "raised_at": _iso(flag.created_at),
     }
     return [(Event.CHECKIN_FLAGGED, data)]
@@ -188,7 +188,7 @@ def _invoice(entry: AuditEntry, invoice: Invoice) -> list[tuple[str, dict]]:
 
 
 def _payment(entry: AuditEntry, payment: Payment) -> list[tuple[str, dict]]:
-    if entry.action != CREATE or payment.invoice_id is None or payment.kind != PaymentKind.PAYMENT:
+    if entry.action != CREATE or payment.invoice is None or payment.kind != PaymentKind.PAYMENT:
         return []
     if not payment.applied:
         return []  # nothing of it went to the invoice (already paid): not the payment that settled it
@@ -240,7 +240,7 @@ def _as_saved(instance: models.Model, changes: dict) -> None:
             field = instance._meta.get_field(name)
         except FieldDoesNotExist:
             continue
-        if not getattr(field, "concrete", False) or field.is_relation or not values:
+        if not isinstance(field, models.Field) or not field.concrete or field.is_relation or not values:
             continue
         new = values[-1]
         try:

@@ -370,10 +370,9 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
     except TimeoutError:
         return Outcome(None, _ms(started), f"No answer within {TIMEOUT_SECONDS} seconds.")
     except urllib.error.URLError as error:
-        reason = error.reason
-        if isinstance(reason, TimeoutError):
+        if isinstance(error.reason, TimeoutError):
             return Outcome(None, _ms(started), f"No answer within {TIMEOUT_SECONDS} seconds.")
-        return Outcome(None, _ms(started), f"Could not connect: {_excerpt(str(reason).encode())}"[:300])
+        return Outcome(None, _ms(started), f"Could not connect: {_excerpt(str(error.reason).encode())}"[:300])
     except (OSError, ValueError) as error:
         return Outcome(None, _ms(started), f"Could not send: {_excerpt(str(error).encode())}"[:300])
 
@@ -383,9 +382,9 @@ def _ms(started: float) -> int:
 
 
 def _signing_secrets(endpoint: Endpoint, now: datetime.datetime) -> list[str]:
-    found = [signing.unseal(endpoint.secret_sealed)]
+    found = [signing.unseal(bytes(endpoint.secret_sealed))]
     if endpoint.previous_secret_until and endpoint.previous_secret_until > now:
-        found.append(signing.unseal(endpoint.previous_secret_sealed))
+        found.append(signing.unseal(bytes(endpoint.previous_secret_sealed)))
     return [secret for secret in found if secret]
 
 
