@@ -45,7 +45,8 @@ class Movement:
 class ExaminationData:
     consensus: Consensus
     factors: dict[str, Factor]
-    groups: dict[str, str]
+    groups: dict[str, str]  # the chart's label of each group
+    group_intake: dict[str, str]  # the heading of each group in the patient's intake
     ppt_max_kpa: Decimal
     any_movement_max: int
     movements: dict[str, Movement]  # by lower-case name
@@ -67,7 +68,8 @@ def get_data() -> ExaminationData:
             int(consensus["minimum"]),
         ),
         factors=factors,
-        groups=dict(raw["perpetuating_groups"]),
+        groups={group: labels["label"] for group, labels in raw["perpetuating_groups"].items()},
+        group_intake={group: labels["intake"] for group, labels in raw["perpetuating_groups"].items()},
         ppt_max_kpa=Decimal(str(raw["pressure_pain_threshold"]["maximum_kpa"])),
         any_movement_max=int(rom["any_movement_maximum"]),
         movements={
@@ -146,7 +148,7 @@ def factor_choices(*, patient_facing: bool) -> list[tuple[str, list[tuple[str, s
     data = get_data()
     return [
         (
-            group_label,
+            data.group_intake[group] if patient_facing else group_label,
             [(f.id, f.intake if patient_facing else f.label) for f in data.factors.values() if f.group == group],
         )
         for group, group_label in data.groups.items()

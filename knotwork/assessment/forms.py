@@ -34,7 +34,7 @@ class IntakeForm(CleanTextMixin, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
     )
     perpetuating_factors = forms.MultipleChoiceField(
-        label="Does any of these apply to you?",
+        label="Do any of these apply to you?",
         help_text="Things that can keep muscle pain going. Tick any that apply; leave the rest.",
         choices=findings.factor_choices(patient_facing=True),
         required=False,

@@ -66,3 +66,15 @@ def test_an_unknown_perpetuating_factor_is_not_kept(practitioner_client, clinic_
     intake.refresh_from_db()
     assert intake.perpetuating_factors == []
     assert intake.goals == "Run again"
+
+
+def test_the_patient_sees_the_perpetuating_factors_in_their_own_words():
+    from knotwork.assessment.forms import IntakeForm
+    from knotwork.assessment.models import Intake
+
+    patient_side = str(IntakeForm(instance=Intake(), patient_facing=True)["perpetuating_factors"])
+    assert "Your elbows do not reach the armrests of most chairs" in patient_side
+    assert "Your health" in patient_side
+    assert "Hypothyroidism" not in patient_side
+    staff_side = str(IntakeForm(instance=Intake())["perpetuating_factors"])
+    assert "Short upper arms (elbows do not reach the armrests)" in staff_side
