@@ -41,6 +41,8 @@ OBSERVATION_SYSTEM = "urn:knotwork:fhir:observation"
 FINDING_SYSTEM = "urn:knotwork:fhir:trigger-point-criterion"
 MUSCLE_SYSTEM = "urn:knotwork:atlas:muscle"
 QUESTIONNAIRE_BASE = "urn:knotwork:questionnaire:"
+EVERYTHING = "http://hl7.org/fhir/OperationDefinition/Patient-everything"
+EXPORT = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export"
 
 PAIN_NRS = {
     "system": LOINC,
@@ -650,6 +652,44 @@ def bundle(resources: Iterable[Resource], *, base_url: str, bundle_type: str = "
     if bundle_type == "searchset":
         data["total"] = sum(1 for e in entries if e["search"]["mode"] == "match")
     return make(data)
+
+
+def capability_statement(base_url: str) -> Resource:
+    """What Knotwork's FHIR endpoint does: read by id for each exported type, `$everything`, the Bulk Data export."""
+    return make(
+        {
+            "resourceType": "CapabilityStatement",
+            "status": "active",
+            "date": "2026-11-24",
+            "kind": "instance",
+            "software": {"name": "Knotwork"},
+            "implementation": {"description": "Knotwork FHIR R4", "url": f"{base_url}/fhir/r4"},
+            "fhirVersion": "4.3.0",
+            "format": ["application/fhir+json"],
+            "rest": [
+                {
+                    "mode": "server",
+                    "security": {
+                        "description": "An API key as 'Authorization: Bearer kw_…' (docs/fhir.md), or a signed-in "
+                        "browser session."
+                    },
+                    "resource": [
+                        {
+                            "type": resource_type,
+                            "interaction": [{"code": "read"}],
+                            **(
+                                {"operation": [{"name": "everything", "definition": EVERYTHING}]}
+                                if resource_type == "Patient"
+                                else {}
+                            ),
+                        }
+                        for resource_type in EXPORT_TYPES
+                    ],
+                    "operation": [{"name": "export", "definition": EXPORT}],
+                }
+            ],
+        }
+    )
 
 
 def operation_outcome(code: str, message: str, *, severity: str = "error") -> Resource:

@@ -6,6 +6,7 @@ from knotwork.fhir.resources import EXPORT_TYPES
 # Mounted at /fhir/r4/. Reads by id are one path per exported type, so an unknown type is Django's 404 page.
 app_name = "fhir"
 urlpatterns = [
+    path("metadata", views.metadata, name="metadata"),
     path("Patient/<str:public_id>/$everything", views.everything, name="everything"),
     path("DocumentReference/<str:public_id>/note.pdf", views.note_pdf, name="note_pdf"),
     path("$export", views.export_kick_off, name="export"),

@@ -14,14 +14,16 @@ from functools import wraps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from knotwork.accounts.api_auth import bearer_user
 from knotwork.audit.services import record_export, record_view
-from knotwork.core.access import ACCESS_RULE_ATTR, ClinicRequest, clinic_member
+from knotwork.core.access import ACCESS_RULE_ATTR, ClinicRequest, clinic_member, public
 from knotwork.core.api import CredentialsRefused, RateLimited
 from knotwork.core.policy import NotAllowed
 from knotwork.fhir import policy, resources, selectors, services
@@ -116,6 +118,13 @@ def _audit_read(row, user, shown_in: str) -> None:
         row = row.plan
     if row._meta.label_lower == "patients.patient" or getattr(row, "patient_id", None) is not None:
         record_view(instance=row, by=user, shown_in=shown_in)
+
+
+@public
+@require_GET
+def metadata(request: HttpRequest) -> HttpResponse:
+    """The CapabilityStatement: what this server answers (open to anyone, as FHIR clients read it before signing in)."""
+    return fhir_response(resources.capability_statement(_base_url(request)))
 
 
 # --- reads ------------------------------------------------------------------------------------------------------
@@ -234,11 +243,25 @@ def manifest(export: FhirExport, base_url: str) -> dict:
     }
 
 
+def _csrf_refusal(request: HttpRequest, user) -> HttpResponse | None:
+    """A browser session's DELETE must carry the CSRF token like any form; a key's request has no cookie to abuse."""
+    if getattr(user, "acting_api_key", None) is not None:
+        return None
+    refused = CsrfViewMiddleware(lambda r: HttpResponse()).process_view(request, None, (), {})
+    if refused is None:
+        return None
+    return outcome(403, "forbidden", "A browser's request to cancel needs the page's CSRF token.")
+
+
+@csrf_exempt  # checked in the view for a browser session (`_csrf_refusal`); an API key has no cookie to abuse
 @fhir_endpoint
 @require_http_methods(["GET", "DELETE"])
 def export_status(request: HttpRequest, user, public_id) -> HttpResponse:
     export = _export_for(user, public_id)
     if request.method == "DELETE":
+        refused = _csrf_refusal(request, user)
+        if refused is not None:
+            return refused
         services.cancel_export(export=export, by=user)
         return outcome(202, "informational", "The export was cancelled and its files deleted.", severity="information")
     if export.status in (ExportStatus.QUEUED, ExportStatus.RUNNING):

@@ -248,3 +248,65 @@ def test_an_unknown_type_on_the_page_is_refused_with_a_message(owner_client):
     answer = owner_client.post("/fhir/r4/exports/start/", {"types": ["Invoice"]}, follow=True)
     assert "Select a valid choice" in answer.content.decode()
     assert not FhirExport.objects.exists()
+
+
+def test_a_failed_export_keeps_no_file_and_says_so(
+    record, clinic_a, private_storage, monkeypatch, django_capture_on_commit_callbacks
+):
+    from knotwork.fhir import resources
+
+    def broken(row):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(resources, "encounter", broken)
+    token = key(clinic_a)
+    started = kick_off(Client(), token, capture=django_capture_on_commit_callbacks)
+    export = FhirExport.objects.get()
+    assert export.status == ExportStatus.FAILED
+    assert export.files == []
+    assert not any(p.is_file() for p in private_storage.rglob("*.ndjson"))  # Patient.ndjson was written, then deleted
+    answer = Client().get(started["Content-Location"].removeprefix("http://testserver"), **bearer(token))
+    assert answer.status_code == 500
+    assert "The export stopped (RuntimeError)" in answer.json()["issue"][0]["diagnostics"]
+
+
+def test_a_bad_since_is_a_400_outcome(clinic_a):
+    answer = kick_off(Client(), key(clinic_a), "?_since=yesterday")
+    assert answer.status_code == 400
+    assert "_since must be a FHIR instant" in answer.json()["issue"][0]["diagnostics"]
+
+
+def test_a_browser_cancel_needs_the_csrf_token(record, clinic_a, owner, django_capture_on_commit_callbacks):
+    from conftest import sign_in
+
+    export = services.start_export(clinic=clinic_a, by=owner)
+    browser = sign_in(Client(enforce_csrf_checks=True), owner)
+    refused = browser.delete(f"/fhir/r4/$export-status/{export.public_id}")
+    assert refused.status_code == 403
+    assert "CSRF" in refused.json()["issue"][0]["diagnostics"]
+    export.refresh_from_db()
+    assert export.status == ExportStatus.QUEUED
+    keyed = Client(enforce_csrf_checks=True).delete(
+        f"/fhir/r4/$export-status/{export.public_id}", **bearer(key(clinic_a))
+    )
+    assert keyed.status_code == 202
+
+
+def test_the_command_deletes_expired_exports(
+    record, clinic_a, private_storage, django_capture_on_commit_callbacks, capsys
+):
+    from django.core.management import call_command
+
+    kick_off(Client(), key(clinic_a), capture=django_capture_on_commit_callbacks)
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=25)):
+        call_command("delete_expired_fhir_exports")
+    assert "Deleted the files of 1 expired export." in capsys.readouterr().out
+    assert not any(p.is_file() for p in private_storage.rglob("*.ndjson"))
+
+
+def test_the_capability_statement_is_open_and_valid(client):
+    answer = client.get("/fhir/r4/metadata")
+    assert answer.status_code == 200
+    statement = validated(answer.json())
+    assert {r.type for r in statement.rest[0].resource} >= {"Patient", "Observation", "DocumentReference"}
+    assert statement.rest[0].operation[0].name == "export"

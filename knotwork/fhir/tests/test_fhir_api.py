@@ -205,3 +205,24 @@ def test_ids_in_the_bundle_are_public_ids(everything, record):
     text = json.dumps(everything)
     assert f'"id": "{record.public_id}"' in text or f'"id":"{record.public_id}"' in text
     assert f'Patient/{record.pk}"' not in text
+
+
+def test_everything_reads_a_fixed_number_of_queries_however_long_the_record(record, clinic_a, owner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from knotwork.outcomes.services import record_questionnaire
+    from tests.test_clinic_isolation import treatment_records
+
+    client, token = Client(), key(clinic_a)
+    address = f"/fhir/r4/Patient/{record.public_id}/$everything"
+    client.get(address, **bearer(token))  # the atlas and the key's first use are read once
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(address, **bearer(token)).status_code == 200
+    treatment_records(record, owner)  # a second signed session: holds, needling, techniques, note
+    for answers in ([2] * 10, [4] * 10):
+        record_questionnaire(patient=record, instrument="odi", occasion="session", answers=answers, by=owner)
+    with CaptureQueriesContext(connection) as second:
+        answer = client.get(address, **bearer(token))
+    assert len(_of(answer.json(), "Encounter")) == 2
+    assert len(second.captured_queries) == len(first.captured_queries)
