@@ -226,3 +226,14 @@ def test_everything_reads_a_fixed_number_of_queries_however_long_the_record(reco
         answer = client.get(address, **bearer(token))
     assert len(_of(answer.json(), "Encounter")) == 2
     assert len(second.captured_queries) == len(first.captured_queries)
+
+
+def test_the_chart_button_is_shown_to_those_who_may_read_fhir(record, owner, front_desk):
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    for user, shown in ((owner, True), (front_desk, False)):
+        request.user = user
+        html = render_to_string("fhir/components/chart_button.html", {"patient": record, "request": request})
+        assert (f"/fhir/r4/Patient/{record.public_id}/$everything" in html) is shown
