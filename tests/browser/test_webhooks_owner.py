@@ -17,10 +17,10 @@ def test_an_owner_registers_an_endpoint_and_sees_a_delivery(
     page,
     owner,
     clinic_a,
-    receiver,
-    loopback,
+    receiver,  # noqa: F811 - the fixture imported above
+    loopback,  # noqa: F811 - the fixture imported above
     screenshot,
-    axe_violations,  # noqa: F811 - the imported fixtures
+    axe_violations,
 ):
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(owner.email)
