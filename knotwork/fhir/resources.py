@@ -204,16 +204,18 @@ def patient(row) -> Resource:
 
 
 def practitioner(user) -> Resource:
+    """A member of staff; an API key's own user (which may sign or record) is named as the key, without an email."""
     membership = getattr(user, "membership", None)
-    return make(
-        {
-            "resourceType": "Practitioner",
-            "id": str(user.public_id),
-            "active": bool(membership is not None and membership.is_active and user.is_active),
-            "name": [_person_name(user)],
-            "telecom": [{"system": "email", "value": user.email, "use": "work"}],
-        }
-    )
+    key = getattr(user, "api_key", None)  # None for a person: the reverse one-to-one raises AttributeError
+    data = {
+        "resourceType": "Practitioner",
+        "id": str(user.public_id),
+        "active": bool(membership is not None and membership.is_active and user.is_active),
+        "name": [{"text": f"API key “{key.name}”"}] if key is not None else [_person_name(user)],
+    }
+    if key is None:
+        data["telecom"] = [{"system": "email", "value": user.email, "use": "work"}]
+    return make(data)
 
 
 def organization(clinic) -> Resource:

@@ -67,7 +67,11 @@ def _patients(scope: Scope) -> QuerySet:
 
 
 def _practitioners(scope: Scope) -> QuerySet:
-    return User.objects.filter(membership__clinic_id=_clinic_id(scope)).select_related("membership").order_by("pk")
+    return (
+        User.objects.filter(membership__clinic_id=_clinic_id(scope))
+        .select_related("membership", "api_key")
+        .order_by("pk")
+    )
 
 
 def _clinics(scope: Scope) -> QuerySet:

@@ -13,7 +13,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -93,7 +93,11 @@ def fhir_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
             reason = policy.read_refusal(user)
             if reason is not None:
                 raise Refused(403, "forbidden", reason)
-            return view(request, user, *args, **kwargs)
+            response = view(request, user, *args, **kwargs)
+            if isinstance(response, HttpResponseNotAllowed):
+                allowed = response["Allow"]
+                return outcome(405, "not-supported", f"This address takes: {allowed}.", Allow=allowed)
+            return response
         except Refused as refused:
             return outcome(refused.status, refused.code, refused.message, **refused.headers)
         except Http404:

@@ -85,6 +85,10 @@ def test_a_clinic_export_runs_async_and_every_line_validates(
             seen += 1
         if output["type"] == "Patient":
             assert [json.loads(line)["id"] for line in lines] == [str(record.public_id)]  # not clinic B's
+        if output["type"] == "Practitioner":  # the key's own user is named as the key, with no made-up email
+            keys = [json.loads(line) for line in lines if "API key" in line]
+            assert keys[0]["name"] == [{"text": "API key “FHIR client”"}]
+            assert "telecom" not in keys[0]
     assert seen > 15
 
 

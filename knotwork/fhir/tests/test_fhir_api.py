@@ -237,3 +237,10 @@ def test_the_chart_button_is_shown_to_those_who_may_read_fhir(record, owner, fro
         request.user = user
         html = render_to_string("fhir/components/chart_button.html", {"patient": record, "request": request})
         assert (f"/fhir/r4/Patient/{record.public_id}/$everything" in html) is shown
+
+
+def test_a_method_the_address_does_not_take_is_a_405_outcome(record, clinic_a):
+    answer = Client().post(f"/fhir/r4/Patient/{record.public_id}", **bearer(key(clinic_a)))
+    assert answer.status_code == 405
+    assert answer["Allow"] == "GET"
+    validated(answer.json())
