@@ -1,5 +1,6 @@
 from django import forms
 
+from knotwork.fhir.questionnaire import MAX_BYTES
 from knotwork.fhir.resources import EXPORT_TYPES
 from knotwork.outcomes.models import LICENSED, Instrument
 
@@ -20,3 +21,11 @@ class QuestionnaireUploadForm(forms.Form):
         label="FHIR Questionnaire (JSON)",
         help_text="The Questionnaire resource your licence holder gave you, as FHIR JSON (a Bundle holding one works).",
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size // 1024} KB; a Questionnaire is at most {MAX_BYTES // 1024} KB."
+            )
+        return upload

@@ -187,7 +187,10 @@ def _clinic_of(user):
 def _since(text: str) -> datetime.datetime | None:
     if not text:
         return None
-    value = parse_datetime(text)
+    try:
+        value = parse_datetime(text)
+    except ValueError:  # well formed, but no such moment (month 13)
+        value = None
     if value is None or value.tzinfo is None:
         raise ValidationError("_since must be a FHIR instant with a time zone, e.g. 2026-01-31T09:00:00Z.")
     return value

@@ -274,8 +274,9 @@ def test_a_failed_export_keeps_no_file_and_says_so(
     assert "The export stopped (RuntimeError)" in answer.json()["issue"][0]["diagnostics"]
 
 
-def test_a_bad_since_is_a_400_outcome(clinic_a):
-    answer = kick_off(Client(), key(clinic_a), "?_since=yesterday")
+@pytest.mark.parametrize("since", ["yesterday", "2026-13-45T00:00:00Z", "2026-01-31T09:00:00"])
+def test_a_bad_since_is_a_400_outcome(clinic_a, since):
+    answer = kick_off(Client(), key(clinic_a), f"?_since={since}")
     assert answer.status_code == 400
     assert "_since must be a FHIR instant" in answer.json()["issue"][0]["diagnostics"]
 
