@@ -244,3 +244,22 @@ def test_a_method_the_address_does_not_take_is_a_405_outcome(record, clinic_a):
     assert answer.status_code == 405
     assert answer["Allow"] == "GET"
     validated(answer.json())
+
+
+def test_a_pressure_pain_threshold_is_its_own_observation_in_kpa(record, clinic_a):
+    from knotwork.assessment.models import TriggerPointFinding
+
+    finding = TriggerPointFinding.objects.filter(patient=record).first()
+    TriggerPointFinding.objects.filter(pk=finding.pk).update(ppt_value=350, ppt_unit="kpa", ppt_kpa=350)
+    answer = Client().get(f"/fhir/r4/Observation/{finding.public_id}-ppt", **bearer(key(clinic_a)))
+    assert answer.status_code == 200
+    ppt = answer.json()
+    validated(ppt)
+    assert ppt["code"]["coding"][0] == {
+        "system": "urn:knotwork:fhir:observation",
+        "code": "pressure-pain-threshold",
+        "display": "Pressure pain threshold (algometer)",
+    }
+    assert ppt["valueQuantity"] == {"value": 350, "unit": "kPa", "system": "http://unitsofmeasure.org", "code": "kPa"}
+    assert ppt["derivedFrom"] == [{"reference": f"Observation/{finding.public_id}"}]
+    assert ppt["bodySite"]["coding"][0]["code"] == finding.muscle
