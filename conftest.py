@@ -26,6 +26,12 @@ SETUP = SystemActor("test set-up")
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path_factory):
+    """Documents a test stores go to a folder of the test's own, never to the checkout's var/media."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
 @pytest.fixture
 def clinic_a(db):
     return create_clinic(name="Clinic A Myotherapy", by=SETUP)

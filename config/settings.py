@@ -200,16 +200,21 @@ if os.environ.get("REPLICA_DATABASE_URL"):
     DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASES["default"].get("DISABLE_SERVER_SIDE_CURSORS", False)
     DATABASE_ROUTERS = ["knotwork.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Webhooks (docs/webhooks.md): an endpoint is switched off after this many failed attempts in a row.
+WEBHOOKS_DISABLE_AFTER_FAILURES = int(os.environ.get("WEBHOOKS_DISABLE_AFTER_FAILURES", "10"))
+# Allow http://127.0.0.1 endpoints (tests; a program running beside Knotwork).
+WEBHOOKS_ALLOW_LOOPBACK = env_bool("WEBHOOKS_ALLOW_LOOPBACK", False)
 # Calls per minute per API key (docs/api.md); counted in the cache, so use a shared cache (Redis) when the API runs
 # in more than one process.
 API_KEY_RATE_LIMIT = int(os.environ.get("API_KEY_RATE_LIMIT", "120"))
 
 # --- accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Axes', Django's and allauth's backends, each loading the user with their clinic and its settings in one query.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "knotwork.accounts.backends.AxesBackend",
+    "knotwork.accounts.backends.ModelBackend",
+    "knotwork.accounts.backends.AllauthBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -309,9 +314,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # STORAGE_BACKEND=s3 and the AWS_* variables below (django-storages).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "filesystem")
+# The largest document a clinic may upload (docs/documents.md).
+KNOTWORK_DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_MB", "20")) * 1024 * 1024
 if STORAGE_BACKEND not in ("filesystem", "s3"):
     raise ImproperlyConfigured(f"STORAGE_BACKEND must be 'filesystem' or 's3', not {STORAGE_BACKEND!r}")
-_DEFAULT_STORAGE: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": MEDIA_ROOT}}
+_DEFAULT_STORAGE: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}  # at MEDIA_ROOT
 if STORAGE_BACKEND == "s3":
     _DEFAULT_STORAGE = {
         "BACKEND": "storages.backends.s3.S3Storage",

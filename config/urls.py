@@ -7,6 +7,7 @@ from knotwork.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("accounts/", include("allauth.urls")),
     path("", include("knotwork.chart.urls")),  # the chart (patients/<id>/) and the course page (plans/<id>/)
     path("", include("knotwork.reports.urls")),  # aftercare sheets, course review PDFs

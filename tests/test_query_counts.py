@@ -11,6 +11,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from knotwork.assessment.tests.factories import (
     DiagnosisFactory,
@@ -95,3 +96,43 @@ def test_the_session_page_costs_the_same_queries_with_five_points_of_five_holds(
         urls.append(reverse("treatment:session", args=[session.public_id]))
     page = _compare(practitioner_client, django_assert_max_num_queries, *urls)
     assert "5 holds so far" in page.text
+
+
+def test_recording_a_hold_costs_a_fixed_handful_of_queries(
+    practitioner_client, django_assert_max_num_queries, clinic_a, practitioner
+):
+    """The tablet's most frequent request: no query per earlier hold, and no session write per request.
+
+    13 in production (the session, the user with clinic and settings, the point, its lock, the overrides, the screen
+    and its overrides, the consents, the last hold, the insert, the audit chain's head and entry, the answer's holds);
+    the test's own transaction adds a savepoint and its release.
+    """
+    import json
+
+    from knotwork.treatment import services as treatment
+    from knotwork.treatment.tests.test_session import screened
+
+    patient = screened(clinic_a, practitioner, consents=("manual_therapy",))
+    session = treatment.start_session(patient=patient, by=practitioner, pain_before=5)
+    point = treatment.add_point(session=session, muscle="piriformis", side="right", by=practitioner)
+    url = f"/api/v1/treatment/points/{point.public_id}/holds"
+
+    def hold() -> str:
+        ended = timezone.now().replace(microsecond=0)
+        started = ended - datetime.timedelta(seconds=20)
+        return json.dumps(
+            {
+                "started_at": started.isoformat(),
+                "ended_at": ended.isoformat(),
+                "level": "5",
+                "tool": "thumb",
+                "answer": "good_pain",
+            }
+        )
+
+    for _ in range(5):  # earlier holds on the point must not cost a query each
+        assert practitioner_client.post(url, hold(), content_type="application/json").status_code == 201
+    with django_assert_max_num_queries(15):
+        answer = practitioner_client.post(url, hold(), content_type="application/json")
+    assert answer.status_code == 201
+    assert len(answer.json()["holds"]) == 6

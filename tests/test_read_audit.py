@@ -37,6 +37,11 @@ NO_PATIENT_DATA = {
     "join/": "accepting a staff invitation",
     "staff/": "the clinic's staff and invitations",
     "clinic/settings/": "the clinic's settings",
+    "billing/fees/": "the fee schedule: prices, no patient",
+    "billing/settings/": "the clinic's billing settings and practitioners' identifiers",
+    "billing/reports/": "the owner's business figures; the lists that name patients record who saw them",
+    "evidence/": "aggregate counts from precomputed summaries; no patient named, small groups suppressed",
+    "letters/templates/": "the clinic's letter templates: its own words and merge-field names, no patient",
     "atlas/": "the anatomy atlas: muscles, referral zones, no patient",
     "assessment/consent-forms/": "the clinic's consent form texts, before anyone signs them",
     "outcomes/wording/": "the licensed questionnaire wording the clinic loaded",
@@ -71,6 +76,9 @@ NO_PATIENT_DATA = {
 }
 # Admin index pages: the list of models the owner may open (exact formats, since every admin URL shares the prefix).
 NO_PATIENT_DATA_EXACT = {
+    "webhooks/": "the clinic's webhook endpoints: addresses and event names, no patient",
+    "webhooks/%(public_id)s/": "an endpoint and its delivery log (event names, times, answers); a delivery's own page "
+    "names the patient and is recorded",
     "admin/": "the admin's list of models",
     "admin/%(app_label)s/": "one app's list of models",
     "admin/%(url)s": "the admin's catch-all: a redirect or a 404",

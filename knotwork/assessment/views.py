@@ -313,7 +313,11 @@ def examination_detail(request: ClinicRequest, public_id):
         request.POST if action == "point" else None, suggested=[s.muscle_id for s in suggestions]
     )
     rom_form = RangeOfMotionForm(request.POST if action == "rom" else None, prefix="rom")
-    diagnosis_form = DiagnosisForm(request.POST if action == "diagnosis" else None, prefix="dx")
+    diagnosis_form = DiagnosisForm(
+        request.POST if action == "diagnosis" else None,
+        prefix="dx",
+        service_date=timezone.localtime(examination.created_at).date(),  # codes valid on the examination's day
+    )
     factors_form = ExaminationFactorsForm(
         request.POST if action == "factors" else None,
         prefix="pf",

@@ -124,6 +124,9 @@ def session_timeout_minutes(user) -> int:
     return membership.session_timeout_minutes
 
 
+LAST_SEEN_EVERY_SECONDS = 60
+
+
 class InactivityTimeoutMiddleware:
     """Sign a user out after the clinic's idle limit (clinic setting, default 30 minutes)."""
 
@@ -140,7 +143,10 @@ class InactivityTimeoutMiddleware:
                 logout(request)
                 messages.info(request, "You were signed out after a period of inactivity. Please sign in again.")
                 return redirect_to_login(request.get_full_path())
-            request.session[LAST_SEEN_KEY] = now
+            # Written at most once a minute: the idle limit is minutes long, and a session written on every
+            # request costs every request (the tablet saves a hold every half minute) a database write.
+            if last_seen is None or now - last_seen > LAST_SEEN_EVERY_SECONDS:
+                request.session[LAST_SEEN_KEY] = now
         return self.get_response(request)
 
 

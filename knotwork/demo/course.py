@@ -46,13 +46,13 @@ def _the_patient(patient) -> PatientLinkActor:
 
 
 def load_demo_course(*, patient, practitioner, today: datetime.date) -> TreatmentPlan:
-    """A course that began eight days ago: sessions 8 and 4 days ago, check-ins, a diary and a home program."""
+    """A course that began a week ago: sessions 7 and 4 days ago, check-ins, a diary and a home program."""
     tz = patient.clinic.tzinfo
     plan = services.create_plan(
         patient=patient,
         practitioner=practitioner,
         by=practitioner,
-        starts_on=today - datetime.timedelta(days=8),
+        starts_on=today - datetime.timedelta(days=7),
         techniques=["manual_therapy"],
         diagnosis=patient.diagnoses.order_by("-is_primary").first(),
         notes="Pressure release of the gluteal trigger points; review driving tolerance at each visit.",
@@ -89,7 +89,7 @@ def load_demo_course(*, patient, practitioner, today: datetime.date) -> Treatmen
     def at(days_ago: int, hour: int) -> datetime.datetime:
         return datetime.datetime.combine(today - datetime.timedelta(days=days_ago), datetime.time(hour), tzinfo=tz)
 
-    first = _past_session(patient, practitioner, ended_at=at(8, 10), pain_before=7, pain_after=4)
+    first = _past_session(patient, practitioner, ended_at=at(7, 10), pain_before=7, pain_after=4)
     _answer(first, 24, soreness=5, pain=5)
     _answer(first, 36, soreness=3, pain=5)
     second = _past_session(patient, practitioner, ended_at=at(4, 10), pain_before=5, pain_after=3)

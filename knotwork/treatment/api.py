@@ -11,6 +11,6 @@ router = Router(tags=["treatment"])
 @router.post("/treatment/points/{uuid:point_id}/holds", response={201: PointOut}, summary="Save one hold as it ends")
 def record_hold(request, point_id: UUID, payload: HoldIn):
     point = selectors.get_point(request.auth, point_id)
-    services.record_hold(point=point, by=request.auth, **payload.dict())
-    point.refresh_from_db()
-    return Status(201, point)
+    hold = services.record_hold(point=point, by=request.auth, **payload.dict())
+    # The point as the service saved it (released or not); its holds are read once for the answer.
+    return Status(201, hold.point)

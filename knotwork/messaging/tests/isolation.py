@@ -1,7 +1,20 @@
 """One row of every clinic-scoped model of the messaging app, for the clinic-isolation URL walk."""
 
-from knotwork.messaging.services import send_to_patient
+from django.utils import timezone
+
+from knotwork.messaging import sms
+from knotwork.messaging.models import OutboundText
+from knotwork.messaging.services import record_text_consent, send_to_patient
 
 
 def records(patient, owner, marker) -> list:
-    return [send_to_patient(patient=patient, subject=marker, body=marker, purpose="link")]
+    message = send_to_patient(patient=patient, subject=marker, body=marker, purpose="link")
+    consent = record_text_consent(patient=patient, phone="+13035550177", by=owner)
+    waiting = OutboundText.objects.create(
+        clinic_id=patient.clinic_id,
+        message=message,
+        to=consent.phone,
+        body_encrypted=sms.seal(marker),
+        next_attempt_at=timezone.now(),
+    )
+    return [message, consent, waiting]

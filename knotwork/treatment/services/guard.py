@@ -75,10 +75,10 @@ def guard(patient: Patient, technique: str, *, hold_waived: bool = False) -> tup
 def _check(session: TreatmentSession, technique: str) -> None:
     """Raise GuardError unless the technique is cleared in this session (by the screen and consents, or an override)."""
     consent_technique = CONSENT_FOR.get(technique, technique)
-    if session.overrides.filter(technique=consent_technique).exists():
+    overridden = set(session.overrides.filter(technique__in=[consent_technique, "all"]).values_list("technique", flat=True))
+    if consent_technique in overridden:
         return
-    hold_waived = session.overrides.filter(technique="all").exists()
-    problems, _precautions = guard(session.patient, technique, hold_waived=hold_waived)
+    problems, _precautions = guard(session.patient, technique, hold_waived="all" in overridden)
     if problems:
         raise GuardError(consent_technique, problems)
 

@@ -6,7 +6,7 @@ import uuid
 from decimal import Decimal
 from typing import Any, NotRequired, TypedDict, Unpack
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from knotwork.accounts.policy import staff_user
@@ -185,8 +185,14 @@ def record_hold(
         if previous and previous.suggested_level is not None
         else None,
     )
-    hold.full_clean()
-    hold.save()
+    # The fields' own checks; the keys are this point's and its clinic's, and the database holds the unique
+    # numbering (a concurrent save of the same number fails there), so no query is spent asking it first.
+    hold.full_clean(exclude=["clinic", "point"], validate_unique=False, validate_constraints=False)
+    try:
+        hold.save()
+    except IntegrityError:
+        # Raised out of this service's transaction, which rolls back whole: no savepoint needed for it.
+        raise ClinicRuleError("Another save of this hold arrived at the same moment; reload the session.") from None
     if suggestion.release:
         point.released = suggestion.release
         point.save(update_fields=["released", "updated_at"])
