@@ -204,6 +204,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 WEBHOOKS_DISABLE_AFTER_FAILURES = int(os.environ.get("WEBHOOKS_DISABLE_AFTER_FAILURES", "10"))
 # Allow http://127.0.0.1 endpoints (tests; a program running beside Knotwork).
 WEBHOOKS_ALLOW_LOOPBACK = env_bool("WEBHOOKS_ALLOW_LOOPBACK", False)
+# FHIR bulk export files are deleted this many hours after they are written (docs/fhir.md).
+FHIR_EXPORT_RETENTION_HOURS = int(os.environ.get("FHIR_EXPORT_RETENTION_HOURS", "24"))
 # Calls per minute per API key (docs/api.md); counted in the cache, so use a shared cache (Redis) when the API runs
 # in more than one process.
 API_KEY_RATE_LIMIT = int(os.environ.get("API_KEY_RATE_LIMIT", "120"))

@@ -40,6 +40,16 @@ NO_PATIENT_DATA = {
     "billing/fees/": "the fee schedule: prices, no patient",
     "billing/settings/": "the clinic's billing settings and practitioners' identifiers",
     "billing/reports/": "the owner's business figures; the lists that name patients record who saw them",
+    "fhir/r4/$export": "Bulk Data kick-off, status and files: each patient is recorded when written, each download "
+    "as an export (knotwork/fhir/tests)",
+    "fhir/r4/exports/": "the owner's export list; downloads are recorded as exports",
+    "fhir/r4/questionnaires/": "loading licensed questionnaire wording",
+    "fhir/r4/metadata": "the server's CapabilityStatement",
+    "fhir/r4/Organization/": "the clinic",
+    "fhir/r4/Practitioner/": "staff",
+    "fhir/r4/Procedure/": "ids carry a CPT suffix the walk cannot build; reads audited in "
+    "knotwork/fhir/tests/test_fhir_api.py",
+    "favicon.ico": "the site's icon",
     "evidence/": "aggregate counts from precomputed summaries; no patient named, small groups suppressed",
     "letters/templates/": "the clinic's letter templates: its own words and merge-field names, no patient",
     "atlas/": "the anatomy atlas: muscles, referral zones, no patient",

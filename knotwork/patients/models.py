@@ -113,6 +113,8 @@ class Patient(ClinicScoped):
         ]
         indexes = [
             models.Index("clinic", Lower("last_name"), Lower("first_name"), name="patient_name_idx"),
+            # A first name typed alone (SQLite's prefix search; PostgreSQL also has trigram indexes, migration 0003)
+            models.Index("clinic", Lower("first_name"), name="patient_first_name_idx"),
             models.Index(fields=["clinic", "date_of_birth"], name="patient_dob_idx"),
         ]
 

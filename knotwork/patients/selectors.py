@@ -3,7 +3,9 @@
 import datetime
 import re
 
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import formats
 
@@ -40,15 +42,38 @@ def search_filter(query: str) -> Q:
     condition = Q(chart_number__iexact=text)
     words = Q()
     for word in text.split():
-        words &= Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(preferred_name__icontains=word)
+        words &= _name_matches(word)
     return condition | words
+
+
+def _name_matches(word: str) -> Q:
+    """A word of a name search. PostgreSQL finds it anywhere in a name through trigram indexes (patients
+    migration 0003); SQLite, which has none, finds names that start with it through the name indexes, as a range
+    of the lower-cased name ("ada" <= name < "adb")."""
+    if connection.vendor == "postgresql":
+        return Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(preferred_name__icontains=word)
+    low = word.lower()
+    high = low[:-1] + chr(ord(low[-1]) + 1)
+    return (
+        Q(first_lower__gte=low, first_lower__lt=high)
+        | Q(last_lower__gte=low, last_lower__lt=high)
+        | Q(preferred_lower__gte=low, preferred_lower__lt=high)
+    )
+
+
+def _with_lower_names(patients: QuerySet[Patient]) -> QuerySet[Patient]:
+    if connection.vendor == "postgresql":
+        return patients
+    return patients.annotate(
+        first_lower=Lower("first_name"), last_lower=Lower("last_name"), preferred_lower=Lower("preferred_name")
+    )
 
 
 def list_patients(user, *, query: str = "", status: str = "") -> QuerySet[Patient]:
     patients = Patient.objects.for_user(user).select_related("referring_clinician")
     if status:
         patients = patients.filter(status=status)
-    return patients.filter(search_filter(query))
+    return _with_lower_names(patients).filter(search_filter(query))
 
 
 def get_patient(user, public_id) -> Patient:

@@ -30,6 +30,12 @@ def validate_on_grid(minutes: int) -> None:
         raise ValidationError(f"Use a multiple of {GRID_MINUTES} minutes.")
 
 
+# No appointment is longer than this (a type is at most 480 minutes): the check constraint below holds it, and so
+# an overlap query can bound the start from below too (`starts_at > start - LONGEST_APPOINTMENT`) and read only the
+# week's rows of its index instead of every appointment that started before the week.
+LONGEST_APPOINTMENT = datetime.timedelta(hours=8)
+
+
 class AppointmentType(ClinicScoped):
     """A kind of visit with its usual length ("First visit", 60 minutes); the owner keeps the list."""
 
@@ -177,6 +183,11 @@ class Appointment(ClinicScoped):
                 condition=Q(starts_at__lt=F("ends_at")),
                 name="appointment_ordered",
                 violation_error_message="An appointment must end after it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__lte=F("starts_at") + LONGEST_APPOINTMENT),
+                name="appointment_at_most_8_hours",
+                violation_error_message="An appointment lasts at most 8 hours.",
             ),
         ]
         indexes = [

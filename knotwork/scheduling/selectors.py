@@ -14,6 +14,7 @@ from knotwork.scheduling import clock
 from knotwork.scheduling.models import (
     GRID_MINUTES,
     HOLDING_TIME,
+    LONGEST_APPOINTMENT,
     Appointment,
     AppointmentStatus,
     AppointmentType,
@@ -47,7 +48,7 @@ def list_appointments(
     """Appointments of the user's clinic that overlap [start, end), earliest first, every status."""
     appointments = (
         Appointment.objects.for_user(user)
-        .filter(starts_at__lt=end, ends_at__gt=start)
+        .filter(starts_at__lt=end, starts_at__gt=start - LONGEST_APPOINTMENT, ends_at__gt=start)
         .select_related("patient", "practitioner", "appointment_type")
     )
     if practitioner is not None:
@@ -181,7 +182,13 @@ def clashes(*, practitioner=None, patient=None, starts_at, ends_at, exclude=None
         who |= Q(practitioner=practitioner)
     if patient is not None:
         who |= Q(patient=patient)
-    found = Appointment.objects.filter(who, status__in=HOLDING_TIME, starts_at__lt=ends_at, ends_at__gt=starts_at)
+    found = Appointment.objects.filter(
+        who,
+        status__in=HOLDING_TIME,
+        starts_at__lt=ends_at,
+        starts_at__gt=starts_at - LONGEST_APPOINTMENT,
+        ends_at__gt=starts_at,
+    )
     if exclude is not None:
         found = found.exclude(pk=exclude.pk)
     return found.select_related("practitioner", "patient").order_by("starts_at")
@@ -214,7 +221,11 @@ def list_free_slots(
     busy = [
         (a.starts_at, a.ends_at)
         for a in Appointment.objects.filter(
-            practitioner=practitioner, status__in=HOLDING_TIME, starts_at__lt=range_end, ends_at__gt=range_start
+            practitioner=practitioner,
+            status__in=HOLDING_TIME,
+            starts_at__lt=range_end,
+            starts_at__gt=range_start - LONGEST_APPOINTMENT,
+            ends_at__gt=range_start,
         ).only("starts_at", "ends_at")
     ]
     busy += [
