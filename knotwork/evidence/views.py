@@ -7,9 +7,11 @@ are staff, not patients. The research export, which does carry rows per course, 
 """
 
 import csv
+import hashlib
 from collections.abc import Iterable
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -38,6 +40,10 @@ def _chosen(request: ClinicRequest):
     return selectors.get_summary(request.clinic, period), form
 
 
+CHART_VERSION = 1  # bump when the drawing code changes, so cached charts are drawn again
+CHART_CACHE_SECONDS = 7 * 24 * 3600
+
+
 def _context(request: ClinicRequest) -> dict:
     summary, form = _chosen(request)
     settings = selectors.evidence_settings(request.clinic)
@@ -56,22 +62,40 @@ def _context(request: ClinicRequest) -> dict:
     page = selectors.build_page(summary, minimum=settings.minimum_count, pooled=pooled)
     technique = next(t for t in page.tables if t.key == "technique")
     overall = page.overall.interval.rate if page.overall.interval else None
+    rates = [_interval(row.own) for row in technique.rows if not row.own.suppressed]
+    funnel = [_interval(r) for r in page.funnel]
+    curves = [(c.name, c.steps, c.n) for c in page.curves]
+    largest = max([r.n for r in page.funnel], default=10)
     context |= {
         "page": page,
-        "technique_chart": charts.rate_chart(
-            [_interval(row.own) for row in technique.rows if not row.own.suppressed],
-            title="Responders by technique",
-            overall=overall,
-            salt="technique",
+        "technique_chart": _drawn(
+            "technique",
+            (rates, overall),
+            lambda: charts.rate_chart(rates, title="Responders by technique", overall=overall, salt="technique"),
         ),
-        "funnel_chart": charts.funnel_chart(
-            [_interval(r) for r in page.funnel],
-            target=overall or 0.0,
-            largest=max([r.n for r in page.funnel], default=10),
+        "funnel_chart": _drawn(
+            "funnel",
+            (funnel, overall, largest),
+            lambda: charts.funnel_chart(funnel, target=overall or 0.0, largest=largest),
         ),
-        "relief_chart": charts.relief_chart([(c.name, c.steps, c.n) for c in page.curves]),
+        "relief_chart": _drawn("relief", curves, lambda: charts.relief_chart(curves)),
     }
     return context
+
+
+def _drawn(kind: str, data, draw) -> str:
+    """A chart drawn once per set of figures: kept in the cache under a hash of exactly what it shows.
+
+    Drawing (matplotlib laying out text) is most of the page's time; the figures change only when a refresh
+    writes a new summary, so every view after the first reads the SVG back. The key holds a hash, no figure.
+    """
+    digest = hashlib.sha256(repr((CHART_VERSION, kind, data)).encode()).hexdigest()
+    key = f"evidence-chart:{digest}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = draw()
+        cache.set(key, svg, timeout=CHART_CACHE_SECONDS)
+    return svg
 
 
 def _interval(r: selectors.Rate) -> charts.Interval:

@@ -235,3 +235,28 @@ def test_the_fhir_bundles_are_r4_collections_with_references_that_resolve(group,
 
     for path in bundles:
         bundle.Bundle.model_validate_json(path.read_text())
+
+
+def test_the_charts_are_drawn_once_per_set_of_figures(group, client, django_capture_on_commit_callbacks, monkeypatch):
+    """Drawing is most of the page's time: a second view reads the SVGs back; new figures are drawn afresh."""
+    from django.core.cache import cache
+
+    from knotwork.evidence import charts
+
+    cache.clear()
+    clinic = group[0]
+    sign_in(client, _owner(clinic))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("evidence:refresh"))
+    drawn = []
+    real = charts.relief_chart
+    monkeypatch.setattr(charts, "relief_chart", lambda curves: drawn.append(1) or real(curves))
+    first = client.get(reverse("evidence:page")).content.decode()
+    second = client.get(reverse("evidence:page")).content.decode()
+    assert len(drawn) == 1
+    assert first.count("<svg") == second.count("<svg") >= 3
+    summary = EvidenceSummary.objects.get(clinic=clinic, period="all")
+    summary.figures["curves"] = {}  # other figures: the chart shows something else, so it is drawn again
+    summary.save()
+    client.get(reverse("evidence:page"))
+    assert len(drawn) == 2
