@@ -1,4 +1,4 @@
-"""Outcome charts as SVG strings: the pain trajectory and a questionnaire trajectory. No Django.
+"""Outcome charts as SVG strings: the pain trajectory and a questionnaire trajectory.
 
 The same SVG goes inline into HTML pages and into WeasyPrint PDFs, so:
 - colours are SVG presentation attributes (`fill="#..."`), never CSS: the page's CSP forbids inline styles and
@@ -6,19 +6,26 @@ The same SVG goes inline into HTML pages and into WeasyPrint PDFs, so:
 - text stays text (`svg.fonttype: none`) in the default sans-serif, so no font files are embedded or fetched;
 - output is deterministic (fixed `svg.hashsalt`, no date or creator metadata): the same points give the same bytes;
 - the root carries `role="img"`, an `aria-label` and a `<title>` that say what the chart shows in words.
+
+Drawing (matplotlib laying out text) costs far more than the page around it, so each chart is kept in Django's
+cache under its kind and a sha256 of a canonical JSON of exactly what it draws (points, thresholds, time zone):
+a repeat view of unchanged data reads the SVG back and draws nothing. The key holds the hash only, never a value.
 """
 
 import datetime
+import hashlib
 import io
+import json
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import matplotlib
 
 matplotlib.use("Agg")
 
+from django.core.cache import cache
 from matplotlib import dates as mdates
 from matplotlib import rc_context
 from matplotlib.figure import Figure
@@ -58,6 +65,8 @@ LINE = "#0f5c63"
 THRESHOLD = "#1e6b3a"
 BAND = "#e5f4ea"
 MIN_SPAN = datetime.timedelta(hours=6)
+CHART_VERSION = 1  # bump when the drawing code changes, so charts kept in the cache are drawn again
+CACHE_SECONDS = 30 * 24 * 3600
 PAIN_STYLES = {  # label: (marker, colour)
     "before session": ("o", "#b3261e"),
     "after session": ("s", "#0f5c63"),
@@ -168,6 +177,29 @@ def _clean(svg: str, label: str) -> str:
     return ET.tostring(root, encoding="unicode")
 
 
+def _cached(kind: str, inputs: dict, draw: Callable[[], str]) -> str:
+    """The chart `draw()` makes of `inputs`, drawn only if the cache does not hold it yet.
+
+    `inputs` is everything the drawing reads; the key is the kind and a sha256 of its canonical JSON (sorted keys,
+    no spaces), so the same data gives the same key in every process and any change draws again.
+    """
+    canonical = json.dumps([CHART_VERSION, kind, inputs], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    key = f"outcome-chart:{kind}:{hashlib.sha256(canonical.encode()).hexdigest()}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = draw()
+        cache.set(key, svg, timeout=CACHE_SECONDS)
+    return svg
+
+
+def _canonical_points(points: Sequence[Point]) -> list:
+    return [[p.at.isoformat(), float(p.value), p.label] for p in points]
+
+
+def _zone(tz: datetime.tzinfo | None) -> str | None:
+    return None if tz is None else str(tz)
+
+
 def _empty(label: str, salt: str) -> str:
     figure, axes = _figure()
     axes.set_axis_off()
@@ -185,9 +217,26 @@ def pain_chart(
 ) -> str:
     """Pain over time by kind of reading, with the responder threshold (baseline minus points) dashed.
 
-    The baseline is the first reading unless given (e.g. the intake pain).
+    The baseline is the first reading unless given (e.g. the intake pain). Drawn once per set of inputs (cached).
     """
     points = sorted(points, key=lambda p: p.at)
+    inputs = {
+        "points": _canonical_points(points),
+        "responder_points": responder_points,
+        "baseline": None if baseline is None else float(baseline),
+        "tz": _zone(tz),
+        "title": title,
+    }
+    return _cached(
+        "pain",
+        inputs,
+        lambda: _draw_pain(points, responder_points=responder_points, baseline=baseline, tz=tz, title=title),
+    )
+
+
+def _draw_pain(
+    points: list[Point], *, responder_points: int, baseline: float | None, tz: datetime.tzinfo | None, title: str
+) -> str:
     if not points:
         return _empty(f"{title}: nothing recorded yet.", "pain")
     start = points[0].value if baseline is None else baseline
@@ -247,9 +296,26 @@ def questionnaire_chart(
 
     `important_change` is in the plotted unit (ODI/NDI percent points, PSFS mean points); the band runs from the
     baseline (the first score) toward better by that much: a later score beyond the band is an important improvement.
+    Drawn once per set of inputs (cached).
     """
-    name, axis_label, lowest, highest, lower_is_better = QUESTIONNAIRES[instrument]
     points = sorted(points, key=lambda p: p.at)
+    inputs = {
+        "points": _canonical_points(points),
+        "instrument": str(instrument),
+        "important_change": float(important_change),
+        "tz": _zone(tz),
+    }
+    return _cached(
+        f"questionnaire-{instrument}",
+        inputs,
+        lambda: _draw_questionnaire(points, instrument=instrument, important_change=important_change, tz=tz),
+    )
+
+
+def _draw_questionnaire(
+    points: list[Point], *, instrument: str, important_change: float, tz: datetime.tzinfo | None
+) -> str:
+    name, axis_label, lowest, highest, lower_is_better = QUESTIONNAIRES[instrument]
     if not points:
         return _empty(f"{name}: nothing recorded yet.", instrument)
     start = points[0].value

@@ -232,3 +232,54 @@ def test_the_svg_stays_plain_svg_after_weasyprint_has_written_a_pdf():
     svg = charts.pain_chart([charts.Point(at, 6, "before session"), charts.Point(at + dt.timedelta(days=3), 4, "")])
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
     assert "ns0:" not in svg
+
+
+@pytest.fixture
+def drawings(monkeypatch):
+    """Counts matplotlib drawings: every chart, empty or not, is drawn through `_render`."""
+    from django.core.cache import cache
+
+    from knotwork.outcomes import charts
+
+    cache.clear()
+    calls = []
+    render = charts._render
+    monkeypatch.setattr(charts, "_render", lambda *args: calls.append(args) or render(*args))
+    return calls
+
+
+def test_a_repeat_view_of_the_same_readings_draws_nothing(drawings):
+    first = pain_chart(PAIN, responder_points=2, tz=zoneinfo.ZoneInfo("Europe/Berlin"))
+    again = pain_chart(list(reversed(PAIN)), responder_points=2, tz=zoneinfo.ZoneInfo("Europe/Berlin"))
+    assert len(drawings) == 1
+    assert again == first
+    scores = [Point(day(0), 40), Point(day(14), 28)]
+    questionnaire_chart(scores, instrument="odi", important_change=10)
+    questionnaire_chart(scores, instrument="odi", important_change=10)
+    assert len(drawings) == 2
+
+
+def test_changed_readings_or_settings_draw_again(drawings):
+    pain_chart(PAIN)
+    pain_chart([*PAIN, Point(day(21), 2, "pain rating")])  # a new reading
+    pain_chart(PAIN, responder_points=3)  # the clinic's responder setting
+    pain_chart(PAIN, tz=zoneinfo.ZoneInfo("America/New_York"))  # the clinic's time zone (tick labels)
+    scores = [Point(day(0), 40), Point(day(14), 28)]
+    questionnaire_chart(scores, instrument="odi", important_change=10)
+    questionnaire_chart(scores, instrument="ndi", important_change=10)  # the same scores, another questionnaire
+    questionnaire_chart(scores, instrument="odi", important_change=12)
+    assert len(drawings) == 7
+
+
+def test_the_cache_key_holds_a_hash_and_no_reading(drawings, monkeypatch):
+    from knotwork.outcomes import charts
+
+    keys = []
+    get = charts.cache.get
+    monkeypatch.setattr(charts.cache, "get", lambda key, *args: keys.append(key) or get(key, *args))
+    pain_chart([Point(day(0), 7.5, "before session")], title="Pain of Ada Lovelace")
+    [key] = keys
+    kind, digest = key.removeprefix("outcome-chart:").split(":")
+    assert kind == "pain"
+    assert len(digest) == 64
+    assert int(digest, 16) >= 0  # hexadecimal: nothing of the title, the reading or its date
