@@ -200,7 +200,13 @@ class MedicalReferral(ClinicScoped):
     screen = models.ForeignKey(SafetyScreen, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals")
     kind = models.CharField(max_length=12, choices=ReferralKind.choices)
     urgency = models.CharField(
-        max_length=12, choices=[("emergency", "Same day"), ("urgent", "Urgent"), ("routine", "Routine")]
+        max_length=12,
+        choices=[
+            ("emergency", "Emergency: now"),
+            ("same_day", "Same day"),
+            ("urgent", "Urgent"),
+            ("routine", "Routine"),
+        ],
     )
     what = models.CharField("what is asked", max_length=300, validators=[validate_line])
     to_whom = models.CharField(max_length=200, blank=True, validators=[validate_line])

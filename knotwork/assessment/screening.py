@@ -43,7 +43,7 @@ COMPARISONS = {
 }
 # Numbers computed from answered questions, with the questions they need (never asked themselves).
 DERIVED = {"bmi": ("height_cm", "weight_kg")}
-REFERRAL_LABELS = {"emergency": "same day / emergency", "urgent": "urgent", "routine": "routine"}
+REFERRAL_LABELS = {"emergency": "emergency: now", "same_day": "same day", "urgent": "urgent", "routine": "routine"}
 HOLD, PRECAUTIONS, CLEAR = "hold", "precautions", "clear"
 STATUS_LABELS = {
     HOLD: "Hold: red flag, medical referral first",

@@ -38,7 +38,7 @@ def test_questions_as_text_one_line_each():
 def test_evaluate_prints_a_red_flag_with_its_urgency_and_referral():
     out = run("evaluate", "--area", "neck", "--age", "70", "--yes", "recent_neck_injury")
     assert out.startswith("Screen: Hold")
-    assert "RED FLAG [same day / emergency] neck-trauma-high-risk" in out
+    assert "RED FLAG [emergency: now] neck-trauma-high-risk" in out
     assert "referral: Emergency department today" in out
     assert "dry needling: hold" in out
 

@@ -58,7 +58,7 @@ def test_a_swollen_calf_on_the_intake_holds_treatment_with_a_same_day_referral(
     assert submit(practitioner_client, intake, "hip_leg", yes=["unexplained_swollen_leg"]).status_code == 302
     assert SafetyScreen.objects.get(patient=patient).status == "hold"
     referral = MedicalReferral.objects.get(patient=patient)
-    assert referral.urgency == "emergency"
+    assert referral.urgency == "same_day"
     assert referral.get_urgency_display() == "Same day"
     patient.refresh_from_db()
     assert patient.status == PatientStatus.ON_HOLD

@@ -20,7 +20,7 @@ def fired(given: dict, *areas: str) -> dict[str, screening.Finding]:
 
 # (rule, urgency, answers that fire it, area, answers or area that must leave it quiet)
 RED_FLAGS = [
-    ("suspected-dvt", "emergency", answers("unexplained_swollen_leg"), "hip_leg", (answers("dvt"), "hip_leg")),
+    ("suspected-dvt", "same_day", answers("unexplained_swollen_leg"), "hip_leg", (answers("dvt"), "hip_leg")),
     (
         "cardiac-exertional-pain-acute",
         "emergency",
@@ -30,7 +30,7 @@ RED_FLAGS = [
     ),
     (
         "giant-cell-arteritis",
-        "emergency",
+        "same_day",
         answers("new_headache", "jaw_pain_on_chewing", age=72),
         "head_face",
         (answers("new_headache", "jaw_pain_on_chewing", age=45), "head_face"),
@@ -49,10 +49,10 @@ RED_FLAGS = [
         "hip_leg",
         (answers("cancer_history"), "head_face"),
     ),
-    ("septic-joint", "emergency", answers("hot_swollen_joint"), "other", (answers("skin_problem_at_site"), "other")),
+    ("septic-joint", "same_day", answers("hot_swollen_joint"), "other", (answers("skin_problem_at_site"), "other")),
     (
         "cellulitis-with-fever",
-        "emergency",
+        "same_day",
         answers("spreading_redness", "fever_or_chills"),
         "head_face",
         (answers("spreading_redness"), "head_face"),
@@ -105,7 +105,7 @@ def test_exertional_pain_alone_is_urgent_and_with_breathlessness_one_emergency()
 
 def test_the_most_urgent_red_flag_comes_first():
     result = screening.evaluate(answers("cancer_history", "hot_swollen_joint"), {"hip_leg"}, RULES)
-    assert [f.referral for f in result.red_flags] == ["emergency", "urgent"]
+    assert [f.referral for f in result.red_flags] == ["same_day", "urgent"]
     assert result.red_flags[0].rule_id == "septic-joint"
 
 
