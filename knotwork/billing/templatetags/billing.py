@@ -21,3 +21,9 @@ def billing_card(context, patient) -> dict:
         "visits": selectors.visits_to_invoice(patient) if money else [],
         "invoices": list(selectors.list_invoices(user, patient=patient).order_by("-created_at")[:5]),
     }
+
+
+@register.inclusion_tag("billing/components/packages_left.html")
+def packages_left(patient) -> dict:
+    """What is left of the patient's prepaid packages, for the booking screen (one query)."""
+    return {"packages": list(selectors.open_packages(patient))}

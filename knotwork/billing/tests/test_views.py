@@ -106,6 +106,8 @@ def test_a_package_is_sold_on_the_account_and_shown_on_the_chart(front_desk_clie
     assert "Sold Course of 5" in _messages(sold)
     chart = front_desk_client.get(reverse("chart:patient", args=[patient.public_id]))
     assert "5 of 5 sessions left" in chart.text
+    booking = front_desk_client.get(reverse("scheduling:book"), {"patient": patient.public_id})
+    assert "5 of 5 sessions left" in booking.text  # the front desk sees it while booking the next visit
 
 
 def test_practitioners_see_only_their_own_visits_invoices_and_no_reports(practitioner_client, visit, front_desk):
