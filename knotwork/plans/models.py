@@ -69,6 +69,16 @@ class TreatmentPlan(ClinicScoped):
                 violation_error_message="The start of the relief window must not be after its end.",
             ),
         ]
+        indexes = [
+            # Active courses are a few of each patient's and of a clinic's history: the chart and a new session
+            # read a patient's active course, the Today page a clinic's (courses ending soon), the nightly sweep all.
+            models.Index(
+                fields=["patient", "-starts_on"], condition=Q(status=PlanStatus.ACTIVE), name="plan_active_patient_idx"
+            ),
+            models.Index(
+                fields=["clinic", "-starts_on"], condition=Q(status=PlanStatus.ACTIVE), name="plan_active_clinic_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Course from {self.starts_on:%Y-%m-%d} for {self.patient.chart_number}"
