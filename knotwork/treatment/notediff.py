@@ -4,12 +4,22 @@ A character-level diff (difflib.ndiff's intraline hints) of two long, similar li
 10 000-character amendments took half a minute on every view of the note. This compares whole lines only,
 skips the unchanged head and tail in linear time, and past MAX_COMPARED_LINES shows the changed middle as
 removed then added instead of searching it for matches. The result is stored with the amendment.
+
+What is stored (and shown on every view of the note) is bounded too: a run of removed or added lines keeps its
+first MAX_BLOCK_LINES lines and then one line saying how many more the run had (the whole text was replaced; every
+version keeps its full text), and a diff still longer than MAX_STORED_ROWS keeps CONTEXT_LINES unchanged lines
+around each change and one line saying how many unchanged lines it skips.
 """
 
 import difflib
 
 # Changed lines (old and new together) that are searched for a minimal diff; above it the middle is replaced whole.
 MAX_COMPARED_LINES = 2_000
+# Lines kept of one run of removed or added lines; the rest is one summary line of the same kind.
+MAX_BLOCK_LINES = 200
+# A stored diff longer than this keeps only CONTEXT_LINES unchanged lines either side of each change.
+MAX_STORED_ROWS = 1_000
+CONTEXT_LINES = 3
 
 SAME, ADDED, REMOVED = "same", "added", "removed"
 
@@ -44,4 +54,43 @@ def line_diff(old: str, new: str) -> list[list[str]]:
         rows += [[REMOVED, line] for line in middle_before]
         rows += [[ADDED, line] for line in middle_after]
     rows += [[SAME, line] for line in before[len(before) - tail :]]
-    return rows
+    return _bounded(rows)
+
+
+def _runs(rows: list[list[str]]) -> list[tuple[str, list[str]]]:
+    """Consecutive rows of one kind, as (kind, lines)."""
+    runs: list[tuple[str, list[str]]] = []
+    for kind, line in rows:
+        if runs and runs[-1][0] == kind:
+            runs[-1][1].append(line)
+        else:
+            runs.append((kind, [line]))
+    return runs
+
+
+def _lines(count: int, what: str) -> str:
+    return f"… {count:,} {what} line{'' if count == 1 else 's'} not shown"
+
+
+def _bounded(rows: list[list[str]]) -> list[list[str]]:
+    """At most MAX_BLOCK_LINES (+1) of each changed run; unchanged runs cut to their context when still too long."""
+    runs = _runs(rows)
+    if all(len(lines) <= MAX_BLOCK_LINES for kind, lines in runs if kind != SAME) and len(rows) <= MAX_STORED_ROWS:
+        return rows
+    result: list[list[str]] = []
+    for index, (kind, lines) in enumerate(runs):
+        if kind != SAME:
+            result += [[kind, line] for line in lines[:MAX_BLOCK_LINES]]
+            if len(lines) > MAX_BLOCK_LINES:
+                more = len(lines) - MAX_BLOCK_LINES
+                result.append([kind, _lines(more, "more " + ("removed" if kind == REMOVED else "added"))])
+            continue
+        keep_head = CONTEXT_LINES if index > 0 else 0  # context after the change before it
+        keep_tail = CONTEXT_LINES if index < len(runs) - 1 else 0  # context before the next change
+        if len(rows) <= MAX_STORED_ROWS or len(lines) <= keep_head + keep_tail + 1:
+            result += [[SAME, line] for line in lines]
+            continue
+        result += [[SAME, line] for line in lines[:keep_head]]
+        result.append([SAME, _lines(len(lines) - keep_head - keep_tail, "unchanged")])
+        result += [[SAME, line] for line in lines[len(lines) - keep_tail :]]
+    return result
