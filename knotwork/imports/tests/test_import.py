@@ -149,7 +149,8 @@ def test_a_fhir_patient_bundle_imports_each_patient_once(clinic_a, owner):
     [
         (b'{"resourceType": "Patient", "id": "x"}', "not a FHIR Bundle"),
         (
-            b'{"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {"resourceType": "Practitioner"}}]}',
+            b'{"resourceType": "Bundle", "type": "collection", "entry": '
+            b'[{"resource": {"resourceType": "Practitioner"}}]}',
             "only Patient resources",
         ),
         (
