@@ -174,6 +174,15 @@ LAST_NAMES = [
     "Kowalczyk",
     "Lachance",
 ]
+# What a course treats with, and how often (a mix, so every technique has courses of its own; the generator does not
+# make one technique work better than another: the synthetic outcomes are the same whatever was used).
+COURSE_TECHNIQUES = (
+    (("manual_therapy",), 35),
+    (("manual_therapy", "dry_needling"), 30),
+    (("dry_needling",), 15),
+    (("manual_therapy", "tens"), 15),
+    (("tens",), 5),
+)
 DX = (("M79.18", "Myalgia, other site"), ("M54.50", "Low back pain, unspecified"), ("M54.2", "Cervicalgia"))
 NOTE_TEXT = {
     "subjective": "Pain {before}/10 on arrival; soreness after the last visit settled within two days.",
@@ -546,6 +555,8 @@ class Generator:
             return last_day + 1
         start_day = visits[0] // 100
         ended = visits[-1] // 100 < HISTORY_DAYS
+        options, weights = zip(*COURSE_TECHNIQUES, strict=True)
+        techniques = rng.choices(options, weights=weights)[0]
         plan = rows.add(
             self.stamp(
                 TreatmentPlan(
@@ -558,7 +569,7 @@ class Generator:
                     window_days_min=4,
                     window_days_max=14,
                     max_sessions=4,
-                    techniques=["manual_therapy", "dry_needling"],
+                    techniques=list(techniques),
                     created_by=practitioner,
                     ended_at=self.moment(visits[-1] // 100, 18) if ended else None,
                 ),
@@ -595,7 +606,7 @@ class Generator:
             if past:
                 pain_after = max(0, pain - rng.randint(0, 3))
                 session = self.session(
-                    context, patient, practitioner, plan, findings, starts, pain, pain_after, rng, rows
+                    context, patient, practitioner, plan, findings, starts, pain, pain_after, rng, rows, techniques
                 )
                 pain = max(1, pain - rng.randint(0, 2))
             appointment = rows.add(
@@ -634,7 +645,7 @@ class Generator:
             )
         return visits[-1] // 100
 
-    def session(self, context, patient, practitioner, plan, findings, starts, pain, pain_after, rng, rows):
+    def session(self, context, patient, practitioner, plan, findings, starts, pain, pain_after, rng, rows, techniques):
         clinic = context["clinic"]
         ended_at = starts + datetime.timedelta(minutes=SESSION_MINUTES - 5)
         session = rows.add(
@@ -654,7 +665,7 @@ class Generator:
                 rng,
             )
         )
-        holds = rng.randint(10, 30)
+        holds = rng.randint(10, 30) if "manual_therapy" in techniques else 0
         points = [
             rows.add(
                 self.stamp(
@@ -679,6 +690,8 @@ class Generator:
         clock = starts + datetime.timedelta(minutes=5)
         per_point = [holds // len(points) + (1 if i < holds % len(points) else 0) for i in range(len(points))]
         for point, count in zip(points, per_point, strict=True):
+            if not count:
+                continue
             level = rng.randint(3, 6)
             for number in range(1, count + 1):
                 length = datetime.timedelta(seconds=rng.randint(10, 30))
@@ -704,9 +717,11 @@ class Generator:
                 )
                 level = min(10, max(1, level + {"too_little": 1, "too_much": -2}.get(answer, 0)))
                 clock += length + datetime.timedelta(seconds=20)
-        needled = rng.random() < 0.4
-        if needled and findings:
+        if "dry_needling" in techniques and findings:
             finding = findings[0]
+            # Now and then an adverse event, mostly minor (synthetic proportions, taken from no study).
+            event = rng.choices(["", "bruising", "bleeding", "fainting"], weights=[955, 25, 15, 5])[0]
+            severity = {"": "", "bruising": "mild", "bleeding": "mild", "fainting": "moderate"}[event]
             rows.add(
                 self.stamp(
                     NeedleEntry(
@@ -727,18 +742,38 @@ class Generator:
                         clean_technique=True,
                         needles_in=1,
                         needles_out=1,
+                        adverse_event=event,
+                        adverse_severity=severity,
                     ),
                     clock,
                     rng,
                 )
             )
-        rows.add(
-            self.stamp(
-                TechniqueEntry(clinic=clinic, session=session, kind="pressure", minutes=rng.randint(10, 25)),
-                clock,
-                rng,
+        if holds:
+            rows.add(
+                self.stamp(
+                    TechniqueEntry(clinic=clinic, session=session, kind="pressure", minutes=rng.randint(10, 25)),
+                    clock,
+                    rng,
+                )
             )
-        )
+        if "tens" in techniques:
+            rows.add(
+                self.stamp(
+                    TechniqueEntry(
+                        clinic=clinic,
+                        session=session,
+                        kind="tens",
+                        minutes=rng.choice([15, 20, 30]),
+                        tens_frequency_hz=rng.choice([2, 80, 100]),
+                        tens_pulse_us=rng.choice([150, 200, 250]),
+                        tens_intensity_ma=rng.randint(10, 30),
+                        attended=False,
+                    ),
+                    clock,
+                    rng,
+                )
+            )
         text = {k: v.format(before=pain, muscles=findings[0].muscle if findings else "") for k, v in NOTE_TEXT.items()}
         note = rows.add(
             self.stamp(
