@@ -11,6 +11,7 @@ import hashlib
 import logging
 import uuid
 from collections import Counter
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from phonenumber_field.phonenumber import to_python
 
+from knotwork.accounts.models import User
 from knotwork.clinics.models import Clinic
 from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, require
@@ -37,6 +39,7 @@ from knotwork.patients.models import Patient, Sex
 from knotwork.patients.selectors import find_possible_duplicates
 from knotwork.patients.services import register_patient, update_patient
 from knotwork.scheduling import selectors as scheduling
+from knotwork.scheduling.models import Appointment
 from knotwork.scheduling.services import book_appointment
 
 logger = logging.getLogger(__name__)
@@ -94,7 +97,7 @@ class RowResult:
     name: str = ""
     key: str = ""
     patient: Patient | None = None
-    appointment: object | None = None
+    appointment: Appointment | None = None
 
     @property
     def outcome_label(self) -> str:
@@ -412,7 +415,8 @@ def import_patients(
 
 def _record(clinic, by, result: ImportResult, run, *, source, file_name, good_rows_only) -> ImportRun:
     if run is None:
-        run = ImportRun(clinic=clinic, source=source, file_name=file_name[:200], started_by=by)
+        # Only the owner may import (the policy above), so `by` is a staff user.
+        run = ImportRun(clinic=clinic, source=source, file_name=file_name[:200], started_by=cast(User, by))
     counts = result.counts
     run.status = ImportStatus.DONE
     run.good_rows_only = good_rows_only
@@ -471,7 +475,7 @@ def start_import(*, clinic: Clinic, by: Actor, data: bytes, file_name: str) -> I
         clinic=clinic,
         source=source,
         file_name=file_name.rsplit("/", 1)[-1][:200],
-        started_by=by,
+        started_by=cast(User, by),  # only the owner may import
         mapping=preset_mapping(headers) if source == ImportSource.CSV else {},
     )
     # A random name under the clinic's private folder: it names neither the patients nor the file.
