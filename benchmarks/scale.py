@@ -264,6 +264,14 @@ def pages(env: dict, logins: dict) -> tuple[dict[str, tuple[str, str]], dict]:
     }
     if response is not None:
         listed["Questionnaire"] = ("practitioner", f"/outcomes/questionnaires/{response.public_id}/")
+    # The evidence page reads the clinic's precomputed summaries: compute them first, as the nightly task does.
+    from knotwork.core.policy import SystemActor  # noqa: PLC0415
+    from knotwork.evidence.models import EvidenceSummary  # noqa: PLC0415
+    from knotwork.evidence.services import refresh_summaries  # noqa: PLC0415
+
+    if not EvidenceSummary.objects.filter(clinic=patient.clinic).exists():
+        refresh_summaries(clinic=patient.clinic, by=SystemActor("scale benchmark"))
+    listed["Evidence"] = ("practitioner", "/evidence/")
     queries = {}
     clients = {"practitioner": Client(), "owner": Client()}
     from conftest import sign_in  # noqa: PLC0415 (the suite's sign-in: force_login plus the second-factor marks)

@@ -17,7 +17,9 @@ from django.utils import timezone
 
 from conftest import sign_in
 from knotwork.accounts.models import User
+from knotwork.core.policy import SystemActor
 from knotwork.demo.generate import Generator, GroupSize
+from knotwork.evidence.services import refresh_summaries
 from knotwork.outcomes.models import QuestionnaireResponse
 from knotwork.patients.models import Patient
 from knotwork.scheduling import services as scheduling
@@ -25,6 +27,7 @@ from knotwork.treatment import services as treatment
 from knotwork.treatment.models import TreatmentSession
 
 pytestmark = pytest.mark.django_db
+SYSTEM = SystemActor("query-count test")
 
 
 def _pages(patient, session, open_session, response) -> dict[str, tuple[str, str]]:
@@ -47,6 +50,7 @@ def _pages(patient, session, open_session, response) -> dict[str, tuple[str, str
         "API patients": ("practitioner", "/api/v1/patients"),
         "API appointments": ("practitioner", "/api/v1/appointments?" + week),
         "API questionnaires": ("practitioner", f"/api/v1/patients/{patient.public_id}/questionnaires"),
+        "Evidence": ("practitioner", reverse("evidence:page")),
     }
 
 
@@ -104,11 +108,13 @@ def test_every_main_page_is_flat_as_the_clinic_grows(client):
     sign_in(clients["practitioner"], practitioner)
     sign_in(clients["owner"], owner)
     pages = _pages(patient, session, open_session, response)
+    refresh_summaries(clinic=patient.clinic, by=SYSTEM)  # the evidence page reads these (the nightly task's work)
     small = _count(clients, pages)
 
     other = generator.start_clinic(1, 30)
     generator.fill(other, 0, 30)
     generator.fill(clinic, 12, 40)
+    refresh_summaries(clinic=patient.clinic, by=SYSTEM)
     others = Patient.objects.filter(clinic=patient.clinic, sessions__practitioner=practitioner).exclude(pk=patient.pk)
     for hour, other in enumerate(others.distinct().order_by("pk")[:3]):
         _something_today(other, practitioner, clinic["types"]["Treatment"], at=datetime.time(2 + hour, 30))
