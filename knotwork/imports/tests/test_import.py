@@ -272,3 +272,30 @@ def test_the_command_needs_an_owner(clinic_a, tmp_path):
     path.write_bytes(cliniko_csv(total=2, bad=0))
     with pytest.raises(CommandError, match="has no active owner"):
         call_command("import_patients", str(path), "--clinic", clinic_a.name)
+
+
+def test_a_jane_style_export_with_semicolons_and_day_first_dates(clinic_a, owner):
+    data = (
+        b"first_name;last_name;DOB;Gender;Phone;Zip\n"
+        b"Maeve;Jane-Export;31/03/1984;F;+1 303 555 0142;80202\n"
+        b"Liam;Jane-Export;03/31/1984;M;;80202\n"
+    )
+    result = _import(clinic_a, owner, data, date_order="dmy", good_rows_only=True)
+    assert [row.outcome for row in result.rows] == [Outcome.CREATE, Outcome.ERROR]
+    assert "31/03/1984" in result.rows[1].reason  # the expected form, not the cell's value
+    assert "03/31/1984" not in result.rows[1].reason
+    maeve = Patient.objects.get(first_name="Maeve")
+    assert (maeve.date_of_birth, maeve.sex, maeve.postal_code) == (datetime.date(1984, 3, 31), "female", "80202")
+
+
+def test_an_appointment_that_clashes_is_a_problem_on_its_row(clinic_a, owner, practitioner):
+    AppointmentTypeFactory(clinic=clinic_a, name="Follow-up")
+    columns = {
+        "Appointment Start": ["2026-03-10 10:00", "2026-03-10 10:15"],
+        "Practitioner": [practitioner.email, practitioner.email],
+        "Appointment Type": ["Follow-up", "Follow-up"],
+    }
+    result = _import(clinic_a, owner, cliniko_csv(total=2, bad=0, extra_columns=columns), good_rows_only=True)
+    assert [row.outcome for row in result.rows] == [Outcome.CREATE, Outcome.ERROR]
+    assert Patient.objects.count() == 1  # the row's patient is not created without its appointment
+    assert Appointment.objects.count() == 1
