@@ -30,11 +30,16 @@ from knotwork.accounts import services as accounts
 from knotwork.accounts.models import Invitation
 from knotwork.clinics.models import Membership, Role
 from knotwork.core import tokens
+from knotwork.evidence import services as evidence
+from knotwork.fhir import services as fhir
 from knotwork.followup.models import CheckIn
+from knotwork.patients import services as patients
 from knotwork.portal import services as portal
 from knotwork.scheduling import services as scheduling
 from knotwork.treatment import services as treatment
 from knotwork.treatment.tests.test_session import screened
+from knotwork.webhooks import services as webhooks
+from knotwork.webhooks import tasks as webhook_tasks
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 INVITATION, PATIENT_LINK, RANDOM = "knotwork.accounts.Invitation", "knotwork.portal.PatientLink", "random"
@@ -98,6 +103,16 @@ def issue_everything(clinic, owner, practitioner) -> dict:
     )
     scheduling.create_calendar_feed(practitioner=practitioner, by=practitioner)
     scheduling.create_calendar_feed(practitioner=practitioner, by=practitioner)  # the first one is revoked
+    # Other systems: a webhook delivery for a change, a bulk FHIR export, the evidence refresh.
+    with override_settings(WEBHOOKS_ALLOW_LOOPBACK=True):
+        endpoint, _secret = webhooks.create_endpoint(
+            clinic=clinic, url="http://127.0.0.1:9/hook", events=["patient.changed"], by=owner
+        )
+    patients.update_patient(patient=patient, by=owner, preferred_name="Token")
+    # The switch-off email is queued by a failing delivery (knotwork/webhooks/tests cover that path over the network).
+    webhook_tasks.send_endpoint_disabled_email.enqueue(endpoint_id=endpoint.pk)
+    fhir.start_export(clinic=clinic, by=owner)
+    evidence.request_refresh(clinic=clinic, by=owner)
     return {"patient": patient, "session": session}
 
 

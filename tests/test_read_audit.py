@@ -86,6 +86,8 @@ NO_PATIENT_DATA = {
 }
 # Admin index pages: the list of models the owner may open (exact formats, since every admin URL shares the prefix).
 NO_PATIENT_DATA_EXACT = {
+    "import/": "the clinic's imports: file names and counts, no patient; the dry run and result pages record the "
+    "patients they name",
     "webhooks/": "the clinic's webhook endpoints: addresses and event names, no patient",
     "webhooks/%(public_id)s/": "an endpoint and its delivery log (event names, times, answers); a delivery's own page "
     "names the patient and is recorded",

@@ -273,7 +273,7 @@ class TriggerPointForm(CleanTextMixin, MapPositionForm, forms.ModelForm):
         return cleaned
 
 
-class ReasonMixin(forms.Form):
+class ReasonMixin(CleanTextMixin, forms.Form):
     reason = forms.CharField(
         label="Why (kept in the history)",
         required=False,
@@ -322,7 +322,7 @@ class RemovalForm(CleanTextMixin, forms.Form):
     )
 
 
-class ExaminationFactorsForm(forms.Form):
+class ExaminationFactorsForm(CleanTextMixin, forms.Form):
     perpetuating_factors = forms.MultipleChoiceField(
         label="Perpetuating factors found or suspected",
         choices=findings.factor_choices(patient_facing=False),
