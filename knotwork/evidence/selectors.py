@@ -343,19 +343,19 @@ def csv_rows(page: Page):
                 period,
             ]
     for name, rows in (("technique", page.soreness_technique), ("twitch responses", page.soreness_twitches)):
-        for row in rows:
-            for when, part in (("first check-in", row.first), ("last check-in", row.last)):
+        for sore in rows:
+            for when, part in (("first check-in", sore.first), ("last check-in", sore.last)):
                 yield line(f"soreness at or over {page.soreness_threshold}, {when}, by {name}", part.high)
     yield line("soreness flag at the last check-in", page.flag)
-    for row in page.safety:
+    for safety in page.safety:
         yield [
             "adverse events per 1,000 sessions",
-            row.technique,
-            row.total,
-            row.sessions,
-            "" if row.per_thousand is None else f"{row.per_thousand:.1f}",
-            "" if row.interval is None else f"{row.interval[0]:.1f}",
-            "" if row.interval is None else f"{row.interval[1]:.1f}",
-            "; ".join(f"{grade} {count}" for grade, count in row.grades.items()),
+            safety.technique,
+            safety.total,
+            safety.sessions,
+            "" if safety.per_thousand is None else f"{safety.per_thousand:.1f}",
+            "" if safety.interval is None else f"{safety.interval[0]:.1f}",
+            "" if safety.interval is None else f"{safety.interval[1]:.1f}",
+            "; ".join(f"{grade} {count}" for grade, count in safety.grades.items()),
             period,
         ]

@@ -12,7 +12,8 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
-from knotwork.core.policy import Actor, PatientLinkActor, acting_user, require
+from knotwork.accounts.policy import acting_staff
+from knotwork.core.policy import Actor, PatientLinkActor, require
 from knotwork.messaging import sms
 from knotwork.messaging.channels import configured_channels, open_text_consent
 from knotwork.messaging.models import (
@@ -131,7 +132,7 @@ def record_text_consent(*, patient, phone: str, by: Actor) -> TextConsent:
         withdrawn_at=now, withdrawn_via="replaced"
     )
     return TextConsent.objects.create(
-        clinic_id=patient.clinic_id, patient=patient, phone=phone, source=source, recorded_by=acting_user(by)
+        clinic_id=patient.clinic_id, patient=patient, phone=phone, source=source, recorded_by=acting_staff(by)
     )
 
 

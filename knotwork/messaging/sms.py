@@ -114,7 +114,7 @@ def seal(body: str) -> bytes:
     return _fernet().encrypt(body.encode())
 
 
-def unseal(sealed: bytes) -> str | None:
+def unseal(sealed: bytes | memoryview) -> str | None:
     """The text again, or None when it cannot be read (erased, or SECRET_KEY rotated since)."""
     try:
         return _fernet().decrypt(bytes(sealed)).decode()

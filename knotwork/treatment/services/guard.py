@@ -75,7 +75,8 @@ def guard(patient: Patient, technique: str, *, hold_waived: bool = False) -> tup
 def _check(session: TreatmentSession, technique: str) -> None:
     """Raise GuardError unless the technique is cleared in this session (by the screen and consents, or an override)."""
     consent_technique = CONSENT_FOR.get(technique, technique)
-    overridden = set(session.overrides.filter(technique__in=[consent_technique, "all"]).values_list("technique", flat=True))
+    overrides = session.overrides.filter(technique__in=[consent_technique, "all"])
+    overridden = set(overrides.values_list("technique", flat=True))
     if consent_technique in overridden:
         return
     problems, _precautions = guard(session.patient, technique, hold_waived="all" in overridden)
