@@ -11,7 +11,6 @@ from typing import TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,6 +24,8 @@ from knotwork.documents.models import DocumentKind
 from knotwork.documents.services import upload_document
 from knotwork.letters import merge, selectors
 from knotwork.letters.models import Delivery, Letter, LetterKind, LetterStatus, LetterTemplate
+from knotwork.messaging.models import MessageStatus
+from knotwork.messaging.services import send_letter_email
 from knotwork.patients.models import Patient
 from knotwork.plans.models import TreatmentPlan
 from knotwork.reports.services import PdfUnavailable, render_pdf
@@ -68,22 +69,21 @@ def save_letter_template(*, clinic: Clinic, kind: str, by: Actor, **changes: Unp
 
 
 def _email(letter: Letter, *, pdf: bytes, body: str) -> None:
-    """Email the letter to the referring clinician with its PDF; record the outcome on the letter."""
-    message = EmailMessage(
+    """Email the letter to the referring clinician with its PDF (through messaging); record the outcome on it."""
+    sent = send_letter_email(
+        patient=letter.patient,
+        to=letter.recipient_email,
         subject=letter.subject,
         body=body,
-        from_email=None,
-        to=[letter.recipient_email],
-        attachments=[(letter.document.filename, pdf, "application/pdf")],
+        attachment=(letter.document.filename, pdf, "application/pdf"),
+        reference=str(letter.public_id),
     )
-    try:
-        message.send()
-    except Exception as error:  # a refused or unreachable mail server must not lose the letter
-        logger.warning("Letter %s could not be emailed: %s", letter.public_id, type(error).__name__)
-        letter.status = LetterStatus.FAILED
-        letter.error = f"The mail server did not take the letter ({type(error).__name__})."
-    else:
+    if sent.status == MessageStatus.SENT:
         letter.status = LetterStatus.SENT
+    else:
+        logger.warning("Letter %s could not be emailed: %s", letter.public_id, sent.error)
+        letter.status = LetterStatus.FAILED
+        letter.error = f"The mail server did not take the letter ({sent.error})."
     letter.save(update_fields=["status", "error", "updated_at"])
 
 

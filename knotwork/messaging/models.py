@@ -9,6 +9,7 @@ class MessagePurpose(models.TextChoices):
     REMINDER = "reminder", "Appointment reminder"
     CHECK_IN = "check_in", "Soreness check-in"
     BOOKING = "booking", "Booking confirmation or change"
+    LETTER = "letter", "Letter to the referring clinician"
 
 
 class MessageStatus(models.TextChoices):

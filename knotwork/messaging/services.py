@@ -9,6 +9,7 @@ A text the gateway refuses is tried again with backoff by `send_due_texts` (the 
 import datetime
 import logging
 
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from knotwork.messaging import sms
 from knotwork.messaging.channels import configured_channels, open_text_consent
 from knotwork.messaging.models import (
     ConsentSource,
+    MessagePurpose,
     MessageStatus,
     OutboundText,
     PatientMessage,
@@ -60,6 +62,32 @@ def send_to_patient(*, patient, subject: str, body: str, purpose: str, reference
         message.save()
         return message
     return next((m for m in attempts if m.status == MessageStatus.SENT), attempts[0])
+
+
+def send_letter_email(
+    *, patient, to: str, subject: str, body: str, attachment: tuple[str, bytes, str], reference: str = ""
+) -> PatientMessage:
+    """Email a letter about the patient to their referring clinician, with its PDF; record the attempt (no text).
+
+    The same record as every other message about the patient, so a letter the mail server refused is listed on the
+    Today page with the rest. A step of the letters service, which asked the policy already.
+    """
+    message = PatientMessage(
+        clinic_id=patient.clinic_id,
+        patient=patient,
+        purpose=MessagePurpose.LETTER,
+        reference=reference,
+        channel="email",
+    )
+    email = EmailMessage(subject=subject, body=body, from_email=None, to=[to], attachments=[attachment])
+    try:
+        email.send()
+    except Exception as error:  # a refused or unreachable mail server must not lose the record
+        message.status, message.error = MessageStatus.FAILED, type(error).__name__
+    else:
+        message.status = MessageStatus.SENT
+    message.save()
+    return message
 
 
 def _keep_for_retry(message: PatientMessage, patient, text: str) -> None:

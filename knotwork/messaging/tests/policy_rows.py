@@ -16,3 +16,7 @@ ROWS = {
     "messaging.send_due_texts": ({SYSTEM}, lambda w: {"now": timezone.now()}),
     "messaging.stop_texts_to_number": ({SYSTEM}, lambda w: {"phone": "+13035550199"}),
 }
+NOT_SERVICES = {
+    # A step of the letters service, which asked the policy already: emails a letter and records the attempt.
+    "messaging.send_letter_email",
+}
