@@ -17,9 +17,6 @@ RAW = catalog._read("muscles.yaml")
 SAFETY_ONLY = {"S34"}
 
 STILL_SHARED = {
-    # test_catalog.py's refusal cases edit the first muscle's muscle-level `referral`, so frontalis keeps it
-    # until those cases build their own entry.
-    ("frontalis", "TrP1"),
     # The classic texts draw the upper point to the upper abdomen (heartburn-like); given only that, it ties
     # transversus abdominis on a both-sides upper abdominal drawing, which test_ranking's "same essential zone"
     # rule does not allow yet. Until then it keeps the muscle's whole pattern.
@@ -56,9 +53,9 @@ def test_every_site_has_its_own_pattern_and_source(muscle_id, site):
     assert loaded.sources
 
 
-def test_the_atlas_counts_179_of_182_sites_with_their_own_pattern():
+def test_the_atlas_counts_180_of_182_sites_with_their_own_pattern():
     sites = [s for m in ATLAS.muscles.values() for s in m.sites["right"]]
-    assert (sum(s.own_pattern for s in sites), len(sites)) == (179, 182)
+    assert (sum(s.own_pattern for s in sites), len(sites)) == (180, 182)
 
 
 @pytest.mark.parametrize(
