@@ -106,9 +106,11 @@ def recreate(url: str) -> None:
 def prepare(size: str, patients: int, var: Path, reuse: bool) -> tuple[dict, dict]:
     url = database_for(size, var)
     env = environment(url, var)
-    logins_file = var / f"scale-{size.lower()}-logins.json"
+    engine = "postgresql" if url.startswith("postgres") else "sqlite"
+    logins_file = var / f"scale-{size.lower()}-{engine}-logins.json"  # one per database, not shared
     if reuse and logins_file.exists():
         print(f"{size}: reusing {url.split('@')[-1]}")
+        manage(env, "migrate", "--noinput", "-v0")  # the code may have moved on since it was generated
         return env, json.loads(logins_file.read_text())
     recreate(url)
     manage(env, "migrate", "--noinput", "-v0")
