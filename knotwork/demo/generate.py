@@ -280,6 +280,8 @@ class Generator:
         self.logins: list[Login] = []
         self.counts: dict[str, int] = {}
         self.tz: datetime.tzinfo = datetime.UTC
+        # Content type ids of this database, read once per run (never across runs: a test database may be rebuilt).
+        self._content_types: dict[type, int] = {}
         self.first_day = today - datetime.timedelta(days=HISTORY_DAYS)
 
     # --- small helpers ---
@@ -918,8 +920,6 @@ class Generator:
 
     def audit(self, rows, clinic, patient, instance, at, user, action) -> None:
         rows.add(_AuditLater(instance, clinic, patient, user, action, at))
-
-    _content_types: dict[type, int] = {}
 
     def content_type_id(self, model: type) -> int:
         if model not in self._content_types:

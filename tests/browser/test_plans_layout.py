@@ -21,7 +21,13 @@ BROKEN_WORDS = """() => {
     if (parent.closest('[hidden], details:not([open]) > :not(summary)')) continue;
     const pattern = /[\\p{L}]{4,30}/gu;
     let match;
-    while ((match = pattern.exec(node.textContent))) {
+    const text = node.textContent;
+    while ((match = pattern.exec(text))) {
+      // The whitespace-delimited token the word is in: an email address or a link may wrap anywhere.
+      let start = match.index, end = match.index + match[0].length;
+      while (start > 0 && !/\\s/.test(text[start - 1])) start--;
+      while (end < text.length && !/\\s/.test(text[end])) end++;
+      if (/[@\\/]/.test(text.slice(start, end))) continue;
       const range = document.createRange();
       range.setStart(node, match.index);
       range.setEnd(node, match.index + match[0].length);
