@@ -59,6 +59,11 @@ def _context(request: ClinicRequest) -> dict:
     if summary is None:
         return context
     pooled = selectors.pooled_summaries(request.clinic, summary.period)
+    # The figures' fragment is the same for everyone of the clinic until a summary (its own or a pooled one) or
+    # the minimum count changes: the page keeps it rendered under a hash of exactly those (no figure in the key).
+    versions = [(summary.pk, summary.updated_at.isoformat(), settings.minimum_count)]
+    versions += [(other.pk, other.updated_at.isoformat()) for other in pooled or []]
+    context["figures_key"] = hashlib.sha256(repr((CHART_VERSION, versions)).encode()).hexdigest()
     page = selectors.build_page(summary, minimum=settings.minimum_count, pooled=pooled)
     technique = next(t for t in page.tables if t.key == "technique")
     overall = page.overall.interval.rate if page.overall.interval else None
