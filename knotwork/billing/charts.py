@@ -6,6 +6,7 @@ root whose `aria-label` and `<title>` say the figures in words.
 """
 
 import datetime
+import hashlib
 import io
 import re
 import xml.etree.ElementTree as ET
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 import matplotlib
+from django.core.cache import cache
 
 matplotlib.use("Agg")
 
@@ -80,7 +82,24 @@ def _clean(svg: str, label: str) -> str:
     return ET.tostring(root, encoding="unicode")
 
 
+CHART_VERSION = 1  # bump when the drawing changes, so cached charts are drawn again
+CHART_CACHE_SECONDS = 7 * 24 * 3600
+
+
 def bar_chart(labels: Sequence[str], values: Sequence[Decimal], *, title: str, currency: str, salt: str) -> str:
+    """The chart, drawn once per set of bars: kept in the cache under a hash of exactly what it shows."""
+    digest = hashlib.sha256(
+        repr((CHART_VERSION, list(labels), [str(v) for v in values], title, currency, salt)).encode()
+    )
+    key = f"billing-chart:{digest.hexdigest()}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = _draw_bar_chart(labels, values, title=title, currency=currency, salt=salt)
+        cache.set(key, svg, timeout=CHART_CACHE_SECONDS)
+    return svg
+
+
+def _draw_bar_chart(labels: Sequence[str], values: Sequence[Decimal], *, title: str, currency: str, salt: str) -> str:
     """Bars with their amounts; the label lists every bar's figure, so the chart reads without seeing it."""
     with rc_context(_rc(salt)):
         figure = Figure(figsize=(7.2, 2.8), dpi=72)
