@@ -6,97 +6,36 @@ root whose `aria-label` and `<title>` say the figures in words.
 """
 
 import datetime
-import hashlib
 import io
-import re
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from decimal import Decimal
 
 import matplotlib
-from django.core.cache import cache
 
 matplotlib.use("Agg")
 
 from matplotlib import rc_context
 from matplotlib.figure import Figure
 
-SVG_NS = "http://www.w3.org/2000/svg"
-XLINK_NS = "http://www.w3.org/1999/xlink"
+from knotwork.outcomes.charts import cached_svg, chart_rc, clean_svg
+
 INK, MUTED, GRID, BAR = "#1d2a30", "#5b6b72", "#d8e0e2", "#0f5c63"
-PRESENTATION = {
-    "fill",
-    "fill-opacity",
-    "stroke",
-    "stroke-width",
-    "stroke-linecap",
-    "stroke-linejoin",
-    "opacity",
-    "font-family",
-    "font-size",
-    "font-weight",
-    "text-anchor",
-    "clip-path",
-    "stroke-dasharray",
-}
 
 
 def _rc(salt: str) -> dict:
-    return {
-        "svg.fonttype": "none",
-        "svg.hashsalt": f"knotwork-billing-{salt}",
-        "font.family": "sans-serif",
-        "font.size": 10,
-        "axes.edgecolor": MUTED,
-        "axes.labelcolor": INK,
-        "xtick.color": MUTED,
-        "ytick.color": MUTED,
-        "text.color": INK,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-    }
+    return chart_rc(f"billing-{salt}")
 
 
 def _clean(svg: str, label: str) -> str:
-    root = ET.fromstring(svg.encode())  # noqa: S314 (our own matplotlib output, never user input)
-    referenced = set(re.findall(r"url\(#([^)]+)\)", svg)) | set(re.findall(r'href="#([^"]+)"', svg))
-    for parent in root.iter():
-        for child in list(parent):
-            if child.tag.split("}")[-1] in {"metadata", "style"}:
-                parent.remove(child)
-    for element in root.iter():
-        for declaration in element.attrib.pop("style", "").split(";"):
-            name, _, value = declaration.partition(":")
-            if name.strip() in PRESENTATION and value.strip():
-                element.set(name.strip(), value.strip())
-        if element.get("id") and element.get("id") not in referenced:
-            del element.attrib["id"]
-    root.set("role", "img")
-    root.set("aria-label", label)
-    root.set("class", "billing-chart")
-    title = ET.Element(f"{{{SVG_NS}}}title")
-    title.text = label
-    root.insert(0, title)
-    ET.register_namespace("", SVG_NS)  # other libraries change the global prefix registry (see outcomes/charts.py)
-    ET.register_namespace("xlink", XLINK_NS)
-    return ET.tostring(root, encoding="unicode")
-
-
-CHART_VERSION = 1  # bump when the drawing changes, so cached charts are drawn again
-CHART_CACHE_SECONDS = 7 * 24 * 3600
+    return clean_svg(svg, label, css_class="billing-chart")
 
 
 def bar_chart(labels: Sequence[str], values: Sequence[Decimal], *, title: str, currency: str, salt: str) -> str:
-    """The chart, drawn once per set of bars: kept in the cache under a hash of exactly what it shows."""
-    digest = hashlib.sha256(
-        repr((CHART_VERSION, list(labels), [str(v) for v in values], title, currency, salt)).encode()
+    """The chart, drawn once per set of bars (kept in the cache under a hash of exactly what it shows)."""
+    shown = [list(labels), [str(v) for v in values], title, currency, salt]
+    return cached_svg(
+        "billing-bars", shown, lambda: _draw_bar_chart(labels, values, title=title, currency=currency, salt=salt)
     )
-    key = f"billing-chart:{digest.hexdigest()}"
-    svg = cache.get(key)
-    if svg is None:
-        svg = _draw_bar_chart(labels, values, title=title, currency=currency, salt=salt)
-        cache.set(key, svg, timeout=CHART_CACHE_SECONDS)
-    return svg
 
 
 def _draw_bar_chart(labels: Sequence[str], values: Sequence[Decimal], *, title: str, currency: str, salt: str) -> str:

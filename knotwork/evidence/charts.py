@@ -6,8 +6,6 @@ root whose `aria-label` and `<title>` say the figures in words. The same SVG goe
 """
 
 import io
-import re
-import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,28 +17,10 @@ from matplotlib import rc_context
 from matplotlib.figure import Figure
 
 from knotwork.evidence import stats
+from knotwork.outcomes.charts import chart_rc, clean_svg
 
-SVG_NS = "http://www.w3.org/2000/svg"
-XLINK_NS = "http://www.w3.org/1999/xlink"
 INK, MUTED, GRID, LINE, CLINIC = "#1d2a30", "#5b6b72", "#d8e0e2", "#0f5c63", "#1e6b3a"
 SERIES = ("#0f5c63", "#b3261e", "#8a5a00", "#2b6cb0", "#5b2a86", "#1e6b3a", "#5b6b72")
-PRESENTATION = {
-    "clip-path",
-    "fill",
-    "fill-opacity",
-    "font-family",
-    "font-size",
-    "font-style",
-    "font-weight",
-    "opacity",
-    "stroke",
-    "stroke-dasharray",
-    "stroke-linecap",
-    "stroke-linejoin",
-    "stroke-opacity",
-    "stroke-width",
-    "text-anchor",
-}
 
 
 @dataclass(frozen=True)
@@ -53,47 +33,11 @@ class Interval:
 
 
 def _rc(salt: str) -> dict:
-    return {
-        "svg.fonttype": "none",
-        "svg.hashsalt": f"knotwork-evidence-{salt}",
-        "font.family": "sans-serif",
-        "font.size": 10,
-        "axes.edgecolor": MUTED,
-        "axes.labelcolor": INK,
-        "xtick.color": MUTED,
-        "ytick.color": MUTED,
-        "text.color": INK,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-    }
+    return chart_rc(f"evidence-{salt}")
 
 
 def _clean(svg: str, label: str) -> str:
-    """matplotlib's SVG without CSS, with its summary, without unused ids (as knotwork/outcomes/charts.py)."""
-    root = ET.fromstring(svg.encode())  # noqa: S314 (our own matplotlib output, never user input)
-    referenced = set(re.findall(r"url\(#([^)]+)\)", svg)) | set(re.findall(r'href="#([^"]+)"', svg))
-    for parent in root.iter():
-        for child in list(parent):
-            if child.tag.split("}")[-1] in {"metadata", "style"}:
-                parent.remove(child)
-    for element in root.iter():
-        for declaration in element.attrib.pop("style", "").split(";"):
-            name, _, value = declaration.partition(":")
-            if name.strip() in PRESENTATION and value.strip():
-                element.set(name.strip(), value.strip())
-        if element.get("id") and element.get("id") not in referenced:
-            del element.attrib["id"]
-    root.set("stroke-linejoin", "round")
-    root.set("stroke-linecap", "butt")
-    root.set("role", "img")
-    root.set("aria-label", label)
-    root.set("class", "outcome-chart")
-    title = ET.Element(f"{{{SVG_NS}}}title")
-    title.text = label
-    root.insert(0, title)
-    ET.register_namespace("", SVG_NS)  # re-registered: other libraries change ElementTree's global prefixes
-    ET.register_namespace("xlink", XLINK_NS)
-    return ET.tostring(root, encoding="unicode")
+    return clean_svg(svg, label, css_class="outcome-chart")
 
 
 def _render(figure: Figure, salt: str, label: str) -> str:

@@ -11,7 +11,6 @@ import hashlib
 from collections.abc import Iterable
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -22,6 +21,7 @@ from knotwork.evidence import charts, selectors, services, stats
 from knotwork.evidence.export import cell
 from knotwork.evidence.forms import EvidenceSettingsForm, PeriodForm
 from knotwork.evidence.models import MIN_POOLED_CLINICS
+from knotwork.outcomes.charts import cached_svg
 from knotwork.reports.services import PdfUnavailable, render_pdf
 
 
@@ -41,7 +41,6 @@ def _chosen(request: ClinicRequest):
 
 
 CHART_VERSION = 1  # bump when the drawing code changes, so cached charts are drawn again
-CHART_CACHE_SECONDS = 7 * 24 * 3600
 
 
 def _context(request: ClinicRequest) -> dict:
@@ -89,18 +88,8 @@ def _context(request: ClinicRequest) -> dict:
 
 
 def _drawn(kind: str, data, draw) -> str:
-    """A chart drawn once per set of figures: kept in the cache under a hash of exactly what it shows.
-
-    Drawing (matplotlib laying out text) is most of the page's time; the figures change only when a refresh
-    writes a new summary, so every view after the first reads the SVG back. The key holds a hash, no figure.
-    """
-    digest = hashlib.sha256(repr((CHART_VERSION, kind, data)).encode()).hexdigest()
-    key = f"evidence-chart:{digest}"
-    svg = cache.get(key)
-    if svg is None:
-        svg = draw()
-        cache.set(key, svg, timeout=CHART_CACHE_SECONDS)
-    return svg
+    """A chart drawn once per set of figures (knotwork.outcomes.charts.cached_svg): drawing is most of the time."""
+    return cached_svg(f"evidence-{kind}", data, draw)
 
 
 def _interval(r: selectors.Rate) -> charts.Interval:

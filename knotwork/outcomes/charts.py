@@ -98,7 +98,8 @@ def _day(at: datetime.datetime, tz: datetime.tzinfo | None) -> str:
     return f"{local:%d %b %Y}".lstrip("0")
 
 
-def _rc(salt: str) -> dict:
+def chart_rc(salt: str) -> dict:
+    """matplotlib settings every Knotwork chart is drawn with (billing and evidence draw with them too)."""
     return {
         "svg.fonttype": "none",
         "svg.hashsalt": f"knotwork-{salt}",
@@ -137,12 +138,12 @@ def _time_axis(axes, points: Sequence[Point], tz) -> None:
 
 def _render(figure: Figure, salt: str, label: str) -> str:
     buffer = io.StringIO()
-    with rc_context(_rc(salt)):
+    with rc_context(chart_rc(salt)):
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches=None)
-    return _clean(buffer.getvalue(), label)
+    return clean_svg(buffer.getvalue(), label)
 
 
-def _clean(svg: str, label: str) -> str:
+def clean_svg(svg: str, label: str, *, css_class: str = "outcome-chart") -> str:
     """Turn matplotlib's SVG into one that needs no CSS, carries its summary, and drops unused ids."""
     root = ET.fromstring(svg.encode())  # noqa: S314 (our own matplotlib output, never user input)
     referenced = set(re.findall(r"url\(#([^)]+)\)", svg)) | set(re.findall(r'href="#([^"]+)"', svg))
@@ -165,7 +166,7 @@ def _clean(svg: str, label: str) -> str:
     root.set("stroke-linecap", "butt")
     root.set("role", "img")
     root.set("aria-label", label)
-    root.set("class", "outcome-chart")
+    root.set("class", css_class)
     title = ET.Element(f"{{{SVG_NS}}}title")
     title.text = label
     root.insert(0, title)
@@ -177,13 +178,15 @@ def _clean(svg: str, label: str) -> str:
     return ET.tostring(root, encoding="unicode")
 
 
-def _cached(kind: str, inputs: dict, draw: Callable[[], str]) -> str:
+def cached_svg(kind: str, inputs: object, draw: Callable[[], str]) -> str:
     """The chart `draw()` makes of `inputs`, drawn only if the cache does not hold it yet.
 
     `inputs` is everything the drawing reads; the key is the kind and a sha256 of its canonical JSON (sorted keys,
     no spaces), so the same data gives the same key in every process and any change draws again.
     """
-    canonical = json.dumps([CHART_VERSION, kind, inputs], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    canonical = json.dumps(
+        [CHART_VERSION, kind, inputs], sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=repr
+    )
     key = f"outcome-chart:{kind}:{hashlib.sha256(canonical.encode()).hexdigest()}"
     svg = cache.get(key)
     if svg is None:
@@ -227,7 +230,7 @@ def pain_chart(
         "tz": _zone(tz),
         "title": title,
     }
-    return _cached(
+    return cached_svg(
         "pain",
         inputs,
         lambda: _draw_pain(points, responder_points=responder_points, baseline=baseline, tz=tz, title=title),
@@ -241,7 +244,7 @@ def _draw_pain(
         return _empty(f"{title}: nothing recorded yet.", "pain")
     start = points[0].value if baseline is None else baseline
     threshold = max(start - responder_points, 0)
-    with rc_context(_rc("pain")):
+    with rc_context(chart_rc("pain")):
         figure, axes = _figure()
         axes.plot([p.at for p in points], [p.value for p in points], color="#9fb1b5", linewidth=1.5, zorder=1)
         for kind, (marker, colour) in PAIN_STYLES.items():
@@ -305,7 +308,7 @@ def questionnaire_chart(
         "important_change": float(important_change),
         "tz": _zone(tz),
     }
-    return _cached(
+    return cached_svg(
         f"questionnaire-{instrument}",
         inputs,
         lambda: _draw_questionnaire(points, instrument=instrument, important_change=important_change, tz=tz),
@@ -321,7 +324,7 @@ def _draw_questionnaire(
     start = points[0].value
     target = start - important_change if lower_is_better else start + important_change
     target = min(max(target, lowest), highest)
-    with rc_context(_rc(instrument)):
+    with rc_context(chart_rc(instrument)):
         figure, axes = _figure()
         axes.axhspan(
             min(start, target),
