@@ -4,17 +4,18 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from ninja import NinjaAPI
 
 from knotwork.accounts.api_auth import ApiKeyAuth
 from knotwork.assessment.api import router as assessment_router
 from knotwork.atlas.api import router as atlas_router
 from knotwork.billing.api import router as billing_router
 from knotwork.core.access import ACCESS_RULE_ATTR
-from knotwork.core.api import ClinicSessionAuth, install_problem_handlers, problem
+from knotwork.core.api import ClinicSessionAuth, KnotworkAPI, install_problem_handlers, problem
 from knotwork.documents.api import router as documents_router
+from knotwork.followup.api import router as followup_router
 from knotwork.outcomes.api import router as outcomes_router
 from knotwork.patients.api import router as patients_router
+from knotwork.plans.api import router as plans_router
 from knotwork.scheduling.api import router as scheduling_router
 from knotwork.treatment.api import router as treatment_router
 
@@ -38,7 +39,7 @@ def members_only_in_production(view):
     return wrapped
 
 
-api = NinjaAPI(
+api = KnotworkAPI(
     title="Knotwork API",
     version="1",
     description=(
@@ -58,3 +59,5 @@ api.add_router("/", outcomes_router)
 api.add_router("/", assessment_router)
 api.add_router("/", billing_router)
 api.add_router("/", documents_router)
+api.add_router("/", plans_router)
+api.add_router("/", followup_router)

@@ -24,12 +24,35 @@ LAST_USE_EVERY = datetime.timedelta(minutes=1)  # last use is written at most on
 REFUSED = "This API key is not valid or has been revoked: ask the clinic owner for a new one."
 
 
-def resource_of(path: str) -> str:
-    """The part of the API a path belongs to: `/api/v1/patients/…` -> "patients"; `/fhir/r4/…` -> "fhir"."""
+# A patient's records listed under /patients/{id}/ belong to the part of the API that holds them.
+PATIENT_PARTS = {
+    "check-ins": "followup",
+    "flags": "followup",
+    "diary": "followup",
+    "consents": "assessment",
+    "diagnoses": "assessment",
+    "examinations": "assessment",
+    "intakes": "assessment",
+    "safety-screens": "assessment",
+    "trigger-points": "assessment",
+    "documents": "documents",
+    "notes": "treatment",
+    "sessions": "treatment",
+    "plans": "plans",
+}
+# Parts named after something other than their resource: a practitioner's free slots are for booking.
+ALIASES = {"practitioners": "appointments"}
+
+
+def resources_of(path: str) -> tuple[str, ...]:
+    """The parts of the API a path needs: `/api/v1/patients/…` -> ("patients",); `/fhir/r4/…` -> ("fhir",);
+    `/api/v1/patients/{id}/sessions` -> ("patients", "treatment"): the patient, and the part holding the sessions."""
     if path.startswith("/fhir/"):
-        return "fhir"
-    rest = path.split("/api/v1/", 1)[-1]
-    return rest.split("/", 1)[0]
+        return ("fhir",)
+    parts = path.split("/api/v1/", 1)[-1].split("/")
+    if parts[0] == "patients" and len(parts) > 2 and parts[2] in PATIENT_PARTS:
+        return ("patients", PATIENT_PARTS[parts[2]])
+    return (ALIASES.get(parts[0], parts[0]),)
 
 
 def _check_rate(key: ApiKey) -> None:
@@ -62,9 +85,9 @@ class ApiKeyAuth(HttpBearer):
         )
         if key is None or not tokens.matches(token, key.key_hash) or not key.user.is_active:
             raise CredentialsRefused(REFUSED)
-        resource = resource_of(request.path)
-        if not key.allows(resource):
-            raise PermissionDenied(f"This API key may not use the {resource} part of the API.")
+        for resource in resources_of(request.path):
+            if not key.allows(resource):
+                raise PermissionDenied(f"This API key may not use the {resource} part of the API.")
         _check_rate(key)
         now = timezone.now()
         if key.last_used_at is None or now - key.last_used_at > LAST_USE_EVERY:

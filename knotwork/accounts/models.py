@@ -133,9 +133,12 @@ class ApiScope(models.TextChoices):
 
 # The parts of the API a key may be limited to: the first segment of the address after /api/v1/.
 API_RESOURCES = {
-    "patients": "Patients (and their questionnaires)",
+    "patients": "Patients (and their questionnaires and diary)",
     "appointments": "Appointments and availability",
+    "assessment": "Intakes, safety screens, consents, examinations and diagnoses",
+    "plans": "Treatment plans, goals and courses",
     "treatment": "Sessions, holds and notes",
+    "followup": "Check-ins after sessions and follow-up flags",
     "atlas": "The muscle atlas and the referral ranking",
     "codes": "Code search (ICD-10-CM)",
     "billing": "Invoices and payments",

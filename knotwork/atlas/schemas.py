@@ -25,7 +25,7 @@ class SourceOut(Schema):
     where: str
 
 
-class TriggerPointOut(Schema):
+class AtlasTriggerPointOut(Schema):
     label: str
     side: str
     region: str = Field(..., description="the region the point lies in")
@@ -58,7 +58,7 @@ class MuscleOut(MuscleSummaryOut):
     certainty_note: str
     sources: list[SourceOut]
     sites: list[SiteOut]
-    trigger_points: list[TriggerPointOut] = Field(..., description="each trigger point with its own pattern")
+    trigger_points: list[AtlasTriggerPointOut] = Field(..., description="each trigger point with its own pattern")
     referral: dict[str, ZonesOut] = Field(..., description="the muscle's pattern on each side: its points together")
 
 
@@ -78,7 +78,7 @@ class ReferralQuery(Schema):
     top: int = Field(10, ge=1, le=210)
 
 
-class ReferralOut(Schema):
+class AtlasReferralOut(Schema):
     muscle: str
     name: str
     side: Literal["right", "left", "both"] = Field(..., description="both: the muscle on both sides")

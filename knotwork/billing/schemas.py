@@ -32,7 +32,7 @@ class InvoiceLineOut(Schema):
         return obj.quantity
 
 
-class DiagnosisOut(Schema):
+class InvoiceDiagnosisOut(Schema):
     pointer: str
     code: str
     description: str
@@ -84,7 +84,7 @@ class InvoiceOut(Schema):
 
 class InvoiceDetailOut(InvoiceOut):
     lines: list[InvoiceLineOut]
-    diagnoses: list[DiagnosisOut]
+    diagnoses: list[InvoiceDiagnosisOut]
 
     @staticmethod
     def resolve_lines(obj) -> list:
@@ -128,5 +128,9 @@ class PaymentIn(Schema):
 
 
 class InvoiceFilter(Schema):
-    patient: UUID | None = None
+    patient: UUID | None = Field(None, description="one patient's invoices")
     status: InvoiceStatus | None = None
+
+
+class PaymentFilter(Schema):
+    patient: UUID | None = Field(None, description="one patient's payments")

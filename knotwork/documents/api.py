@@ -8,31 +8,38 @@ from django.utils.http import content_disposition_header
 from ninja import File, Form, Router, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
-from knotwork.audit.services import record_view, record_views
-from knotwork.core import policy
+from knotwork.audit.services import record_view
+from knotwork.core.api import require_reader
 from knotwork.documents import selectors, services
 from knotwork.documents.filetypes import human_size
 from knotwork.documents.models import UPLOAD_KINDS
 from knotwork.documents.schemas import DocumentOut, WithdrawIn
+from knotwork.patients.api import AuditedCursorPagination
 from knotwork.patients.selectors import get_patient
 
 router = Router(tags=["documents"])
 UPLOAD_KIND_VALUES = ", ".join(value for value, _label in UPLOAD_KINDS)
 
 
-@router.get("/patients/{uuid:patient_id}/documents", response=list[DocumentOut], summary="A patient's documents")
+@router.get(
+    "/patients/{uuid:patient_id}/documents",
+    response=list[DocumentOut],
+    operation_id="listPatientDocuments",
+    summary="A patient's documents (withdrawn=true: the withdrawn ones), oldest change first, in cursor pages",
+)
+@paginate(AuditedCursorPagination)
 def list_documents(request, patient_id: UUID, withdrawn: bool = False):
     patient = get_patient(request.auth, patient_id)
-    policy.require(request.auth, "see_documents", patient)
-    documents = list(selectors.list_documents(request.auth, patient, withdrawn=withdrawn).select_related("patient"))
-    record_views(instances=documents or [patient], by=request.auth, shown_in="API documents list")
-    return documents
+    require_reader(request.auth, "see_documents", patient)
+    return selectors.list_documents(request.auth, patient, withdrawn=withdrawn).select_related("patient")
 
 
 @router.post(
     "/patients/{uuid:patient_id}/documents",
     response={201: DocumentOut},
+    operation_id="uploadDocument",
     summary="Add a document (PDF, JPEG or PNG, checked by its content)",
 )
 def upload_document(
@@ -66,10 +73,12 @@ def upload_document(
     return Status(201, document)
 
 
-@router.get("/documents/{uuid:document_id}", response=DocumentOut, summary="One document's details")
+@router.get(
+    "/documents/{uuid:document_id}", response=DocumentOut, operation_id="getDocument", summary="One document's details"
+)
 def get_document(request, document_id: UUID):
     document = selectors.get_document(request.auth, document_id)
-    policy.require(request.auth, "see_documents", document)
+    require_reader(request.auth, "see_documents", document)
     record_view(instance=document, by=request.auth, shown_in="API")
     return document
 
@@ -77,6 +86,7 @@ def get_document(request, document_id: UUID):
 @router.get(
     "/documents/{uuid:document_id}/content",
     summary="The document's file (recorded in the audit trail)",
+    operation_id="downloadDocument",
     response={200: None},
     openapi_extra={
         "responses": {
@@ -101,6 +111,7 @@ def download_document(request, document_id: UUID):
 @router.post(
     "/documents/{uuid:document_id}/actions/withdraw",
     response=DocumentOut,
+    operation_id="withdrawDocument",
     summary="Withdraw a document from the chart (the file is kept)",
 )
 def withdraw_document(request, document_id: UUID, payload: WithdrawIn):

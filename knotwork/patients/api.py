@@ -1,12 +1,13 @@
 from uuid import UUID
 
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from knotwork.audit.services import record_view, record_views
-from knotwork.core.api import BoundedPageNumberPagination
+from knotwork.core.api import CursorPagination
 from knotwork.patients import selectors, services
 from knotwork.patients.schemas import PatientFilter, PatientIn, PatientOut, PatientPatch, StatusChangeIn
 
@@ -23,22 +24,26 @@ def _referrer(request, public_id: UUID | None):
     return get_object_or_404(selectors.list_referring_clinicians(request.auth), public_id=public_id)
 
 
-class AuditedPagination(BoundedPageNumberPagination):
-    """Page numbers, and a 'viewed' audit entry for every patient on the page returned."""
+class AuditedCursorPagination(CursorPagination):
+    """Cursor pages (oldest change first, `updated_since`), and a 'viewed' audit entry for every record on the page
+    returned (one insert). The lists of the apps above patients use it too."""
 
-    def paginate_queryset(self, queryset, pagination, request, **params):
-        result = super().paginate_queryset(queryset, pagination, request, **params)
-        record_views(instances=result["items"], by=request.auth)
-        return result
+    def on_page(self, request: HttpRequest, items: list) -> None:
+        record_views(instances=items, by=request.auth, shown_in="API list")
 
 
-@router.get("/patients", response=list[PatientOut], summary="List and search patients")
-@paginate(AuditedPagination, page_size=25)
+@router.get(
+    "/patients",
+    response=list[PatientOut],
+    operation_id="listPatients",
+    summary="List and search patients, oldest change first (cursor pages, updated_since)",
+)
+@paginate(AuditedCursorPagination)
 def list_patients(request, filters: Query[PatientFilter]):
     return selectors.list_patients(request.auth, query=filters.q, status=filters.status or "")
 
 
-@router.post("/patients", response={201: PatientOut}, summary="Register a patient")
+@router.post("/patients", response={201: PatientOut}, operation_id="createPatient", summary="Register a patient")
 def create_patient(request, payload: PatientIn):
     data = payload.dict(exclude={"allow_duplicate"})
     data["referring_clinician"] = _referrer(request, payload.referring_clinician)
@@ -52,14 +57,19 @@ def create_patient(request, payload: PatientIn):
     return Status(201, services.register_patient(clinic=_clinic(request), by=request.auth, **data))
 
 
-@router.get("/patients/{uuid:patient_id}", response=PatientOut, summary="One patient")
+@router.get("/patients/{uuid:patient_id}", response=PatientOut, operation_id="getPatient", summary="One patient")
 def get_patient(request, patient_id: UUID):
     patient = selectors.get_patient(request.auth, patient_id)
     record_view(instance=patient, by=request.auth)
     return patient
 
 
-@router.patch("/patients/{uuid:patient_id}", response=PatientOut, summary="Change a patient's details")
+@router.patch(
+    "/patients/{uuid:patient_id}",
+    response=PatientOut,
+    operation_id="updatePatient",
+    summary="Change a patient's details",
+)
 def update_patient(request, patient_id: UUID, payload: PatientPatch):
     patient = selectors.get_patient(request.auth, patient_id)
     data = payload.dict(exclude_unset=True)
@@ -72,7 +82,10 @@ def update_patient(request, patient_id: UUID, payload: PatientPatch):
 
 
 @router.post(
-    "/patients/{uuid:patient_id}/actions/change-status", response=PatientOut, summary="Put on hold, discharge or resume"
+    "/patients/{uuid:patient_id}/actions/change-status",
+    response=PatientOut,
+    operation_id="changePatientStatus",
+    summary="Put on hold, discharge or resume",
 )
 def change_status(request, patient_id: UUID, payload: StatusChangeIn):
     patient = selectors.get_patient(request.auth, patient_id)

@@ -1,14 +1,20 @@
-"""Calendar endpoints: list, book, cancel and move appointments; a practitioner's free slots."""
+"""Calendar endpoints: list, book, cancel and move appointments; a practitioner's free slots.
+
+A booking made with an API key is recorded as booked through the API (`source="api"`), as the calendar shows it.
+"""
 
 import datetime
 from uuid import UUID
 
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
+from ninja.pagination import paginate
 
-from knotwork.audit.services import record_views
+from knotwork.audit.services import record_view
+from knotwork.patients.api import AuditedCursorPagination
 from knotwork.patients.selectors import get_patient
 from knotwork.scheduling import clock, selectors, services
+from knotwork.scheduling.models import AppointmentSource
 from knotwork.scheduling.schemas import (
     AppointmentFilter,
     AppointmentIn,
@@ -20,27 +26,41 @@ from knotwork.scheduling.schemas import (
 )
 
 router = Router(tags=["scheduling"])
-LONGEST_LIST = datetime.timedelta(days=62)
 LONGEST_SLOT_SEARCH = datetime.timedelta(days=31)
+# Both ends of time the calendar knows: the list with no range asks for every appointment between them.
+EARLIEST = datetime.datetime.combine(clock.FIRST_DAY, datetime.time(), tzinfo=datetime.UTC)
+LATEST = datetime.datetime.combine(clock.LAST_DAY, datetime.time.max, tzinfo=datetime.UTC)
 
 
-@router.get("/appointments", response=list[AppointmentOut], summary="Appointments overlapping a time range")
+@router.get(
+    "/appointments",
+    response=list[AppointmentOut],
+    operation_id="listAppointments",
+    summary="Appointments (overlapping start..end when given), oldest change first, in cursor pages",
+)
+@paginate(AuditedCursorPagination)
 def list_appointments(request, filters: Query[AppointmentFilter]):
-    if filters.end <= filters.start:
+    if (filters.start is None) != (filters.end is None):
+        raise HttpError(422, "Give both start and end, or neither.")
+    if filters.start is not None and filters.end is not None and filters.end <= filters.start:
         raise HttpError(422, "end must be after start")
-    if filters.end - filters.start > LONGEST_LIST:
-        raise HttpError(422, "Ask for at most 62 days at a time")
     practitioner = selectors.get_practitioner(request.auth, filters.practitioner).user if filters.practitioner else None
-    appointments = list(
-        selectors.list_appointments(
-            request.auth, start=filters.start, end=filters.end, practitioner=practitioner
-        ).select_related("practitioner__membership", "plan")
-    )
-    record_views(instances=appointments, by=request.auth, shown_in="API")
-    return appointments
+    patient = get_patient(request.auth, filters.patient) if filters.patient else None
+    return selectors.list_appointments(
+        request.auth,
+        start=filters.start or EARLIEST,
+        end=filters.end or LATEST,
+        practitioner=practitioner,
+        patient=patient,
+    ).select_related("practitioner__membership", "plan")
 
 
-@router.post("/appointments", response={201: AppointmentOut}, summary="Book an appointment")
+@router.post(
+    "/appointments",
+    response={201: AppointmentOut},
+    operation_id="bookAppointment",
+    summary="Book an appointment (with an API key it is recorded as booked through the API)",
+)
 def book_appointment(request, payload: AppointmentIn):
     appointment = services.book_appointment(
         patient=get_patient(request.auth, payload.patient),
@@ -50,19 +70,40 @@ def book_appointment(request, payload: AppointmentIn):
         by=request.auth,
         notes=payload.notes,
         allow_outside_hours=payload.allow_outside_hours,
+        source=AppointmentSource.API if getattr(request, "api_key", None) is not None else AppointmentSource.STAFF,
     )
     return Status(201, appointment)
 
 
+@router.get(
+    "/appointments/{uuid:appointment_id}",
+    response=AppointmentOut,
+    operation_id="getAppointment",
+    summary="One appointment (the read is audited)",
+)
+def get_appointment(request, appointment_id: UUID):
+    appointment = selectors.get_appointment(request.auth, appointment_id)
+    record_view(instance=appointment, by=request.auth, shown_in="API")
+    return appointment
+
+
 @router.post(
-    "/appointments/{uuid:appointment_id}/actions/cancel", response=AppointmentOut, summary="Cancel an appointment"
+    "/appointments/{uuid:appointment_id}/actions/cancel",
+    response=AppointmentOut,
+    operation_id="cancelAppointment",
+    summary="Cancel an appointment",
 )
 def cancel_appointment(request, appointment_id: UUID, payload: CancelIn):
     appointment = selectors.get_appointment(request.auth, appointment_id)
     return services.cancel_appointment(appointment=appointment, by=request.auth, reason=payload.reason)
 
 
-@router.post("/appointments/{uuid:appointment_id}/actions/move", response=AppointmentOut, summary="Move an appointment")
+@router.post(
+    "/appointments/{uuid:appointment_id}/actions/move",
+    response=AppointmentOut,
+    operation_id="moveAppointment",
+    summary="Move an appointment",
+)
 def move_appointment(request, appointment_id: UUID, payload: MoveIn):
     appointment = selectors.get_appointment(request.auth, appointment_id)
     practitioner = selectors.get_practitioner(request.auth, payload.practitioner).user if payload.practitioner else None
@@ -78,6 +119,7 @@ def move_appointment(request, appointment_id: UUID, payload: MoveIn):
 @router.get(
     "/practitioners/{uuid:practitioner_id}/free-slots",
     response=FreeSlotsOut,
+    operation_id="listFreeSlots",
     summary="Start times a practitioner is free for an appointment type",
 )
 def free_slots(request, practitioner_id: UUID, filters: Query[FreeSlotsFilter]):

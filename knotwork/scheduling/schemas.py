@@ -2,8 +2,8 @@ import datetime
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import AwareDatetime
 
+from knotwork.core.api import Moment
 from knotwork.core.validators import Line, Text
 from knotwork.scheduling.models import AppointmentStatus
 from knotwork.scheduling.selectors import practitioner_name
@@ -52,22 +52,25 @@ class AppointmentOut(Schema):
 
 
 class AppointmentFilter(Schema):
-    start: AwareDatetime
-    end: AwareDatetime
+    start: Moment | None = Field(
+        None, description="with end: only appointments overlapping [start, end); all when both are left out"
+    )
+    end: Moment | None = Field(None, description="with start")
     practitioner: UUID | None = Field(None, description="membership id; all practitioners when left out")
+    patient: UUID | None = Field(None, description="one patient's appointments; every patient's when left out")
 
 
 class AppointmentIn(Schema):
     patient: UUID
     practitioner: UUID = Field(..., description="the practitioner's membership id")
     appointment_type: UUID
-    starts_at: AwareDatetime = Field(..., description="on a 5-minute mark; any UTC offset")
+    starts_at: Moment = Field(..., description="on a 5-minute mark; any UTC offset")
     notes: Text = Field("", max_length=500)
     allow_outside_hours: bool = False
 
 
 class MoveIn(Schema):
-    starts_at: AwareDatetime
+    starts_at: Moment
     practitioner: UUID | None = Field(None, description="membership id; the same practitioner when left out")
     allow_outside_hours: bool = False
 

@@ -114,6 +114,21 @@ def test_a_key_sees_only_its_own_clinic_and_its_own_parts_of_the_api(clinic_a, c
     assert "appointments" in outside.json()["detail"]
 
 
+def test_a_patients_records_need_the_part_that_holds_them(clinic_a):
+    mine = PatientFactory(clinic=clinic_a)
+    patients_only = _key(clinic_a, resources=["patients"])
+    for sub, part in [("sessions", "treatment"), ("plans", "plans"), ("documents", "documents"), ("diary", "followup")]:
+        refused = Client().get(f"/api/v1/patients/{mine.public_id}/{sub}", **_bearer(patients_only))
+        assert refused.status_code == 403, sub
+        assert part in refused.json()["detail"]
+    with_treatment = _key(clinic_a, name="Treatment", resources=["patients", "treatment"])
+    assert Client().get(f"/api/v1/patients/{mine.public_id}/sessions", **_bearer(with_treatment)).status_code == 200
+    treatment_only = _key(clinic_a, name="Treatment only", resources=["treatment"])
+    refused = Client().get(f"/api/v1/patients/{mine.public_id}/sessions", **_bearer(treatment_only))
+    assert refused.status_code == 403
+    assert "patients" in refused.json()["detail"]
+
+
 @pytest.mark.parametrize("token", ["kw_deadbeef_nothing", "not-a-key", "kw_" + "x" * 200])
 def test_a_wrong_key_is_refused_without_a_hint(clinic_a, token):
     _key(clinic_a)

@@ -33,14 +33,14 @@ def test_upload_list_read_and_download(front_desk_client, patient):
         "image/jpeg",  # from the content, not the "application/pdf" the upload claimed
         "knee.jpg",
     )
-    listed = front_desk_client.get(f"/api/v1/patients/{patient.public_id}/documents").json()
+    listed = front_desk_client.get(f"/api/v1/patients/{patient.public_id}/documents").json()["items"]
     assert [d["id"] for d in listed] == [body["id"]]
     assert front_desk_client.get(f"/api/v1/documents/{body['id']}").json()["sha256"] == body["sha256"]
     content = front_desk_client.get(f"/api/v1/documents/{body['id']}/content")
     assert content["Content-Type"] == "image/jpeg"
     assert content.content == image_bytes("JPEG")
     shown = AuditEntry.objects.filter(object_pk=str(Document.objects.get().pk), action=AuditEntry.Action.ACCESS)
-    assert sorted(e.additional_data["shown_in"] for e in shown) == ["API", "API documents list", "API download"]
+    assert sorted(e.additional_data["shown_in"] for e in shown) == ["API", "API download", "API list"]
 
 
 def test_a_wrong_type_is_refused_with_a_problem(front_desk_client, patient):
@@ -80,8 +80,8 @@ def test_withdraw_keeps_the_document(front_desk_client, patient):
     done = front_desk_client.post(url, {"reason": "Duplicate"}, content_type="application/json")
     assert done.status_code == 200
     assert done.json()["withdrawn_reason"] == "Duplicate"
-    assert front_desk_client.get(f"/api/v1/patients/{patient.public_id}/documents").json() == []
-    withdrawn = front_desk_client.get(f"/api/v1/patients/{patient.public_id}/documents?withdrawn=true").json()
+    assert front_desk_client.get(f"/api/v1/patients/{patient.public_id}/documents").json()["items"] == []
+    withdrawn = front_desk_client.get(f"/api/v1/patients/{patient.public_id}/documents?withdrawn=true").json()["items"]
     assert [d["id"] for d in withdrawn] == [document_id]
 
 
@@ -97,3 +97,32 @@ def test_another_clinics_document_is_not_found(client, front_desk, patient, prac
         assert client.get(url).status_code == 404, url
     assert upload(client, patient, pdf_bytes()).status_code == 404
     assert Document.objects.count() == 1
+
+
+def test_the_list_walks_in_cursor_pages_and_a_read_only_key_reads_it(front_desk_client, client, patient, clinic_a):
+    import datetime
+
+    from knotwork.accounts.services import create_api_key
+    from knotwork.core.policy import SystemActor
+
+    made = [upload(front_desk_client, patient, pdf_bytes(), name=f"scan{n}.pdf").json()["id"] for n in range(3)]
+    url = f"/api/v1/patients/{patient.public_id}/documents"
+    first = front_desk_client.get(url, {"limit": 2}).json()
+    rest = front_desk_client.get(url, {"limit": 2, "cursor": first["next_cursor"]}).json()
+    assert [d["id"] for d in first["items"] + rest["items"]] == made
+    assert rest["next_cursor"] is None
+    since = Document.objects.get(public_id=made[-1]).updated_at + datetime.timedelta(seconds=1)
+    Document.objects.filter(public_id=made[0]).update(updated_at=since)
+    assert [d["id"] for d in front_desk_client.get(url, {"updated_since": since.isoformat()}).json()["items"]] == [
+        made[0]
+    ]
+    _key, token = create_api_key(clinic=clinic_a, by=SystemActor("test"), name="Reader", scope="read")
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    assert len(client.get(url, **bearer).json()["items"]) == 3
+    assert client.get(f"/api/v1/documents/{made[0]}", **bearer).status_code == 200
+    downloaded = client.get(f"/api/v1/documents/{made[0]}/content", **bearer)
+    assert downloaded.status_code == 200
+    assert downloaded.content == pdf_bytes()
+    withdraw = f"/api/v1/documents/{made[0]}/actions/withdraw"
+    refused = client.post(withdraw, {"reason": "x"}, "application/json", **bearer)
+    assert refused.status_code == 403

@@ -1,7 +1,9 @@
+import datetime
 import json
 
 import pytest
 
+from knotwork.audit.models import AuditEntry
 from knotwork.outcomes import services
 from knotwork.outcomes.models import QuestionnaireResponse
 from knotwork.patients.tests.factories import PatientFactory
@@ -102,14 +104,39 @@ def test_a_session_is_linked_by_its_public_id(practitioner_client, practitioner,
     assert response.json()["session"] == str(session.public_id)
 
 
-def test_listing_returns_the_patients_questionnaires_newest_first(practitioner_client, practitioner, patient, clinic_a):
-    services.record_questionnaire(patient=patient, instrument="nprs", occasion="intake", answers=[7], by=practitioner)
+def test_listing_returns_only_the_patients_questionnaires(practitioner_client, practitioner, patient, clinic_a):
+    mine = services.record_questionnaire(
+        patient=patient, instrument="nprs", occasion="intake", answers=[7], by=practitioner
+    )
     other = PatientFactory(clinic=clinic_a)
-    services.record_questionnaire(patient=other, instrument="nprs", occasion="intake", answers=[2], by=practitioner)
+    theirs = services.record_questionnaire(
+        patient=other, instrument="nprs", occasion="intake", answers=[2], by=practitioner
+    )
     response = practitioner_client.get(url(patient))
     assert response.status_code == 200
-    assert [r["answers"] for r in response.json()] == [[7]]
-    assert practitioner_client.get(url(patient) + "?instrument=odi").json() == []
+    assert [r["answers"] for r in response.json()["items"]] == [[7]]
+    assert practitioner_client.get(url(patient) + "?instrument=odi").json()["items"] == []
+    one = practitioner_client.get(f"{url(patient)}/{mine.public_id}")
+    assert (one.status_code, one.json()["score"]["raw"]) == (200, 7.0)
+    assert practitioner_client.get(f"{url(patient)}/{theirs.public_id}").status_code == 404
+    assert AuditEntry.objects.filter(object_pk=str(mine.pk), action=AuditEntry.Action.ACCESS).exists()
+
+
+def test_the_list_walks_in_cursor_pages_and_filters_by_updated_since(practitioner_client, practitioner, patient):
+    made = [
+        services.record_questionnaire(
+            patient=patient, instrument="nprs", occasion="other", answers=[n], by=practitioner
+        )
+        for n in (3, 4, 5)
+    ]
+    first = practitioner_client.get(url(patient), {"limit": 2}).json()
+    rest = practitioner_client.get(url(patient), {"limit": 2, "cursor": first["next_cursor"]}).json()
+    assert [r["id"] for r in first["items"] + rest["items"]] == [str(r.public_id) for r in made]
+    assert rest["next_cursor"] is None
+    since = made[-1].updated_at + datetime.timedelta(seconds=1)
+    QuestionnaireResponse.objects.filter(pk=made[0].pk).update(updated_at=since)
+    recent = practitioner_client.get(url(patient), {"updated_since": since.isoformat()}).json()["items"]
+    assert [r["id"] for r in recent] == [str(made[0].public_id)]
 
 
 def test_another_clinic_gets_404(practitioner_b_client, practitioner, patient):

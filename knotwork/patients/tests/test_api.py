@@ -15,14 +15,36 @@ def test_signed_out_client_gets_401_problem_json(client, db):
     assert response.json()["title"] == "Sign in required"
 
 
-def test_list_searches_and_paginates_within_the_clinic(practitioner_client, clinic_a, clinic_b):
+def test_list_searches_within_the_clinic(practitioner_client, clinic_a, clinic_b):
     PatientFactory(clinic=clinic_a, last_name="Vantongeren")
     PatientFactory(clinic=clinic_b, last_name="Vantongeren")
     PatientFactory.create_batch(3, clinic=clinic_a)
     body = practitioner_client.get(API, {"q": "vantong"}).json()
-    assert body["count"] == 1
-    assert body["items"][0]["last_name"] == "Vantongeren"
-    assert practitioner_client.get(API).json()["count"] == 4
+    assert [p["last_name"] for p in body["items"]] == ["Vantongeren"]
+    assert body["next_cursor"] is None
+    assert len(practitioner_client.get(API).json()["items"]) == 4
+
+
+def test_the_list_walks_in_cursor_pages_oldest_change_first_and_filters_by_updated_since(practitioner_client, clinic_a):
+    patients = PatientFactory.create_batch(5, clinic=clinic_a)
+    seen, cursor, pages = [], None, 0
+    while True:
+        page = practitioner_client.get(API, {"limit": 2, **({"cursor": cursor} if cursor else {})}).json()
+        assert len(page["items"]) <= 2
+        seen += [p["id"] for p in page["items"]]
+        pages += 1
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert (seen, pages) == ([str(p.public_id) for p in patients], 3)
+    since = datetime.datetime.now(datetime.UTC)
+    changed = patients[1]
+    practitioner_client.patch(f"{API}/{changed.public_id}", {"city": "Boulder"}, content_type="application/json")
+    recent = practitioner_client.get(API, {"updated_since": since.isoformat()}).json()["items"]
+    assert [p["id"] for p in recent] == [str(changed.public_id)]
+    naive = practitioner_client.get(API, {"updated_since": "2026-01-01T00:00:00"})
+    assert naive.status_code == 422
+    assert practitioner_client.get(API, {"cursor": "not-a-cursor"}).status_code == 422
 
 
 def test_get_returns_public_id_and_never_the_database_key(practitioner_client, clinic_a):
