@@ -1,13 +1,14 @@
 """How a message reaches a patient: email, and text messages where the patient agreed to them.
 
 `settings.PATIENT_MESSAGE_CHANNELS` names the channels; a message goes through every one that can reach the patient.
-A channel is any class with a `name`, `can_reach(patient)` and `send(patient=, subject=, body=)`.
+A channel is any class with a `name`, `can_reach(patient)` and `send(patient=, subject=, body=)`; the email
+channel's `send` also takes `attachments=` (file name, content, MIME type).
 """
 
 from typing import Protocol
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
 
 from knotwork.messaging import sms
@@ -30,8 +31,13 @@ class EmailChannel:
     def can_reach(self, patient) -> bool:
         return bool(patient.email)
 
-    def send(self, *, patient, subject: str, body: str) -> None:
-        send_mail(subject=subject, message=body, from_email=None, recipient_list=[patient.email])
+    def send(
+        self, *, patient, subject: str, body: str, attachments: list[tuple[str, bytes, str]] | None = None
+    ) -> None:
+        """Send the email; `attachments` are (file name, content, MIME type), such as the visit's calendar file."""
+        EmailMessage(
+            subject=subject, body=body, from_email=None, to=[patient.email], attachments=attachments or None
+        ).send()
 
 
 def configured_channels() -> list[Channel]:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from knotwork.core.models import ClinicScoped
+from knotwork.core.validators import text_validators, validate_line
 
 
 class MessagePurpose(models.TextChoices):
@@ -97,3 +98,35 @@ class OutboundText(ClinicScoped):
 
     def __str__(self) -> str:
         return f"Text attempt {self.attempts}"
+
+
+MESSAGE_BODY = 4_000
+
+
+class MessageKind(models.TextChoices):
+    """The messages about a visit whose words the clinic may change (Settings → Messages to patients)."""
+
+    CONFIRMATION = "confirmation", "Booking confirmation"  # a visit was booked (by staff, online, the waitlist)
+    CHANGE = "change", "Visit moved"  # a visit was moved to another time
+    CANCELLATION = "cancellation", "Visit cancelled"  # a visit was cancelled (by the clinic or the patient)
+    REMINDER = "reminder", "Appointment reminder"  # sent the clinic's reminder hours before the visit
+    WAITLIST_OFFER = "waitlist_offer", "Waitlist offer"  # a freed time offered to a patient on the waitlist
+
+
+class MessageTemplate(ClinicScoped):
+    """The clinic's own words for one kind of message; a kind without a row uses Knotwork's default words.
+
+    Merge fields ({{patient_first_name}}) are checked when saved (knotwork.messaging.merge).
+    """
+
+    kind = models.CharField(max_length=16, choices=MessageKind.choices)
+    subject = models.CharField(max_length=200, validators=[validate_line])
+    body = models.TextField(max_length=MESSAGE_BODY, validators=text_validators(MESSAGE_BODY))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [models.UniqueConstraint("clinic", "kind", name="one_message_template_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} template"

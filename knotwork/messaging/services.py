@@ -8,19 +8,24 @@ A text the gateway refuses is tried again with backoff by `send_due_texts` (the 
 
 import datetime
 import logging
+from collections.abc import Sequence
 
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from knotwork.accounts.policy import acting_staff
+from knotwork.accounts.policy import acting_staff, staff_user
 from knotwork.core.policy import Actor, PatientLinkActor, require
-from knotwork.messaging import sms
-from knotwork.messaging.channels import configured_channels, open_text_consent
+from knotwork.core.validators import without_control_characters
+from knotwork.messaging import merge, sms
+from knotwork.messaging.channels import EmailChannel, configured_channels, open_text_consent
 from knotwork.messaging.models import (
     ConsentSource,
+    MessageKind,
     MessagePurpose,
     MessageStatus,
+    MessageTemplate,
     OutboundText,
     PatientMessage,
     TextConsent,
@@ -31,8 +36,27 @@ logger = logging.getLogger(__name__)
 TEXT_BACKOFF = [datetime.timedelta(minutes=m) for m in (1, 5, 30, 120, 360)]
 
 
-def send_to_patient(*, patient, subject: str, body: str, purpose: str, reference: str = "") -> PatientMessage:
-    """Send one message through every channel that reaches the patient; return the attempt that went best."""
+Attachment = tuple[str, bytes, str]  # file name, content, MIME type
+
+
+def reachable(patient) -> bool:
+    """Whether any configured channel can reach the patient (an email address, or an agreement to texts)."""
+    return any(channel.can_reach(patient) for channel in configured_channels())
+
+
+def send_to_patient(
+    *,
+    patient,
+    subject: str,
+    body: str,
+    purpose: str,
+    reference: str = "",
+    attachments: Sequence[Attachment] = (),
+) -> PatientMessage:
+    """Send one message through every channel that reaches the patient; return the attempt that went best.
+
+    `attachments` (a calendar file) go with the email only; a text carries the words alone.
+    """
     attempts = []
     for channel in configured_channels():
         if not channel.can_reach(patient):
@@ -41,7 +65,10 @@ def send_to_patient(*, patient, subject: str, body: str, purpose: str, reference
             clinic_id=patient.clinic_id, patient=patient, purpose=purpose, reference=reference, channel=channel.name
         )
         try:
-            channel.send(patient=patient, subject=subject, body=body)
+            if attachments and isinstance(channel, EmailChannel):
+                channel.send(patient=patient, subject=subject, body=body, attachments=list(attachments))
+            else:
+                channel.send(patient=patient, subject=subject, body=body)
         except Exception as error:  # a failed provider must not lose the record
             message.status = MessageStatus.FAILED
             message.error = type(error).__name__ if not isinstance(error, sms.GatewayError) else str(error)[:100]
@@ -182,3 +209,46 @@ def stop_texts_to_number(*, phone: str, by: Actor) -> int:
     if closed:
         logger.info("Texts stopped by a STOP reply from %s (%d agreements)", sms.masked(phone), closed)
     return closed
+
+
+# --- the clinic's words for the messages about a visit ----------------------------------------------------------
+
+
+def _kind(kind: str) -> MessageKind:
+    if kind not in MessageKind.values:
+        raise ValidationError({"kind": f"There is no kind of message called {kind!r}."})
+    return MessageKind(kind)
+
+
+@transaction.atomic
+def save_message_template(*, clinic, kind: str, subject: str, body: str, by: Actor) -> MessageTemplate:
+    """Save the clinic's words for one kind of message; merge fields are checked against the kind's fields."""
+    require(by, "change_message_templates", clinic)
+    kind = _kind(kind)
+    subject = " ".join(without_control_characters(str(subject)).split())
+    body = without_control_characters(str(body)).replace("\r\n", "\n").strip()
+    allowed = merge.KIND_FIELDS[kind]
+    errors: dict[str, list[str]] = {}
+    for part, value in (("subject", subject), ("body", body)):
+        if not value:
+            errors[part] = ["This part of the message cannot be empty."]
+        elif found := merge.problems(value, allowed):
+            errors[part] = found
+    if errors:
+        raise ValidationError(errors)
+    template = MessageTemplate.objects.select_for_update().filter(clinic=clinic, kind=kind).first()
+    if template is None:
+        template = MessageTemplate(clinic=clinic, kind=kind)
+    template.subject, template.body = subject, body
+    template.updated_by = staff_user(by)
+    template.full_clean()
+    template.save()
+    return template
+
+
+@transaction.atomic
+def reset_message_template(*, clinic, kind: str, by: Actor) -> bool:
+    """Go back to Knotwork's default words for one kind of message; False when the clinic had not changed them."""
+    require(by, "change_message_templates", clinic)
+    deleted, _ = MessageTemplate.objects.filter(clinic=clinic, kind=_kind(kind)).delete()
+    return bool(deleted)

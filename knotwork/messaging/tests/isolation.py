@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from knotwork.messaging import sms
 from knotwork.messaging.models import OutboundText
-from knotwork.messaging.services import record_text_consent, send_to_patient
+from knotwork.messaging.services import record_text_consent, save_message_template, send_to_patient
 
 
 def records(patient, owner, marker) -> list:
@@ -17,4 +17,7 @@ def records(patient, owner, marker) -> list:
         body_encrypted=sms.seal(marker),
         next_attempt_at=timezone.now(),
     )
-    return [message, consent, waiting]
+    template = save_message_template(
+        clinic=patient.clinic, kind="cancellation", subject=marker, body=f"{marker} {{{{when}}}}", by=owner
+    )
+    return [message, consent, waiting, template]
