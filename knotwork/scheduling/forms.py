@@ -5,7 +5,7 @@ from knotwork.core.forms import CleanTextMixin
 from knotwork.patients.models import PatientStatus
 from knotwork.patients.selectors import list_patients
 from knotwork.scheduling import clock, selectors, services
-from knotwork.scheduling.models import AppointmentType, Weekday
+from knotwork.scheduling.models import AppointmentType, Room, TypeColour, Weekday
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -48,8 +48,19 @@ class WhenMixin:
         return data
 
 
+class RoomChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
 class BookForm(CleanTextMixin, WhenMixin, forms.Form):
-    patient = PatientChoice(queryset=None, to_field_name="public_id", empty_label="Choose a patient")
+    # Chosen with the patient picker (type a name, date of birth or phone): the field keeps the patient's id.
+    patient = PatientChoice(
+        queryset=None,
+        to_field_name="public_id",
+        widget=forms.HiddenInput,
+        error_messages={"required": "Choose a patient: type a name, date of birth or phone and pick from the list."},
+    )
     practitioner = PractitionerChoice(queryset=None, to_field_name="public_id", empty_label="Choose a practitioner")
     appointment_type = forms.ModelChoiceField(
         label="Appointment type", queryset=None, to_field_name="public_id", empty_label="Choose a type"
@@ -60,6 +71,30 @@ class BookForm(CleanTextMixin, WhenMixin, forms.Form):
         required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}), help_text="For staff only."
     )
     allow_outside_hours = forms.BooleanField(label="Book outside working hours", required=False)
+    room = RoomChoice(
+        queryset=None,
+        to_field_name="public_id",
+        required=False,
+        empty_label="No room",
+        help_text="Needed for types that use a room; a room is never double-booked.",
+    )
+    repeat = forms.BooleanField(label="Repeat this appointment", required=False)
+    every_weeks = forms.IntegerField(
+        label="Every (weeks)", min_value=1, max_value=12, initial=1, required=False, widget=forms.NumberInput
+    )
+    repeat_count = forms.IntegerField(
+        label="Times in all",
+        min_value=2,
+        max_value=services.MOST_OCCURRENCES,
+        required=False,
+        help_text="Including the first, e.g. 6. Or give an end date instead.",
+    )
+    repeat_until = CalendarDateField(label="Or until (date)", widget=DATE, required=False)
+    skip_clashes = forms.BooleanField(
+        label="Book the free dates and skip the ones that clash",
+        required=False,
+        help_text="Unticked, nothing is booked when any date clashes, and the clashing dates are listed.",
+    )
 
     def __init__(self, *args, user, clinic, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,6 +102,32 @@ class BookForm(CleanTextMixin, WhenMixin, forms.Form):
         self.fields["patient"].queryset = list_patients(user).exclude(status=PatientStatus.DISCHARGED)
         self.fields["practitioner"].queryset = selectors.list_practitioners(user)
         self.fields["appointment_type"].queryset = selectors.list_appointment_types(user, active_only=True)
+        self.fields["room"].queryset = selectors.list_rooms(user, active_only=True)
+        if not self.fields["room"].queryset.exists():
+            del self.fields["room"]
+
+    REPEAT_FIELDS = ("repeat", "every_weeks", "repeat_count", "repeat_until", "skip_clashes")
+
+    def main_fields(self):
+        return [self[name] for name in self.fields if name not in ("patient", *self.REPEAT_FIELDS)]
+
+    def repeat_fields(self):
+        return [self[name] for name in self.REPEAT_FIELDS]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("repeat"):
+            if not data.get("every_weeks"):
+                self.add_error("every_weeks", "Say every how many weeks (1 to 12).")
+            count, until = data.get("repeat_count"), data.get("repeat_until")
+            if "repeat_count" in self.errors or "repeat_until" in self.errors:
+                return data
+            if (count is None) == (until is None):
+                self.add_error("repeat_count", "Give either how many times or an end date (one of the two).")
+            elif until is not None and data.get("date") and until <= data["date"]:
+                self.add_error("repeat_until", "The end date must be after the first appointment.")
+        data.setdefault("room", None)
+        return data
 
 
 class MoveForm(CleanTextMixin, WhenMixin, forms.Form):
@@ -74,24 +135,69 @@ class MoveForm(CleanTextMixin, WhenMixin, forms.Form):
     time = forms.TimeField(label="New time", widget=TIME, help_text="Clinic time, on a 5-minute mark.")
     practitioner = PractitionerChoice(queryset=None, to_field_name="public_id", empty_label=None)
     allow_outside_hours = forms.BooleanField(label="Book outside working hours", required=False)
+    room = RoomChoice(queryset=None, to_field_name="public_id", required=False, empty_label="No room")
 
-    def __init__(self, *args, user, clinic, **kwargs):
+    def __init__(self, *args, user, clinic, with_room: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.clinic = clinic
         self.fields["practitioner"].queryset = selectors.list_practitioners(user)
+        rooms = selectors.list_rooms(user)
+        if with_room and rooms.exists():
+            self.fields["room"].queryset = rooms
+        else:
+            del self.fields["room"]
+
+
+class CalendarMoveForm(MoveForm):
+    """The calendar's drag and keyboard move: the new date, time and practitioner; the room stays."""
+
+    def __init__(self, *args, user, clinic, **kwargs):
+        super().__init__(*args, user=user, clinic=clinic, with_room=False, **kwargs)
 
 
 class CancelForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(
         label="Reason for cancelling", max_length=300, help_text="For example: patient unwell, will call to rebook."
     )
+    following = forms.BooleanField(label="Also cancel the later appointments of this series", required=False)
+
+    def __init__(self, *args, series_after: int = 0, **kwargs):
+        super().__init__(*args, **kwargs)
+        if series_after > 0:
+            self.fields[
+                "following"
+            ].label = (
+                f"Also cancel the {series_after} later appointment{'s' if series_after != 1 else ''} of this series"
+            )
+        else:
+            del self.fields["following"]
 
 
 class AppointmentTypeForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = AppointmentType
-        fields = ["name", "duration_minutes", "is_active"]
-        widgets = {"duration_minutes": forms.NumberInput(attrs={"step": 5, "min": 5, "max": 480})}
+        fields = ["name", "duration_minutes", "colour", "needs_room", "is_active"]
+        widgets = {
+            "duration_minutes": forms.NumberInput(attrs={"step": 5, "min": 5, "max": 480}),
+            "colour": forms.RadioSelect(attrs={"class": "colour-choices"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["colour"].required = False  # a post without it keeps the colour (teal for a new type)
+
+    def clean_colour(self) -> str:
+        return self.cleaned_data.get("colour") or (self.instance.colour if self.instance.pk else TypeColour.TEAL)
+
+
+class RoomForm(CleanTextMixin, forms.ModelForm):
+    class Meta:
+        model = Room
+        fields = ["name", "is_active"]
+
+
+class PatientSearchForm(CleanTextMixin, forms.Form):
+    q = forms.CharField(max_length=100, required=False, strip=True)
 
 
 STRETCHES = (1, 2)

@@ -4,8 +4,8 @@ Times of appointments and time off are stored as aware UTC datetimes; working ho
 the clinic's time zone, so 09:00 stays 09:00 local on both sides of a daylight-saving change.
 
 No double booking is enforced by the database on every engine: an active appointment owns one
-`AppointmentBlock` row per 5-minute block it occupies, and a practitioner (or a patient) cannot own the same
-block twice (`UniqueConstraint`). SQLite has no exclusion constraints, so a range constraint would only
+`AppointmentBlock` row per 5-minute block it occupies, and a practitioner, a patient or a room cannot own the
+same block twice (`UniqueConstraint`). SQLite has no exclusion constraints, so a range constraint would only
 protect PostgreSQL; unique rows on a fixed grid protect both.
 """
 
@@ -35,6 +35,54 @@ def validate_on_grid(minutes: int) -> None:
 # week's rows of its index instead of every appointment that started before the week.
 LONGEST_APPOINTMENT = datetime.timedelta(hours=8)
 
+# The calendar's colours: a light fill, a strong edge and one dark text colour. Every fill keeps the text at a
+# contrast ratio of at least 7:1 (WCAG AAA) and every edge at least 3:1 against its fill (checked in
+# tests/test_calendar_colours.py); the classes `appt-colour-<key>` in static/css/calendar.css use the same values.
+TEXT_COLOUR = "#17252b"
+PALETTE: dict[str, tuple[str, str, str]] = {
+    # key: (label, fill, edge)
+    "teal": ("Teal", "#d9eef0", "#1f7a82"),
+    "blue": ("Blue", "#dde8fa", "#2b5fb4"),
+    "green": ("Green", "#dcefdc", "#2e7d32"),
+    "amber": ("Amber", "#fbedc9", "#8a5d00"),
+    "orange": ("Orange", "#fde2d0", "#a8481a"),
+    "rose": ("Rose", "#f9dde4", "#a82d4b"),
+    "purple": ("Purple", "#ebe0f6", "#6f42a8"),
+    "grey": ("Grey", "#e6eaeb", "#56666c"),
+}
+
+
+class TypeColour(models.TextChoices):
+    TEAL = "teal", "Teal"
+    BLUE = "blue", "Blue"
+    GREEN = "green", "Green"
+    AMBER = "amber", "Amber"
+    ORANGE = "orange", "Orange"
+    ROSE = "rose", "Rose"
+    PURPLE = "purple", "Purple"
+    GREY = "grey", "Grey"
+
+
+class Room(ClinicScoped):
+    """A treatment room or a shared resource (a couch, an ultrasound unit) that one appointment uses at a time."""
+
+    name = models.CharField(max_length=80, validators=[validate_line])
+    is_active = models.BooleanField("in use", default=True, help_text="Untick to stop booking this room.")
+
+    class Meta:
+        ordering = ["-is_active", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                "clinic",
+                "name",
+                name="room_name_unique_per_clinic",
+                violation_error_message="The clinic already has a room with this name.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
 
 class AppointmentType(ClinicScoped):
     """A kind of visit with its usual length ("First visit", 60 minutes); the owner keeps the list."""
@@ -46,6 +94,15 @@ class AppointmentType(ClinicScoped):
         help_text="5 to 480 minutes, in steps of 5.",
     )
     is_active = models.BooleanField("offered", default=True, help_text="Untick to stop booking this type.")
+    colour = models.CharField(
+        max_length=10,
+        choices=TypeColour.choices,
+        default=TypeColour.TEAL,
+        help_text="Its blocks on the calendar; every colour keeps the text easy to read.",
+    )
+    needs_room = models.BooleanField(
+        "needs a room", default=False, help_text="Tick when every booking of this type must reserve a room."
+    )
 
     class Meta:
         ordering = ["-is_active", "duration_minutes", "name"]
@@ -149,6 +206,16 @@ APPOINTMENT_TRANSITIONS = {
 HOLDING_TIME = (AppointmentStatus.BOOKED, AppointmentStatus.ATTENDED)
 
 
+class AppointmentSource(models.TextChoices):
+    """Where a booking came from, shown on the calendar and the appointment page."""
+
+    STAFF = "staff", "Booked by staff"
+    ONLINE = "online", "Booked online"
+    WAITLIST = "waitlist", "Taken from the waitlist"
+    API = "api", "Booked through the API"
+    IMPORT = "import", "Imported"
+
+
 class Appointment(ClinicScoped):
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="appointments")
     practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -173,8 +240,22 @@ class Appointment(ClinicScoped):
     status_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="the member of staff who booked; empty when the patient booked online or Knotwork did",
+    )
+    source = models.CharField(
+        max_length=12, choices=AppointmentSource.choices, default=AppointmentSource.STAFF, editable=False
+    )
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.PROTECT, related_name="appointments")
+    series = models.UUIDField(
+        null=True, blank=True, editable=False, help_text="shared by the appointments of one repeating booking"
+    )
 
     class Meta:
         ordering = ["starts_at"]
@@ -194,6 +275,7 @@ class Appointment(ClinicScoped):
             models.Index(fields=["clinic", "starts_at"], name="appointment_clinic_start_idx"),
             models.Index(fields=["practitioner", "starts_at"], name="appointment_pract_start_idx"),
             models.Index(fields=["patient", "starts_at"], name="appointment_patient_start_idx"),
+            models.Index(fields=["series", "starts_at"], name="appointment_series_start_idx"),
         ]
 
     def __str__(self) -> str:
@@ -201,6 +283,10 @@ class Appointment(ClinicScoped):
 
     def get_absolute_url(self) -> str:
         return reverse("scheduling:appointment", args=[self.public_id])
+
+    @property
+    def length_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
 
     @property
     def holds_time(self) -> bool:
@@ -222,12 +308,15 @@ class AppointmentBlock(models.Model):
     appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="blocks")
     practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    # The room the appointment uses, if any: a room is in one appointment per block too (NULLs never clash).
+    room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     starts_at = models.DateTimeField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint("practitioner", "starts_at", name="appointment_block_practitioner_once"),
             models.UniqueConstraint("patient", "starts_at", name="appointment_block_patient_once"),
+            models.UniqueConstraint("room", "starts_at", name="appointment_block_room_once"),
         ]
 
     def __str__(self) -> str:

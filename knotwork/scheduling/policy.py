@@ -1,4 +1,4 @@
-"""Who may change the calendar: all staff book and move; the owner sets appointment types; each practitioner
+"""Who may change the calendar: all staff book and move; the owner sets appointment types and rooms; each practitioner
 keeps their own hours, time off and calendar feed (the owner may change anyone's hours); Knotwork sends reminders."""
 
 from knotwork.clinics.models import Role
@@ -25,9 +25,16 @@ def _own_feed(refusal: str):
 OWN_OR_OWNER = "their own; the owner anyone's"
 
 register(
-    rule("book_appointment", "book an appointment", STAFF),
-    rule("move_appointment", "move an appointment", STAFF),
-    rule("cancel_appointment", "cancel an appointment", STAFF),
+    # The online booking page books as the system ("online booking"), within the clinic's booking rules.
+    rule("book_appointment", "book an appointment", STAFF, system=True),
+    # A patient moves or cancels their own visit from the care page, up to the clinic's notice period before it
+    # (the service checks the period, ClinicSettings.patient_change_notice_hours).
+    rule("move_appointment", "move an appointment", STAFF, patient=True),
+    rule("cancel_appointment", "cancel an appointment", STAFF, patient=True),
+    rule("book_series", "book repeating appointments", STAFF),
+    rule("cancel_series", "cancel an appointment and the later ones of its series", STAFF),
+    rule("create_room", "add a room", OWNER),
+    rule("update_room", "change a room", OWNER),
     rule("mark_no_show", "mark an appointment did-not-attend", STAFF),
     rule("mark_attended", "mark an appointment attended", STAFF),
     rule("create_appointment_type", "add an appointment type", OWNER),

@@ -10,6 +10,8 @@ from django.utils import timezone
 from knotwork.clinics.models import CLINICAL_ROLES, Membership
 from knotwork.core import tokens
 from knotwork.core.models import clinic_id_of
+from knotwork.patients.models import PatientStatus
+from knotwork.patients.selectors import list_patients
 from knotwork.scheduling import clock
 from knotwork.scheduling.models import (
     GRID_MINUTES,
@@ -19,6 +21,7 @@ from knotwork.scheduling.models import (
     AppointmentStatus,
     AppointmentType,
     CalendarFeed,
+    Room,
     TimeOff,
     WorkingHours,
 )
@@ -49,7 +52,7 @@ def list_appointments(
     appointments = (
         Appointment.objects.for_user(user)
         .filter(starts_at__lt=end, starts_at__gt=start - LONGEST_APPOINTMENT, ends_at__gt=start)
-        .select_related("patient", "practitioner", "appointment_type")
+        .select_related("patient", "practitioner", "appointment_type", "room")
     )
     if practitioner is not None:
         appointments = appointments.filter(practitioner=practitioner)
@@ -58,10 +61,48 @@ def list_appointments(
     return appointments.order_by("starts_at", "pk")
 
 
+# What a calendar chip shows (views/chips.py) and the audit entry per patient shown needs: no more, since a busy
+# week holds a hundred appointments and each column read is converted a hundred times.
+CALENDAR_FIELDS = (
+    "clinic_id",
+    "public_id",
+    "patient_id",
+    "practitioner_id",
+    "appointment_type_id",
+    "room_id",
+    "starts_at",
+    "ends_at",
+    "status",
+    "outside_hours",
+    "source",
+    "series",
+    "patient__clinic_id",
+    "patient__first_name",
+    "patient__last_name",
+    "patient__preferred_name",
+    "patient__chart_number",
+    "appointment_type__name",
+    "appointment_type__colour",
+    "room__name",
+)
+
+
+def list_calendar_appointments(
+    user, *, start: datetime.datetime, end: datetime.datetime, practitioner=None
+) -> QuerySet[Appointment]:
+    """`list_appointments` for the calendar page: the same rows, with only the columns its chips show."""
+    return (
+        list_appointments(user, start=start, end=end, practitioner=practitioner)
+        .select_related(None)
+        .select_related("patient", "appointment_type", "room")
+        .only(*CALENDAR_FIELDS)
+    )
+
+
 def get_appointment(user, appointment_id) -> Appointment:
     return get_object_or_404(
         Appointment.objects.for_user(user).select_related(
-            "patient", "practitioner", "appointment_type", "clinic", "plan", "session"
+            "patient", "practitioner", "appointment_type", "clinic", "plan", "session", "room"
         ),
         public_id=appointment_id,
     )
@@ -91,6 +132,55 @@ def list_appointment_types(user, *, active_only: bool = False) -> QuerySet[Appoi
 
 def get_appointment_type(user, type_id) -> AppointmentType:
     return get_object_or_404(list_appointment_types(user), public_id=type_id)
+
+
+def list_rooms(user, *, active_only: bool = False) -> QuerySet[Room]:
+    rooms = Room.objects.for_user(user)
+    return rooms.filter(is_active=True) if active_only else rooms
+
+
+def get_room(user, room_id) -> Room:
+    return get_object_or_404(list_rooms(user), public_id=room_id)
+
+
+def list_series_from(appointment: Appointment) -> QuerySet[Appointment]:
+    """This appointment and the later ones of its repeating booking that are still booked, earliest first."""
+    if appointment.series is None:
+        return Appointment.objects.filter(pk=appointment.pk)
+    return Appointment.objects.filter(
+        clinic_id=appointment.clinic_id,
+        series=appointment.series,
+        starts_at__gte=appointment.starts_at,
+        status=AppointmentStatus.BOOKED,
+    ).order_by("starts_at")
+
+
+# Typed dates of birth the patient picker reads: ISO, day first (14/03/1980, 14.03.1980) and month first
+# (03/14/1980). "03/04/1980" reads both ways, so it finds patients born on either day.
+DATE_OF_BIRTH_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y/%m/%d")
+PICKER_LIMIT = 10
+
+
+def _dates_of_birth(text: str) -> set[datetime.date]:
+    found = set()
+    for fmt in DATE_OF_BIRTH_FORMATS:
+        try:
+            found.add(datetime.datetime.strptime(text, fmt).date())  # noqa: DTZ007 (a calendar date, no time zone)
+        except ValueError:
+            continue
+    return found
+
+
+def search_patients_to_book(user, query: str, *, limit: int = PICKER_LIMIT) -> list:
+    """Patients of the user's clinic who may be booked (not discharged) matching a name, a date of birth in any
+    common format, a phone number or a chart number; at most `limit`, by name. Read-only; the caller audits."""
+    text = " ".join(query.split())[:100]
+    if len(text) < 2:
+        return []
+    born = _dates_of_birth(text)
+    patients = list_patients(user).filter(date_of_birth__in=born) if born else list_patients(user, query=text)
+    patients = patients.exclude(status=PatientStatus.DISCHARGED)
+    return list(patients.order_by("last_name", "first_name", "pk")[:limit])
 
 
 def list_working_hours(user, *, practitioner) -> QuerySet[WorkingHours]:
@@ -175,13 +265,15 @@ def time_off_during(*, practitioner, clinic, starts_at, ends_at) -> QuerySet[Tim
     ).order_by("starts_at")
 
 
-def clashes(*, practitioner=None, patient=None, starts_at, ends_at, exclude=None) -> QuerySet[Appointment]:
-    """Appointments holding time that overlap [starts_at, ends_at) for this practitioner or this patient."""
+def clashes(*, practitioner=None, patient=None, starts_at, ends_at, exclude=None, room=None) -> QuerySet[Appointment]:
+    """Appointments holding time that overlap [starts_at, ends_at) for this practitioner, patient or room."""
     who = Q()
     if practitioner is not None:
         who |= Q(practitioner=practitioner)
     if patient is not None:
         who |= Q(patient=patient)
+    if room is not None:
+        who |= Q(room=room)
     found = Appointment.objects.filter(
         who,
         status__in=HOLDING_TIME,
@@ -191,7 +283,7 @@ def clashes(*, practitioner=None, patient=None, starts_at, ends_at, exclude=None
     )
     if exclude is not None:
         found = found.exclude(pk=exclude.pk)
-    return found.select_related("practitioner", "patient").order_by("starts_at")
+    return found.select_related("practitioner", "patient", "room").order_by("starts_at")
 
 
 def list_free_slots(

@@ -8,15 +8,16 @@ from django.utils import timezone
 
 from knotwork.accounts.policy import acting_staff
 from knotwork.core.errors import ClinicRuleError
-from knotwork.core.policy import Actor, require
+from knotwork.core.policy import Actor, PatientLinkActor, require
 from knotwork.patients.models import PatientStatus
-from knotwork.scheduling import clock, selectors
+from knotwork.scheduling import clock, hooks, selectors
 from knotwork.scheduling.models import (
     APPOINTMENT_TRANSITIONS,
     GRID,
     GRID_MINUTES,
     Appointment,
     AppointmentBlock,
+    AppointmentSource,
     AppointmentStatus,
     AppointmentType,
 )
@@ -72,11 +73,21 @@ def _raise_if_clash(appointment: Appointment) -> None:
     found = selectors.clashes(
         practitioner=appointment.practitioner,
         patient=appointment.patient,
+        room=appointment.room,
         starts_at=appointment.starts_at,
         ends_at=appointment.ends_at,
         exclude=appointment if appointment.pk else None,
     )
     for other in found:
+        only_the_room = (
+            other.practitioner_id != appointment.practitioner_id and other.patient_id != appointment.patient_id
+        )
+        room = appointment.room
+        if only_the_room and room is not None and other.room_id == room.pk:
+            raise ClinicRuleError(
+                f"{room.name} is in use from {local_time_text(other.starts_at, clinic)} "
+                f"until {local_time_text(other.ends_at, clinic)}. Choose another room or time."
+            )
         if other.practitioner_id == appointment.practitioner_id:
             raise ClinicRuleError(
                 f"{practitioner_name(appointment.practitioner)} already has an appointment at "
@@ -98,6 +109,7 @@ def _claim_blocks(appointment: Appointment) -> None:
             appointment=appointment,
             practitioner_id=appointment.practitioner_id,
             patient_id=appointment.patient_id,
+            room_id=appointment.room_id,
             starts_at=moment,
         )
         for moment in clock.steps(appointment.starts_at, appointment.ends_at, GRID)
@@ -128,15 +140,56 @@ def _change_status(appointment: Appointment, status: AppointmentStatus, by) -> N
     _check_transition(appointment, status)
     appointment.status = status
     appointment.status_changed_at = timezone.now()
-    appointment.status_changed_by = by
+    appointment.status_changed_by = acting_staff(by)
 
 
 def _locked(appointment: Appointment) -> Appointment:
     return (
         Appointment.objects.select_for_update(of=("self",))
-        .select_related("clinic", "patient", "practitioner", "appointment_type")
+        .select_related("clinic", "patient", "practitioner", "appointment_type", "room")
         .get(pk=appointment.pk)
     )
+
+
+def _announce(appointment: Appointment, change: str, by: Actor, previous_starts_at=None) -> None:
+    """Tell the higher floors (messages, waitlist) once the change is committed; a failing callback is logged."""
+
+    def call() -> None:
+        for callback in hooks.appointment_changed.callbacks:
+            try:
+                callback(appointment=appointment, change=change, by=by, previous_starts_at=previous_starts_at)
+            except Exception:  # the appointment has changed; a message or offer that failed must not undo it
+                logger.exception("After appointment %s was %s, %r failed", appointment.public_id, change, callback)
+
+    transaction.on_commit(call)
+
+
+def _check_room(room, clinic, appointment_type: AppointmentType) -> None:
+    if room is None:
+        if appointment_type.needs_room:
+            raise ClinicRuleError(f"“{appointment_type.name}” needs a room: choose one.")
+        return
+    if room.clinic_id != clinic.pk:
+        raise ClinicRuleError("Choose a room of this clinic.")
+    if not room.is_active:
+        raise ClinicRuleError(f"{room.name} is no longer in use. Choose another room.")
+
+
+# `move_appointment` keeps the appointment's room unless told otherwise.
+KEEP_ROOM = object()
+
+
+def _check_patient_notice(appointment: Appointment, by: Actor, doing: str) -> None:
+    """A patient changes a visit from the care page only up to the clinic's notice period before it."""
+    if not isinstance(by, PatientLinkActor):
+        return
+    hours = appointment.clinic.settings.patient_change_notice_hours
+    if appointment.starts_at - timezone.now() < datetime.timedelta(hours=hours):
+        phone = appointment.clinic.phone
+        call = f"please call the clinic on {phone}" if phone else "please call the clinic"
+        raise ClinicRuleError(
+            f"Visits can be {doing} online up to {hours} hours before they start; to change this one, {call}."
+        )
 
 
 # --- appointments --------------------------------------------------------------------------------
@@ -153,8 +206,15 @@ def book_appointment(
     plan=None,
     notes: str = "",
     allow_outside_hours: bool = False,
+    source: str = AppointmentSource.STAFF,
+    room=None,
+    series=None,
 ) -> Appointment:
-    """Book a patient with a practitioner; refuse double bookings, time off and (unless allowed) off hours."""
+    """Book a patient with a practitioner; refuse double bookings, time off and (unless allowed) off hours.
+
+    `source` records where the booking came from (staff, online, the waitlist, the API) for the calendar. `room`
+    reserves a room too (required when the type needs one); a room is never double-booked. `series` (a UUID) ties
+    the appointments of one repeating booking together (`book_series`)."""
     require(by, "book_appointment", patient)
     clinic = patient.clinic
     check_practitioner(practitioner, clinic)
@@ -166,6 +226,7 @@ def book_appointment(
         raise ClinicRuleError("This patient is discharged. Resume their care on the chart before booking.")
     if plan is not None and (plan.clinic_id != clinic.pk or plan.patient_id != patient.pk):
         raise ClinicRuleError("The treatment plan belongs to another patient.")
+    _check_room(room, clinic, appointment_type)
     _check_start(starts_at, clinic)
     ends_at = starts_at + appointment_type.duration
     outside = _check_availability(
@@ -186,12 +247,16 @@ def book_appointment(
         notes=notes.strip(),
         outside_hours=outside,
         booked_by=acting_staff(by),
+        source=AppointmentSource(source),
+        room=room,
+        series=series,
     )
     _raise_if_clash(appointment)
     appointment.full_clean()
     appointment.save()
     _claim_blocks(appointment)
     schedule_reminder(appointment)
+    _announce(appointment, "booked", by)
     logger.info("Appointment %s booked", appointment.public_id)
     return appointment
 
@@ -204,15 +269,22 @@ def move_appointment(
     by: Actor,
     practitioner=None,
     allow_outside_hours: bool = False,
+    room=KEEP_ROOM,
 ) -> Appointment:
-    """Move a booked appointment to another time (and practitioner); its blocks are replaced in one go."""
+    """Move a booked appointment to another time (and practitioner); its blocks are replaced in one go.
+
+    The appointment keeps its room (checked free at the new time) unless `room` names another one or None."""
     require(by, "move_appointment", appointment)
     appointment = _locked(appointment)
     clinic = appointment.clinic
     if appointment.status != AppointmentStatus.BOOKED:
         raise ClinicRuleError(f"This appointment is {appointment.get_status_display().lower()}; it cannot be moved.")
+    _check_patient_notice(appointment, by, "moved")
+    previous_starts_at = appointment.starts_at
     practitioner = practitioner or appointment.practitioner
     check_practitioner(practitioner, clinic)
+    if room is not KEEP_ROOM:
+        _check_room(room, clinic, appointment.appointment_type)
     _check_start(starts_at, clinic)
     length = appointment.ends_at - appointment.starts_at
     ends_at = starts_at + length
@@ -225,6 +297,8 @@ def move_appointment(
     )
     _free_blocks(appointment)
     appointment.practitioner = practitioner
+    if room is not KEEP_ROOM:
+        appointment.room = room
     appointment.starts_at = starts_at.astimezone(datetime.UTC)
     appointment.ends_at = ends_at.astimezone(datetime.UTC)
     appointment.outside_hours = outside
@@ -233,6 +307,7 @@ def move_appointment(
     appointment.save()
     _claim_blocks(appointment)
     schedule_reminder(appointment)
+    _announce(appointment, "moved", by, previous_starts_at=previous_starts_at)
     logger.info("Appointment %s moved", appointment.public_id)
     return appointment
 
@@ -244,10 +319,12 @@ def cancel_appointment(*, appointment: Appointment, by: Actor, reason: str) -> A
     reason = (reason or "").strip()
     if not reason:
         raise ClinicRuleError("Give a reason for cancelling (for example: patient unwell, called to rebook).")
+    _check_patient_notice(appointment, by, "cancelled")
     _change_status(appointment, AppointmentStatus.CANCELLED, by)
     appointment.cancel_reason = reason[:300]
     appointment.save()
     _free_blocks(appointment)
+    _announce(appointment, "cancelled", by, previous_starts_at=appointment.starts_at)
     logger.info("Appointment %s cancelled", appointment.public_id)
     return appointment
 

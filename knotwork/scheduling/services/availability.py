@@ -11,6 +11,7 @@ from knotwork.core.policy import Actor, require
 from knotwork.scheduling.models import (
     AppointmentType,
     TimeOff,
+    TypeColour,
     WorkingHours,
 )
 from knotwork.scheduling.services.rules import check_practitioner
@@ -19,9 +20,19 @@ from knotwork.scheduling.services.rules import check_practitioner
 
 
 @transaction.atomic
-def create_appointment_type(*, clinic, name: str, duration_minutes: int, by: Actor) -> AppointmentType:
+def create_appointment_type(
+    *,
+    clinic,
+    name: str,
+    duration_minutes: int,
+    by: Actor,
+    colour: str = TypeColour.TEAL,
+    needs_room: bool = False,
+) -> AppointmentType:
     require(by, "create_appointment_type", clinic)
-    appointment_type = AppointmentType(clinic=clinic, name=name.strip(), duration_minutes=duration_minutes)
+    appointment_type = AppointmentType(
+        clinic=clinic, name=name.strip(), duration_minutes=duration_minutes, colour=colour, needs_room=needs_room
+    )
     appointment_type.full_clean()
     appointment_type.save()
     return appointment_type
@@ -29,14 +40,27 @@ def create_appointment_type(*, clinic, name: str, duration_minutes: int, by: Act
 
 @transaction.atomic
 def update_appointment_type(
-    *, appointment_type: AppointmentType, by: Actor, name: str, duration_minutes: int, is_active: bool
+    *,
+    appointment_type: AppointmentType,
+    by: Actor,
+    name: str,
+    duration_minutes: int,
+    is_active: bool,
+    colour: str | None = None,
+    needs_room: bool | None = None,
 ) -> AppointmentType:
-    """Rename, re-time or withdraw a type; booked appointments keep the length they were booked with."""
+    """Rename, re-time, recolour or withdraw a type; booked appointments keep the length they were booked with.
+
+    `colour` and `needs_room` stay as they are when not given."""
     require(by, "update_appointment_type", appointment_type)
     appointment_type = AppointmentType.objects.select_for_update().get(pk=appointment_type.pk)
     appointment_type.name = name.strip()
     appointment_type.duration_minutes = duration_minutes
     appointment_type.is_active = is_active
+    if colour is not None:
+        appointment_type.colour = colour
+    if needs_room is not None:
+        appointment_type.needs_room = needs_room
     appointment_type.full_clean()
     appointment_type.save()
     return appointment_type

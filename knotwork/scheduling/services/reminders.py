@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from knotwork.clinics.models import ClinicSettings
 from knotwork.core.policy import Actor, require
-from knotwork.messaging.models import MessagePurpose, MessageStatus
+from knotwork.messaging.models import MessageKind, MessagePurpose, MessageStatus
+from knotwork.messaging.selectors import render_message
 from knotwork.messaging.services import send_to_patient
 from knotwork.scheduling import tasks
 from knotwork.scheduling.models import (
@@ -37,24 +38,30 @@ def schedule_reminder(appointment: Appointment) -> None:
     )
 
 
-def reminder_text(appointment: Appointment) -> tuple[str, str]:
-    """Subject and body of a reminder: when, where, with whom, how to change it; nothing clinical."""
+def message_values(appointment: Appointment, *, previous_starts_at: datetime.datetime | None = None) -> dict[str, str]:
+    """The merge fields of a message about this visit (knotwork.messaging.merge), in the clinic's time zone.
+
+    The clinic's own fields are added by `messaging.selectors.render_message`; links are the caller's to add.
+    """
     clinic = appointment.clinic
     patient = appointment.patient
-    when = local_when_text(appointment.starts_at, clinic)
-    lines = [
-        f"Hello {patient.preferred_name or patient.first_name},",
-        "",
-        f"This is a reminder of your appointment at {clinic.name}:",
-        "",
-        f"  {when} ({clinic.time_zone} time)",
-        f"  with {practitioner_name(appointment.practitioner)}",
-    ]
-    if clinic.address:
-        lines += ["", "Address:", *[f"  {line}" for line in clinic.address.splitlines() if line.strip()]]
-    change = f"please phone the clinic on {clinic.phone}" if clinic.phone else "please phone the clinic"
-    lines += ["", f"To change or cancel this appointment, {change}.", "", clinic.name]
-    return f"[{clinic.name}] Appointment reminder: {when}", "\n".join(lines) + "\n"
+
+    def when(instant: datetime.datetime) -> str:
+        return f"{local_when_text(instant, clinic)} ({clinic.time_zone} time)"
+
+    return {
+        "patient_first_name": patient.preferred_name or patient.first_name,
+        "appointment_type": appointment.appointment_type.name,
+        "practitioner": practitioner_name(appointment.practitioner),
+        "when": when(appointment.starts_at),
+        "previous_when": when(previous_starts_at) if previous_starts_at else "",
+        "cancel_policy_hours": str(clinic.settings.patient_change_notice_hours),
+    }
+
+
+def reminder_text(appointment: Appointment) -> tuple[str, str]:
+    """Subject and body of a reminder, in the clinic's words (Settings → Messages to patients)."""
+    return render_message(clinic=appointment.clinic, kind=MessageKind.REMINDER, values=message_values(appointment))
 
 
 @transaction.atomic
@@ -64,7 +71,7 @@ def send_reminder(*, appointment_id: int, by: Actor, now: datetime.datetime | No
     now = now or timezone.now()
     appointment = (
         Appointment.objects.select_for_update(of=("self",))
-        .select_related("clinic__settings", "patient", "practitioner")
+        .select_related("clinic__settings", "patient", "practitioner", "appointment_type")
         .filter(pk=appointment_id)
         .first()
     )

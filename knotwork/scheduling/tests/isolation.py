@@ -25,6 +25,7 @@ def records(patient, owner, marker) -> list:
         reason=f"{marker} leave",
         by=owner,
     )
+    room = services.create_room(clinic=clinic, name=f"{marker} room", by=owner)
     appointment = services.book_appointment(
         patient=patient,
         practitioner=owner,
@@ -32,7 +33,18 @@ def records(patient, owner, marker) -> list:
         starts_at=services.local_start(day=day, at=datetime.time(10), clinic=clinic),
         by=owner,
         notes=f"{marker} parking",
+        room=room,
+    )
+    series = services.book_series(
+        patient=patient,
+        practitioner=owner,
+        appointment_type=appointment_type,
+        starts_at=services.local_start(day=day, at=datetime.time(12), clinic=clinic),
+        by=owner,
+        every_weeks=1,
+        count=2,
+        notes=f"{marker} series",
     )
     feed, _token = services.create_calendar_feed(practitioner=owner, by=owner)
     assert isinstance(time_off, TimeOff)
-    return [appointment_type, hours, time_off, appointment, feed]
+    return [appointment_type, hours, time_off, room, appointment, *series.appointments, feed]

@@ -68,3 +68,19 @@ def test_concurrent_bookings_of_one_patient_with_different_practitioners_let_exa
     assert len(booked) == 1, refused
     assert len(refused) == THREADS - 1
     assert Appointment.objects.count() == 1
+
+
+def test_concurrent_bookings_of_one_room_let_exactly_one_through(london, practitioner, owner, treatment):
+    from knotwork.scheduling import services
+
+    room = services.create_room(clinic=london, name="Room 1", by=owner)
+    patients = [PatientFactory(clinic=london) for _ in range(THREADS)]
+    people = [practitioner, owner]
+    starts = at(london, MONDAY, 15)
+    # Different practitioners and patients: only the room is shared, and only one booking may hold it.
+    booked, refused = race(
+        lambda i: book(patients[i], people[i % 2], treatment, starts + (i // 2) * treatment.duration / 9, room=room)
+    )
+    assert len(booked) == 1, refused
+    assert len(refused) == THREADS - 1
+    assert AppointmentBlock.objects.filter(room=room).count() == 9

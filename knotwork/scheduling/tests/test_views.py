@@ -88,7 +88,8 @@ def test_calendar_survives_bad_query_strings(front_desk_client, query):
 def test_book_page_prefills_the_patient_from_the_chart(front_desk_client, patient):
     html = front_desk_client.get(BOOK, {"patient": str(patient.public_id)}).content.decode()
     assert f"Book an appointment for {patient.display_name}" in html
-    assert re.search(rf'<option value="{patient.public_id}" selected>', html)
+    assert re.search(rf'<input type="hidden" name="patient" value="{patient.public_id}"', html)
+    assert f"{patient.last_name}, {patient.first_name} ({patient.chart_number}" in html  # the picker shows who
 
 
 def test_book_page_ignores_a_patient_of_another_clinic(front_desk_client, clinic_b):
@@ -366,7 +367,8 @@ def test_show_free_times_keeps_the_choices_and_offers_times_that_fill_in(
     assert 'value="09:45"' in html
     assert "Wheelchair" in html
     assert re.search(rf'<option value="{treatment.public_id}" selected>', html)
-    assert re.search(rf'<option value="{patient.public_id}" selected>', html)
+    assert re.search(rf'<input type="hidden" name="patient" value="{patient.public_id}"', html)
+    assert f"{patient.last_name}, {patient.first_name} ({patient.chart_number}" in html  # the picker shows who
     assert not Appointment.objects.filter(patient=patient).exists()
 
 

@@ -7,8 +7,10 @@ from knotwork.scheduling.views.availability import (
     availability,
     time_off_delete,
 )
+from knotwork.scheduling.views.calendar_moves import move, patient_search
 from knotwork.scheduling.views.calendar_page import calendar
 from knotwork.scheduling.views.feeds import feed, feed_ics
+from knotwork.scheduling.views.rooms import room_edit, rooms
 
 __all__ = [
     "appointment_detail",
@@ -20,5 +22,9 @@ __all__ = [
     "calendar",
     "feed",
     "feed_ics",
+    "move",
+    "patient_search",
+    "room_edit",
+    "rooms",
     "time_off_delete",
 ]

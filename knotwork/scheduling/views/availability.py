@@ -126,6 +126,8 @@ def appointment_types(request: ClinicRequest):
                 clinic=request.clinic,
                 name=form.cleaned_data["name"],
                 duration_minutes=form.cleaned_data["duration_minutes"],
+                colour=form.cleaned_data["colour"],
+                needs_room=form.cleaned_data["needs_room"],
                 by=request.user,
             )
         except ValidationError as error:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from knotwork.audit.services import record_patients_shown
 from knotwork.core.access import ClinicRequest, clinic_member
 from knotwork.scheduling import clock, selectors
+from knotwork.scheduling.views.chips import ChipWriter
 from knotwork.scheduling.views.links import book_url, calendar_url, chosen_practitioner, clinic_today, parse_date
 
 ROW = datetime.timedelta(minutes=30)
@@ -29,7 +30,9 @@ def calendar(request: ClinicRequest):
     days = [first + datetime.timedelta(days=i) for i in range(7 if view == "week" else 1)]
     start, end = clock.day_bounds(days[0], tz)[0], clock.day_bounds(days[-1], tz)[1]
     appointments = list(
-        selectors.list_appointments(request.user, start=start, end=end, practitioner=chosen.user if chosen else None)
+        selectors.list_calendar_appointments(
+            request.user, start=start, end=end, practitioner=chosen.user if chosen else None
+        )
     )
     record_patients_shown(records=appointments, by=request.user, shown_in="calendar")
     hours = [
@@ -66,6 +69,7 @@ def calendar(request: ClinicRequest):
         "day_url": calendar_url(view="day", day=day, practitioner=chosen),
         "week_url": calendar_url(view="week", day=day, practitioner=chosen),
         "time_zone": clinic.time_zone,
+        "types": list(selectors.list_appointment_types(request.user, active_only=True)),
     }
     if view == "day":
         context["rows"] = _day_rows(clinic, day, columns, appointments, hours, time_off)
@@ -82,6 +86,7 @@ def _stretches(clinic, practitioner_id, day, hours):
 def _day_rows(clinic, day, columns, appointments, hours, time_off):
     """Half-hour rows of the day: each cell holds the appointments starting in it and whether it is working time."""
     tz = clinic.tzinfo
+    chips = ChipWriter()
     stretches = {m.user_id: _stretches(clinic, m.user_id, day, hours) for m in columns}
     starts = [s for spans in stretches.values() for s, _e in spans] + [a.starts_at for a in appointments]
     ends = [e for spans in stretches.values() for _s, e in spans] + [a.ends_at for a in appointments]
@@ -120,7 +125,7 @@ def _day_rows(clinic, day, columns, appointments, hours, time_off):
             cells.append(
                 {
                     "member": member,
-                    "appointments": here,
+                    "chips": [chips.chip(a, member) for a in here],
                     "working": working,
                     "away": away,
                     "busy": busy,
@@ -133,16 +138,16 @@ def _day_rows(clinic, day, columns, appointments, hours, time_off):
 
 def _week_rows(clinic, days, columns, appointments, hours, time_off):
     tz = clinic.tzinfo
+    chips = ChipWriter()
+    by_day: dict[tuple[int, datetime.date], list] = {}
+    for a in appointments:  # grouped once: each appointment's local day is worked out once, not per cell
+        by_day.setdefault((a.practitioner_id, clock.local(a.starts_at, tz).date()), []).append(a)
     rows = []
     for member in columns:
         cells = []
         for day in days:
             stretches = _stretches(clinic, member.user_id, day, hours)
-            here = [
-                a
-                for a in appointments
-                if a.practitioner_id == member.user_id and clock.local(a.starts_at, tz).date() == day
-            ]
+            here = by_day.get((member.user_id, day), [])
             bounds = clock.day_bounds(day, tz)
             away = [
                 t
@@ -152,7 +157,7 @@ def _week_rows(clinic, days, columns, appointments, hours, time_off):
             cells.append(
                 {
                     "day": day,
-                    "appointments": here,
+                    "chips": [chips.chip(a, member) for a in here],
                     "hours": [(clock.local(s, tz), clock.local(e, tz)) for s, e in stretches],
                     "away": away,
                     "book_url": book_url(practitioner=member.public_id, date=day.isoformat()),
