@@ -71,6 +71,12 @@ FOLLOW_UP_GAP_DAYS_MIN = Default(
     "visit (the seed's 24-36 h soreness window passes before the next treatment)",
 )
 REMINDER_HOURS_BEFORE = Default(24, "h", "Knotwork default: appointment reminders go out a day ahead")
+PATIENT_CHANGE_NOTICE_HOURS = Default(
+    24,
+    "h",
+    "Knotwork default, no clinical source: a common clinic cancellation policy; patients move or cancel a visit from "
+    "their care page up to a day before it, later they call",
+)
 SESSION_TIMEOUT_MINUTES = Default(
     core_defaults.SESSION_TIMEOUT_MINUTES, "min", "Knotwork security default: sign out after 30 idle minutes"
 )
@@ -92,5 +98,6 @@ ALL = {
     "plan_backdate_days_max": PLAN_BACKDATE_DAYS_MAX,
     "follow_up_gap_days_min": FOLLOW_UP_GAP_DAYS_MIN,
     "reminder_hours_before": REMINDER_HOURS_BEFORE,
+    "patient_change_notice_hours": PATIENT_CHANGE_NOTICE_HOURS,
     "session_timeout_minutes": SESSION_TIMEOUT_MINUTES,
 }

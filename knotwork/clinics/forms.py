@@ -40,6 +40,7 @@ class ClinicSettingsForm(CleanTextMixin, forms.ModelForm):
             "ndi_important_change",
             "psfs_important_change",
             "reminder_hours_before",
+            "patient_change_notice_hours",
             "session_timeout_minutes",
             "billing_method",
             "medicare_codes",

@@ -178,6 +178,10 @@ class ClinicSettings(models.Model):
     reminder_hours_before = models.PositiveSmallIntegerField(
         "send appointment reminders (h before)", **_bounds(defaults.REMINDER_HOURS_BEFORE, 1, 168)
     )
+    patient_change_notice_hours = models.PositiveSmallIntegerField(
+        "patients may move or cancel online up to (h before)",
+        **_bounds(defaults.PATIENT_CHANGE_NOTICE_HOURS, 0, 336),
+    )
     session_timeout_minutes = models.PositiveSmallIntegerField(
         "sign out after idle (min)", **_bounds(defaults.SESSION_TIMEOUT_MINUTES, 5, 480)
     )

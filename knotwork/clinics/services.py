@@ -42,6 +42,7 @@ class SettingsChanges(TypedDict, total=False):
     ndi_important_change: int
     psfs_important_change: int
     reminder_hours_before: int
+    patient_change_notice_hours: int
     session_timeout_minutes: int
     billing_method: str
     medicare_codes: bool

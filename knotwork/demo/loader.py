@@ -14,6 +14,7 @@ from knotwork.assessment import services as assessment
 from knotwork.assessment.models import ConsentForm
 from knotwork.assessment.screening import get_ruleset
 from knotwork.atlas.catalog import get_atlas
+from knotwork.booking.services import update_booking_settings
 from knotwork.clinics.models import Clinic, Role
 from knotwork.clinics.services import add_member, create_clinic
 from knotwork.core.policy import SystemActor
@@ -24,6 +25,7 @@ from knotwork.patients.services import change_patient_status, register_patient, 
 from knotwork.plans.models import TreatmentPlan
 from knotwork.plans.proposal import spread_slots
 from knotwork.plans.services import book_course
+from knotwork.scheduling.models import AppointmentType
 from knotwork.scheduling.selectors import list_appointment_types, list_free_slots
 from knotwork.treatment import services as treatment
 
@@ -241,8 +243,21 @@ def load_demo() -> list[Clinic]:
             today=timezone.localdate(timezone=clinic.tzinfo),
         )
         _demo_course_appointment(patients[0])
+        _demo_online_booking(clinic, owner)
         clinics.append(clinic)
     return clinics
+
+
+def _demo_online_booking(clinic, owner) -> None:
+    """Online booking switched on with the demo's types: new patients book a first visit, others a treatment."""
+    types = {t.name: t for t in AppointmentType.objects.filter(clinic=clinic)}
+    update_booking_settings(
+        clinic=clinic,
+        by=owner,
+        is_open=True,
+        bookable_types=[types["First visit"], types["Treatment"]],
+        first_visit_types=[types["First visit"]],
+    )
 
 
 def _demo_course_appointment(patient) -> None:

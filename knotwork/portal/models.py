@@ -15,6 +15,7 @@ class LinkPurpose(models.TextChoices):
     CONSENT = "consent", "Consent form"  # the patient reads and signs one technique's consent
     CHECK_IN = "check_in", "Check-in after a session"  # one check-in (soreness, pain, new symptoms)
     CARE = "care", "Care page"  # reusable until it expires: appointments, questionnaires, diary, home program
+    CONSENTS = "consents", "Consent forms"  # one page with every consent the patient still needs to sign
 
 
 REUSABLE_PURPOSES = {LinkPurpose.CARE}
@@ -45,6 +46,9 @@ class PatientLink(ClinicScoped):
     purpose = models.CharField(max_length=10, choices=LinkPurpose.choices)
     last_used_at = models.DateTimeField(null=True, blank=True, help_text="care pages: the patient's latest visit")
     technique = models.CharField(max_length=30, blank=True)
+    techniques = models.JSONField(
+        default=list, blank=True, help_text="consent forms: the techniques (assessment.Technique values) asked for"
+    )
     intake = models.ForeignKey("assessment.Intake", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     check_in = models.ForeignKey(
         "followup.CheckIn", on_delete=models.PROTECT, null=True, blank=True, related_name="links"

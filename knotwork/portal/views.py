@@ -23,11 +23,14 @@ from knotwork.assessment.forms import IntakeForm
 from knotwork.assessment.models import IntakeStatus
 from knotwork.assessment.views import consent_page, handle_intake_post, intake_context
 from knotwork.audit.services import record_view
+from knotwork.booking import selectors as booking_selectors
+from knotwork.booking import services as booking
+from knotwork.booking.forms import JoinWaitlistForm
 from knotwork.core.access import ClinicRequest, clinic_member, public
 from knotwork.core.errors import ClinicRuleError
 from knotwork.core.forms import add_service_errors
 from knotwork.core.middleware import client_ip_address
-from knotwork.core.policy import PatientLinkActor
+from knotwork.core.policy import NotAllowed, PatientLinkActor
 from knotwork.followup import selectors as followup_selectors
 from knotwork.followup import services as followup
 from knotwork.followup.forms import CheckInForm, DiaryForm
@@ -35,10 +38,13 @@ from knotwork.outcomes.views import questionnaire_page
 from knotwork.patients.selectors import get_patient
 from knotwork.plans import selectors as plan_selectors
 from knotwork.portal import selectors, services
+from knotwork.portal.forms import CancelVisitForm, ConsentPacketForm, MoveVisitForm
 from knotwork.portal.models import LINK_GUESS_WINDOW, LinkPurpose
 from knotwork.reports.selectors import aftercare_context
+from knotwork.scheduling import services as scheduling
 from knotwork.scheduling.ics import appointment_ics as build_ics
 from knotwork.scheduling.selectors import list_upcoming_for_patient
+from knotwork.scheduling.services.rules import local_when_text
 
 
 @clinic_member()
@@ -51,7 +57,10 @@ def link_create(request: ClinicRequest, patient_id):
         link, token = services.create_patient_link(
             patient=patient, purpose=purpose, technique=technique, by=request.user
         )
-    except (ClinicRuleError, ValueError):
+    except ClinicRuleError as error:
+        messages.error(request, str(error))
+        return redirect(patient)
+    except ValueError:
         messages.error(request, "Choose what the link is for.")
         return redirect(patient)
     emailed = " and emailed to the patient" if patient.email else ""
@@ -77,6 +86,7 @@ LINK_PAGES = {
     LinkPurpose.INTAKE: "portal:intake",
     LinkPurpose.CONSENT: "portal:consent",
     LinkPurpose.CHECK_IN: "portal:answer_check_in",
+    LinkPurpose.CONSENTS: "portal:consents",
 }
 # The session remembers the link it opened of each kind until this long after the patient's last page of it.
 VISIT_KEY = "knotwork_patient_links"
@@ -409,3 +419,183 @@ def questionnaire(request, request_id):
                 plan=asked.plan,
                 extra_context={"back_url": reverse("portal:care")},
             )
+
+
+# --- moving and cancelling a visit from the care page ------------------------------------------------------------
+
+
+def _visit_or_404(link, appointment_id):
+    appointment = selectors.get_upcoming_visit(link.patient, appointment_id)
+    if appointment is None:
+        raise Http404("No such coming visit.")
+    return appointment
+
+
+def _call_instead(request, link, appointment, reason: str = "", status: int = 200):
+    """The page saying this visit can only be changed by calling the clinic (why, and the number)."""
+    context = {"appointment": appointment, "reason": reason, "hours": selectors.change_notice(appointment)}
+    return _portal_render(request, link, "portal/visit_call.html", context, status=status)
+
+
+def _changed(request, link, what: str) -> HttpResponse:
+    sent = " We have sent you a confirmation." if link.patient.email else ""
+    messages.success(request, f"{what}{sent}")
+    return redirect("portal:care")
+
+
+def _week_of_times(request, form, clinic) -> dict:
+    """The free times of one week (`?week=0` is the first, up to MOVE_WEEKS_AHEAD), grouped by day.
+
+    A phone shows one week, each day folded but the first: four weeks of quarter hours would be a very long page.
+    """
+    days: dict = {}
+    for choice in form["starts_at"]:
+        days.setdefault(form.slots[choice.data["value"]].astimezone(clinic.tzinfo).date(), []).append(choice)
+    weeks = selectors.MOVE_WEEKS_AHEAD
+    raw = request.POST.get("week") if request.method == "POST" else request.GET.get("week")
+    week = int(raw) if raw in {str(n) for n in range(weeks)} else 0
+    first = next(iter(days), None)
+    shown = {day: choices for day, choices in days.items() if first and (day - first).days // 7 == week}
+    return {
+        "days": shown,
+        "week": week,
+        "weeks": weeks,
+        "earlier": week - 1 if week > 0 else None,
+        "later": week + 1 if first and any((day - first).days // 7 > week for day in days) else None,
+        "any_times": bool(days),
+    }
+
+
+@public
+@never_cache
+@require_http_methods(["GET", "POST"])
+def visit_move(request, appointment_id):
+    """Move a visit to another free time of the same practitioner, tapped from a list (within the clinic's rules)."""
+    with transaction.atomic():
+        link, refused = _visit(request, LinkPurpose.CARE, lock=request.method == "POST")
+        if refused is not None:
+            return refused
+        appointment = _visit_or_404(link, appointment_id)
+        if request.method == "GET" and not selectors.may_change_online(appointment):
+            return _call_instead(request, link, appointment)  # a form sent anyway is the service's to refuse
+        clinic = appointment.clinic
+        slots = selectors.free_times_for_move(appointment)
+        form = MoveVisitForm(request.POST or None, slots=slots, tz=clinic.tzinfo)
+        if request.method == "POST" and form.is_valid():
+            try:
+                moved = scheduling.move_appointment(
+                    appointment=appointment, starts_at=form.cleaned_data["starts_at"], by=PatientLinkActor.of(link)
+                )
+            except NotAllowed as error:
+                return _call_instead(request, link, appointment, str(error), status=403)
+            except ClinicRuleError as error:
+                if not selectors.may_change_online(appointment):
+                    return _call_instead(request, link, appointment, str(error), status=409)
+                form.add_error("starts_at", str(error))
+            else:
+                return _changed(request, link, f"Your visit is moved to {local_when_text(moved.starts_at, clinic)}.")
+        context = {"appointment": appointment, "form": form, **_week_of_times(request, form, clinic)}
+        return _portal_render(request, link, "portal/visit_move.html", context, status=400 if form.errors else 200)
+
+
+@public
+@never_cache
+@require_http_methods(["GET", "POST"])
+def visit_cancel(request, appointment_id):
+    """Cancel a visit, with a short reason for the clinic (within the clinic's rules)."""
+    with transaction.atomic():
+        link, refused = _visit(request, LinkPurpose.CARE, lock=request.method == "POST")
+        if refused is not None:
+            return refused
+        appointment = _visit_or_404(link, appointment_id)
+        if request.method == "GET" and not selectors.may_change_online(appointment):
+            return _call_instead(request, link, appointment)  # a form sent anyway is the service's to refuse
+        form = CancelVisitForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                scheduling.cancel_appointment(
+                    appointment=appointment, reason=form.reason_text(), by=PatientLinkActor.of(link)
+                )
+            except NotAllowed as error:
+                return _call_instead(request, link, appointment, str(error), status=403)
+            except ClinicRuleError as error:
+                return _call_instead(request, link, appointment, str(error), status=409)
+            when = local_when_text(appointment.starts_at, appointment.clinic)
+            return _changed(request, link, f"Your visit of {when} is cancelled.")
+        context = {"appointment": appointment, "form": form}
+        return _portal_render(request, link, "portal/visit_cancel.html", context, status=400 if form.errors else 200)
+
+
+# --- the consent forms link: every consent still needed, on one page ---------------------------------------------
+
+
+@public
+@never_cache
+@require_http_methods(["GET", "POST"])
+def consents(request):
+    """Every consent form the patient still needs, read and agreed one by one, signed once."""
+    with transaction.atomic():
+        link, refused = _visit(request, LinkPurpose.CONSENTS, lock=request.method == "POST")
+        if refused is not None:
+            return refused
+        patient = link.patient
+        items = selectors.consent_packet_forms(patient, link.techniques)
+        if not items:
+            services.mark_link_used(link=link)
+            return _portal_render(request, link, "portal/thanks.html", {"what": "your consent forms"})
+        form = ConsentPacketForm(request.POST or None, items=items)
+        if request.method == "POST" and form.is_valid():
+            try:
+                signed = services.sign_consent_packet(
+                    link=link,
+                    signed_name=form.cleaned_data["signed_name"],
+                    signature=form.cleaned_data["signature"],
+                    shown=form.shown(),
+                    by=PatientLinkActor.of(link),
+                )
+            except ClinicRuleError as error:
+                # A text the clinic changed meanwhile is shown afresh, to be read and agreed to again.
+                data = request.POST.copy()
+                items = selectors.consent_packet_forms(patient, link.techniques)
+                for item in items:
+                    if data.get(f"shown_{item['technique']}") != item["version"].body_hash:
+                        data[f"shown_{item['technique']}"] = item["version"].body_hash
+                        data.pop(f"agree_{item['technique']}", None)
+                form = ConsentPacketForm(data, items=items)
+                form.is_valid()
+                form.add_error(None, str(error))
+            else:
+                what = f"your {len(signed)} consent form{'s' if len(signed) != 1 else ''}"
+                return _portal_render(request, link, "portal/thanks.html", {"what": what})
+        context = {"form": form, "items": form.bound_items()}
+        return _portal_render(request, link, "portal/consent_packet.html", context, status=400 if form.errors else 200)
+
+
+# --- the waitlist, from the care page ----------------------------------------------------------------------------
+
+
+@public
+@never_cache
+@require_http_methods(["GET", "POST"])
+def waitlist(request):
+    """Ask to be offered an earlier time: the clinic's waitlist (online booking's), for this patient only."""
+    with transaction.atomic():
+        link, refused = _visit(request, LinkPurpose.CARE, lock=request.method == "POST")
+        if refused is not None:
+            return refused
+        clinic = link.patient.clinic
+        types = booking_selectors.bookable_types(booking_selectors.get_booking_settings(clinic))
+        form = JoinWaitlistForm(request.POST or None, clinic=clinic, types=types)
+        if request.method == "POST" and form.is_valid():
+            try:
+                booking.join_waitlist(patient=link.patient, by=PatientLinkActor.of(link), **form.service_arguments())
+            except ClinicRuleError as error:
+                form.add_error(None, str(error))
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, "You are on the waitlist. When a time like that frees up, we will send you a message."
+                )
+                return redirect("portal:care")
+        return _portal_render(request, link, "portal/waitlist.html", {"form": form}, status=400 if form.errors else 200)

@@ -17,6 +17,18 @@ def test_demo_loads_only_into_an_empty_database(db, capsys):
     out = capsys.readouterr().out
     assert "login: owner@harbourside.example.com  password: knotwork-demo  (owner, Harbourside Myotherapy)" in out
     assert out.count("login: ") == 8
+    harbourside = Clinic.objects.get(name="Harbourside Myotherapy")
+    booking_page = f"/book/{harbourside.public_id}/"
+    assert f"http://127.0.0.1:8000{booking_page}" in out
+
+
+@override_settings(DEBUG=True)
+def test_the_demo_clinics_take_bookings_online(db, client):
+    call_command("load_demo_clinic", "--if-empty")
+    harbourside = Clinic.objects.get(name="Harbourside Myotherapy")
+    page = client.get(f"/book/{harbourside.public_id}/")
+    assert page.status_code == 200
+    assert "First visit" in page.content.decode()
 
 
 @override_settings(DEBUG=False)

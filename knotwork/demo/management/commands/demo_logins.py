@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from knotwork.accounts.models import User
-from knotwork.clinics.models import Role
+from knotwork.clinics.models import Clinic, Role
 from knotwork.demo.loader import DEMO_CLINICS, demo_login_lines, owner_totp_secret
 
 PRODUCTION_REFUSAL = (
@@ -45,3 +45,7 @@ class Command(BaseCommand):
         for email in owners:
             self.stdout.write(f"  {email}: {owner_totp_secret(email)}")
         self.stdout.write("or, in a second terminal, run `make demo-code` for the current codes.")
+        names = [c.name for c in DEMO_CLINICS]
+        self.stdout.write("Online booking pages (no login; see docs/online-booking.md):")
+        for clinic in Clinic.objects.filter(name__in=names).order_by("name"):
+            self.stdout.write(f"  {clinic.name}: http://127.0.0.1:8000/book/{clinic.public_id}/")
