@@ -67,10 +67,19 @@ def test_an_api_page_number_out_of_bounds_is_refused_with_a_message(api, clinic_
     assert body["errors"][0]["field"] == "page"
 
 
-def test_an_api_page_past_the_last_is_empty_not_an_error(api, clinic_a):
+def test_any_utc_offset_iso_8601_allows_is_taken_as_its_moment(api, clinic_a):
+    # ISO 8601 allows offsets up to 24 hours; PostgreSQL stores about 16. The moment is compared in UTC.
     PatientFactory(clinic=clinic_a)
-    body = api.get(API, {"page": 10_000}).json()
-    assert (body["count"], body["items"]) == (1, [])
+    answer = api.get(API, {"updated_since": "2000-01-12T12:58:03+21:41"})
+    assert answer.status_code == 200
+    assert len(answer.json()["items"]) == 1
+    assert api.get(API, {"updated_since": "5980-01-12T12:58:03-21:41"}).json()["items"] == []
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"])
+def test_a_moment_with_no_utc_equivalent_is_refused_with_a_message(api, clinic_a, moment):
+    body = assert_problem(api.get(API, {"updated_since": moment}), 422)
+    assert body["errors"][0]["field"] == "updated_since"
 
 
 @pytest.mark.parametrize("page", [str(10**20), "abc", "-5", "1e999", "NaN", "\x00"])
@@ -304,4 +313,4 @@ def test_every_list_operation_of_the_api_bounds_its_paging(db):
         for parameter in operation.get("parameters", [])
         if parameter["name"] in {"page", "page_size", "offset", "limit"} and not _bounded(parameter["schema"])
     ]
-    assert not unbounded, f"Use knotwork.core.api.BoundedPageNumberPagination for {unbounded}"
+    assert not unbounded, f"Use knotwork.core.api.CursorPagination (limit 1 to 200) for {unbounded}"

@@ -260,6 +260,19 @@ class World:
         )
 
     @cached_property
+    def appointment_next_week(self):
+        """Far enough ahead for the patient to move or cancel it themselves (outside the notice period)."""
+
+        return scheduling.book_appointment(
+            patient=self.patient,
+            practitioner=self.practitioner,
+            appointment_type=self.appointment_type,
+            starts_at=self.tomorrow_10 + datetime.timedelta(days=7),
+            by=self.owner,
+            allow_outside_hours=True,
+        )
+
+    @cached_property
     def time_off(self):
 
         starts = self.tomorrow_10 + datetime.timedelta(days=7)
@@ -301,7 +314,7 @@ TABLE: dict[str, tuple[set[str], Build]] = {
     "accounts.end_sessions": ({OWNER}, lambda w: {"user": w.colleague.user}),
     # patients: all staff
     "patients.register_patient": (
-        STAFF,
+        STAFF | {SYSTEM},
         lambda w: {
             "clinic": w.clinic,
             "first_name": "Noor",
@@ -316,7 +329,7 @@ TABLE: dict[str, tuple[set[str], Build]] = {
     ),
     "patients.save_referring_clinician": (STAFF, lambda w: {"clinic": w.clinic, "name": "Dr. Table"}),
     # assessment: paperwork for all staff and the patient; examining is clinical
-    "assessment.start_intake": (STAFF, lambda w: {"patient": w.other_patient}),
+    "assessment.start_intake": (STAFF | {SYSTEM}, lambda w: {"patient": w.other_patient}),
     "assessment.save_intake_draft": (
         STAFF | {PATIENT},
         lambda w: {"intake": w.draft_intake, "chief_complaint": "Neck pain"},
@@ -465,7 +478,7 @@ TABLE: dict[str, tuple[set[str], Build]] = {
     "portal.revoke_link": (STAFF, lambda w: {"link": w.link}),
     # scheduling: all staff book; the owner sets types; each practitioner keeps their own hours and feed
     "scheduling.services.appointments.book_appointment": (
-        STAFF,
+        STAFF | {SYSTEM},
         lambda w: {
             "patient": w.patient,
             "practitioner": w.practitioner,
@@ -474,17 +487,18 @@ TABLE: dict[str, tuple[set[str], Build]] = {
             "allow_outside_hours": True,
         },
     ),
+    # A patient moves or cancels their own visit from the care page (outside the notice period).
     "scheduling.services.appointments.move_appointment": (
-        STAFF,
+        STAFF | {PATIENT},
         lambda w: {
-            "appointment": w.appointment,
-            "starts_at": w.tomorrow_10 + datetime.timedelta(hours=2),
+            "appointment": w.appointment_next_week,
+            "starts_at": w.tomorrow_10 + datetime.timedelta(days=7, hours=2),
             "allow_outside_hours": True,
         },
     ),
     "scheduling.services.appointments.cancel_appointment": (
-        STAFF,
-        lambda w: {"appointment": w.appointment, "reason": "Unwell"},
+        STAFF | {PATIENT},
+        lambda w: {"appointment": w.appointment_next_week, "reason": "Unwell"},
     ),
     "scheduling.services.appointments.mark_no_show": (STAFF, lambda w: {"appointment": w.appointment}),
     "scheduling.services.appointments.mark_attended": (STAFF, lambda w: {"appointment": w.appointment}),

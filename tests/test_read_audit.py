@@ -52,6 +52,7 @@ NO_PATIENT_DATA = {
     "favicon.ico": "the site's icon",
     "evidence/": "aggregate counts from precomputed summaries; no patient named, small groups suppressed",
     "letters/templates/": "the clinic's letter templates: its own words and merge-field names, no patient",
+    "messaging/templates/": "the clinic's messages to patients: its own words, previewed with made-up details",
     "atlas/": "the anatomy atlas: muscles, referral zones, no patient",
     "assessment/consent-forms/": "the clinic's consent form texts, before anyone signs them",
     "outcomes/wording/": "the licensed questionnaire wording the clinic loaded",
@@ -59,11 +60,15 @@ NO_PATIENT_DATA = {
     "patients/referrers/": "referring clinicians, not patients",
     "schedule/availability/": "practitioners' working hours and time off",
     "schedule/types/": "appointment types",
+    "schedule/rooms/": "the clinic's rooms and shared resources",
     "schedule/feed/": "the practitioner's feed settings; the feed itself names chart numbers only and is polled "
     "by calendar apps every 15 minutes (an entry per poll and appointment would drown the trail)",
-    # The booking form's patient picker lists names like a phone book; a booking opened from the chart
-    # (`?patient=`) is recorded as a view of that patient.
+    # The booking form's patient picker searches by post and records each patient it lists; a booking opened
+    # from the chart (`?patient=`) is recorded as a view of that patient.
     "schedule/book/": "an empty booking form",
+    "book/settings/": "the clinic's online booking rules, its public address and embed snippet",
+    "book/offer/": "a waitlist offer's link; the walk has no offer token: the page records a view of the patient it "
+    "names (knotwork/booking/tests/test_views.py::test_the_offer_page_takes_the_time)",
     "audit/": "the trail itself (owners only): it names records, it does not show them; an export is recorded",
     "admin/audit/": "the trail itself, read-only, owners only",
     "admin/accounts/": "staff user accounts",
@@ -91,6 +96,7 @@ NO_PATIENT_DATA_EXACT = {
     "webhooks/": "the clinic's webhook endpoints: addresses and event names, no patient",
     "webhooks/%(public_id)s/": "an endpoint and its delivery log (event names, times, answers); a delivery's own page "
     "names the patient and is recorded",
+    "book/%(clinic_id)s/": "the public booking page: the clinic's free times and an empty form, no patient",
     "admin/": "the admin's list of models",
     "admin/%(app_label)s/": "one app's list of models",
     "admin/%(url)s": "the admin's catch-all: a redirect or a 404",
@@ -178,6 +184,7 @@ def world(clinic_a, owner):
     _consent, consent = create_patient_link(
         patient=patient, purpose="consent", technique=Technique.DRY_NEEDLING, by=owner, send_email=False
     )
+    _consents, consents = create_patient_link(patient=patient, purpose="consents", by=owner, send_email=False)
     check_in = open_check_ins(patient).first()
     assert check_in is not None, "the walk needs an open check-in"
     _link, check_in_token = create_check_in_link(
@@ -190,7 +197,7 @@ def world(clinic_a, owner):
         patient=patient,
         public_ids=sorted({str(r.public_id) for r in rows if hasattr(r, "public_id")}),
         pks=sorted({str(patient.pk)}),
-        tokens=[care, intake, consent, check_in_token],
+        tokens=[care, intake, consent, consents, check_in_token],
     )
 
 

@@ -9,7 +9,8 @@ from knotwork.core.policy import register
 
 register(
     rule("see_clinical_record", "see examinations, sessions and clinical notes", CLINICAL),
-    rule("start_intake", "start an intake form", STAFF),
+    # The system opens the intake a visit confirmation links to (a visit booked online or from the waitlist).
+    rule("start_intake", "start an intake form", STAFF, system=True),
     rule("fill_intake", "fill in an intake form", STAFF, patient=True),
     rule("submit_intake", "submit an intake form", STAFF, patient=True),
     rule("run_safety_screen", "run the safety screen", STAFF, patient=True),

@@ -111,6 +111,9 @@ def chart_assessment(patient: Patient) -> dict:
     screen = latest_screen(patient)
     overrides = {o.rule_id: o for o in screen.overrides.all()} if screen else {}
     area_labels = dict(ComplaintArea.choices) | {"limb": "Arm or leg"}
+    intake = patient.intakes.filter(status=IntakeStatus.SUBMITTED).order_by("-submitted_at").first()
+    if screen is not None and intake is not None and screen.intake_id == intake.pk:
+        screen.intake = intake  # the banner names the screen's intake: usually the latest, read once
     return {
         "screen": screen,
         "screen_areas": [area_labels.get(a, a) for a in (screen.areas if screen else [])],
@@ -122,7 +125,7 @@ def chart_assessment(patient: Patient) -> dict:
             f for f in (screen.findings if screen else []) if f["kind"] == "red_flag" and f["rule"] not in overrides
         ],
         "draft_intake": patient.intakes.filter(status=IntakeStatus.DRAFT).first(),
-        "intake": patient.intakes.filter(status=IntakeStatus.SUBMITTED).order_by("-submitted_at").first(),
+        "intake": intake,
         "referrals": list(MedicalReferral.objects.filter(patient=patient)),
         "consents": active_consents(patient),
         "examinations": list(
@@ -287,3 +290,71 @@ def examination_entries(examination: Examination) -> dict:
         result[key] = [e for e in entries if e["entry"].removed_at is None]
         result[f"removed_{key}"] = [e for e in entries if e["entry"].removed_at is not None]
     return result
+
+
+# ---- the API's reads: a patient's intakes, screens, consents, examinations and their entries ------------------
+
+
+def list_patient_intakes(user, patient: Patient) -> QuerySet[Intake]:
+    return Intake.objects.for_user(user).filter(patient=patient).select_related("patient")
+
+
+def _screens(user) -> QuerySet[SafetyScreen]:
+    """Screens with what the API shows of each: the overrides (and who made them) and the referrals it raised."""
+    return (
+        SafetyScreen.objects.for_user(user)
+        .select_related("patient", "intake")
+        .prefetch_related(
+            Prefetch("overrides", queryset=ScreenOverride.objects.select_related("by")),
+            Prefetch("referrals", queryset=MedicalReferral.objects.order_by("created_at")),
+        )
+    )
+
+
+def list_patient_screens(user, patient: Patient) -> QuerySet[SafetyScreen]:
+    return _screens(user).filter(patient=patient)
+
+
+def get_screen_detail(user, public_id) -> SafetyScreen:
+    return get_object_or_404(_screens(user), public_id=public_id)
+
+
+def _consents(user) -> QuerySet[Consent]:
+    return Consent.objects.for_user(user).select_related("patient", "version__form", "witnessed_by")
+
+
+def list_patient_consents(user, patient: Patient) -> QuerySet[Consent]:
+    return _consents(user).filter(patient=patient)
+
+
+def get_consent_detail(user, public_id) -> Consent:
+    return get_object_or_404(_consents(user), public_id=public_id)
+
+
+def _examinations(user) -> QuerySet[Examination]:
+    """Examinations with the entries that stand (removed ones are read with the patient's entry lists)."""
+    return (
+        Examination.objects.for_user(user)
+        .select_related("patient", "intake", "examined_by", "closed_by")
+        .prefetch_related("trigger_points", "range_of_motion", "diagnoses")
+    )
+
+
+def list_patient_examinations(user, patient: Patient) -> QuerySet[Examination]:
+    return _examinations(user).filter(patient=patient)
+
+
+def get_examination_detail(user, public_id) -> Examination:
+    return get_object_or_404(_examinations(user), public_id=public_id)
+
+
+def list_patient_trigger_points(user, patient: Patient) -> QuerySet[TriggerPointFinding]:
+    """Every finding of the patient, removed ones included (marked), so a copy kept in step learns of a removal."""
+    return (
+        TriggerPointFinding.with_removed.for_user(user).filter(patient=patient).select_related("examination", "patient")
+    )
+
+
+def list_patient_diagnoses(user, patient: Patient) -> QuerySet[Diagnosis]:
+    """Every diagnosis of the patient, removed ones included (marked)."""
+    return Diagnosis.with_removed.for_user(user).filter(patient=patient).select_related("examination", "patient")

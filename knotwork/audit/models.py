@@ -38,6 +38,20 @@ CHAINED_FIELDS = (
     "remote_addr",
     "remote_port",
 )
+
+
+def lock_chain(clinic_id: int | None, using: str = "default") -> None:
+    """Wait for the clinic's audit chain until this transaction ends (PostgreSQL; SQLite writes one at a time).
+
+    A service that also locks a row of the clinic (the chart-number counter) takes this lock first, so every
+    writer takes the two in the same order and none deadlocks against another.
+    """
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CHAIN_LOCK_CLASS, (clinic_id or 0) % 2**31])
+
+
 # pg_advisory_xact_lock's first key: "KW". The second is the clinic, so clinics never wait for each other.
 CHAIN_LOCK_CLASS = 0x4B57
 
@@ -95,12 +109,9 @@ class AuditEntryManager(LogEntryManager):
         writer wait until the first commits, so it reads the head the first one wrote and takes a later id. On
         SQLite a write transaction begins IMMEDIATE (settings), which already lets one writer in at a time.
         """
-        connection = connections[self.db]
         clinics = sorted({entry.clinic_id for entry in entries}, key=lambda c: -1 if c is None else c)
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                for clinic_id in clinics:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CHAIN_LOCK_CLASS, (clinic_id or 0) % 2**31])
+        for clinic_id in clinics:
+            lock_chain(clinic_id, using=self.db)
         heads = {}
         for entry in entries:
             if entry.clinic_id not in heads:

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from knotwork.assessment.selectors import assessment_overview
@@ -29,9 +28,10 @@ class PatientChart:
     referral_statuses: list[tuple[str, str]]
     body: dict[str, list]  # the latest pain drawing and trigger points, for the body map
     # Treatment.
-    sessions: QuerySet
+    sessions: list
     # The course: the active plan, earlier ones, appointments, follow-up and questionnaires.
     plan: TreatmentPlan | None
+    plan_sessions: int  # how many of the patient's sessions belong to the active plan
     past_plans: list[TreatmentPlan]
     upcoming: list
     open_flags: list
@@ -42,20 +42,34 @@ class PatientChart:
     text_consent: TextConsent | None
     messages: list
 
+    @property
+    def consents_missing(self) -> bool:
+        """Whether a technique still lacks a signed consent (the card offers one link asking for them all)."""
+        return any(t["consent"] is None for t in self.technique_statuses)
+
 
 def patient_chart(user, patient: Patient) -> PatientChart:
     """The chart of `patient` as `user` may see it (the patient was found through the user's clinic)."""
     overview = assessment_overview(patient)
     plans = list(list_plans(user, patient=patient)[:3])
     care_link = patient.links.filter(purpose=LinkPurpose.CARE).order_by("-created_at").first()
+    plan = next((p for p in plans if p.status == PlanStatus.ACTIVE), None)
+    # The list shows each session's date, pain and state: not its practitioner or the note's text. The active
+    # plan's count of sessions done is counted from it, not asked again.
+    sessions = list(
+        list_sessions(patient)
+        .select_related(None)
+        .only("clinic_id", "patient_id", "plan_id", "public_id", "created_at", "status", "pain_before", "pain_after")
+    )
     return PatientChart(
         patient=patient,
         assessment=overview["assessment"],
         technique_statuses=overview["technique_statuses"],
         referral_statuses=overview["referral_statuses"],
         body=overview["body"],
-        sessions=list_sessions(patient),
-        plan=next((p for p in plans if p.status == PlanStatus.ACTIVE), None),
+        sessions=sessions,
+        plan=plan,
+        plan_sessions=sum(1 for s in sessions if plan is not None and s.plan_id == plan.pk),
         past_plans=[p for p in plans if p.status != PlanStatus.ACTIVE],
         upcoming=list(list_upcoming_for_patient(patient, now=timezone.now())[:5]),
         open_flags=list(followup.list_open_flags(user).filter(patient=patient)),

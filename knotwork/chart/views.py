@@ -1,9 +1,16 @@
 """The patient chart and the course page: the pages that show a patient's whole record at once."""
 
+import hashlib
+import json
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from knotwork.atlas.templatetags.body_map import body_map
 from knotwork.audit.services import record_view
 from knotwork.chart import selectors
 from knotwork.core import policy
@@ -16,16 +23,51 @@ from knotwork.plans.forms import EndPlanForm, GoalForm, HomeExerciseForm
 from knotwork.plans.selectors import get_plan, home_program
 from knotwork.reports.selectors import course_review_context
 
+# Bump when the body map's markup changes, so no cached map of the old markup is shown.
+BODY_MAP_VERSION = 1
+BODY_MAP_SECONDS = 7 * 24 * 3600
+
+
+def _body_map(inputs: list, *, prefix: str, caption: str, **marks) -> str:
+    """One body map of the chart, drawn once per set of marks: the 310 region outlines of the atlas go through the
+    template engine only when the drawing or the trigger points differ from the last view. The key is a hash of
+    exactly what the map shows (`inputs`, the marks as plain values: no name or mark is in the key itself); a new
+    intake or examination changes it."""
+    canonical = json.dumps([BODY_MAP_VERSION, prefix, caption, inputs], sort_keys=True, separators=(",", ":"))
+    key = f"chart-body-map:{hashlib.sha256(canonical.encode()).hexdigest()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("atlas/components/body_map.html", body_map(prefix=prefix, caption=caption, **marks))
+        cache.set(key, html, timeout=BODY_MAP_SECONDS)
+    return mark_safe(html)  # noqa: S308 (written by the template engine above, which escaped it)
+
+
+def _body_maps(body: dict) -> dict[str, str]:
+    maps = {}
+    if body["drawing"]:
+        drawn = [[d.region, d.intensity, d.quality] for d in body["drawing"]]
+        maps["drawing"] = _body_map(
+            drawn, drawing=body["drawing"], prefix="chart-drawing", caption="latest pain drawing"
+        )
+    if body["points"]:
+        maps["points"] = _body_map(
+            body["points"], points=body["points"], prefix="chart-points", caption="trigger points found"
+        )
+    return maps
+
 
 @clinic_member()
 def patient_chart(request: ClinicRequest, public_id):
     patient = get_patient(request.user, public_id)
     record_view(instance=patient, by=request.user)
+    if patient.clinic_id == request.clinic.pk:
+        patient.clinic = request.clinic  # found through the user's clinic: no second read of it
     status_form = PatientStatusForm()
     status_form.fields["status"].choices = [("", "Choose…")] + [
         (s.value, s.label) for s in ALLOWED_STATUS_CHANGES[PatientStatus(patient.status)]
     ]
-    context = {"patient": patient, "chart": selectors.patient_chart(request.user, patient), "status_form": status_form}
+    chart = selectors.patient_chart(request.user, patient)
+    context = {"patient": patient, "chart": chart, "body_maps": _body_maps(chart.body), "status_form": status_form}
     return render(request, "chart/patient_chart.html", context)
 
 

@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404
 
 from knotwork.assessment.models import MedicalReferral
 from knotwork.audit.services import record_view
-from knotwork.core.policy import Actor, require
+from knotwork.core.api import require_reader
+from knotwork.core.policy import Actor
 from knotwork.documents.models import Document
 from knotwork.documents.services import document_storage
 from knotwork.patients.models import Patient
@@ -41,8 +42,10 @@ def open_referrals(patient: Patient) -> QuerySet[MedicalReferral]:
 
 
 def read_document(user: Actor, document: Document, *, shown_in: str) -> File:
-    """Open the stored file for `user`, recording the read in the audit trail first (never a read without one)."""
-    require(user, "see_documents", document)
+    """Open the stored file for `user`, recording the read in the audit trail first (never a read without one).
+
+    A read: a read-only API key opens what its role may open (core.api.require_reader)."""
+    require_reader(user, "see_documents", document)
     record_view(instance=document, by=user, shown_in=shown_in)
     return document_storage().open(document.storage_key, "rb")
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import IntegerField
 from django.db.models.functions import Cast, Substr
 
+from knotwork.audit.models import lock_chain
 from knotwork.clinics.models import Clinic
 from knotwork.core.arguments import refuse_unknown
 from knotwork.core.errors import ClinicRuleError
@@ -24,7 +25,10 @@ CHART_PREFIX = "P-"
 
 def next_chart_number(clinic: Clinic) -> str:
     """The clinic's next automatic chart number (P-000001, P-000002, ...); call inside a transaction."""
-    Clinic.objects.select_for_update().filter(pk=clinic.pk).first()  # serialise concurrent registrations
+    # The audit chain's lock first, as every audited write takes it, then the clinic row that serialises
+    # registrations: one order for both locks, so a registration never deadlocks against another audited write.
+    lock_chain(clinic.pk)
+    Clinic.objects.select_for_update().filter(pk=clinic.pk).first()
     highest = (
         Patient.objects.filter(clinic=clinic, chart_number__regex=r"^P-[0-9]{6}$")
         .annotate(n=Cast(Substr("chart_number", 3), IntegerField()))

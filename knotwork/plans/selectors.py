@@ -1,9 +1,10 @@
 """Reads of treatment plans, scoped to the acting user's clinic."""
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from knotwork.plans.models import HomeExercise, PlanStatus, TreatmentPlan
+from knotwork.plans.models import Goal, HomeExercise, PlanStatus, TreatmentPlan
+from knotwork.scheduling.models import Appointment
 
 
 def list_plans(user, *, patient=None) -> QuerySet[TreatmentPlan]:
@@ -24,3 +25,27 @@ def current_plan_for_patient(patient) -> TreatmentPlan | None:
 
 def home_program(plan: TreatmentPlan) -> QuerySet[HomeExercise]:
     return plan.home_program.filter(removed_at=None)
+
+
+# --- the API's reads (knotwork/plans/api.py) ---------------------------------------------------
+
+
+def list_patient_plans(user, patient) -> QuerySet[TreatmentPlan]:
+    """A patient's courses with what their answer names (practitioner, diagnosis), for a list of plans."""
+    return list_plans(user, patient=patient).select_related("practitioner__membership", "diagnosis")
+
+
+def get_plan_detail(user, plan_id) -> TreatmentPlan:
+    """One course with its goals, home program, sessions and appointments, each read in one query."""
+    plans = list_plans(user).select_related("practitioner__membership", "diagnosis")
+    plans = plans.prefetch_related(
+        "goals",
+        Prefetch("home_program", queryset=HomeExercise.objects.filter(removed_at=None)),
+        "sessions",
+        Prefetch("appointments", queryset=Appointment.objects.select_related("appointment_type").order_by("starts_at")),
+    )
+    return get_object_or_404(plans, public_id=plan_id)
+
+
+def get_goal(user, plan: TreatmentPlan, goal_id) -> Goal:
+    return get_object_or_404(Goal.objects.for_user(user).filter(plan=plan), public_id=goal_id)

@@ -1,12 +1,16 @@
 import contextlib
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
 
 from knotwork.assessment.selectors import chart_assessment
 from knotwork.atlas.catalog import get_atlas
+from knotwork.atlas.templatetags.body_map import body_map
 from knotwork.audit.services import record_view
 from knotwork.core.access import ClinicRequest, clinic_member
 from knotwork.core.errors import ClinicRuleError
@@ -81,8 +85,24 @@ def _muscle_name(atlas, muscle_id: str) -> str:
 def _needle_zones(session, atlas) -> dict:
     """What needle-safety.js needs to check a depth as it is typed: the limit of each body-map region over the lung
     for this patient's build, and each muscle's usual area per side (when no site is marked on the map)."""
-    rules = needledepth.get_rules()
-    slim = services.slim_build(session.patient)
+    rules, slim = needledepth.get_rules(), services.slim_build(session.patient)
+    return _once("zones", atlas, rules, slim, make=lambda: _zones_for(atlas, rules, slim))
+
+
+_MADE: dict = {}
+
+
+def _once(name: str, *sources, make: Callable[[], Any]) -> Any:
+    """`make()` once per process for the same sources (the atlas and the depth rules are loaded once per process
+    and never change in it; the sources are kept with the value, so an id is never reused for another)."""
+    key = (name, *(id(source) for source in sources))
+    if key not in _MADE:
+        _MADE[key] = (sources, make())
+    return _MADE[key][1]
+
+
+def _zones_for(atlas, rules, slim: bool) -> dict:
+    """The zones of one build: they depend on the atlas and the depth rules only (both loaded once per process)."""
     regions = {}
     for region in atlas.regions.values():
         zone = rules.zone_for(region.area)
@@ -94,6 +114,41 @@ def _needle_zones(session, atlas) -> dict:
     }
     areas = {region.area: regions[region.id] for region in atlas.regions.values() if region.id in regions}
     return {"regions": regions, "areas": areas, "muscles": muscles, "slim": slim}
+
+
+def _needle_safety(atlas) -> dict:
+    return _once("safety", atlas, make=lambda: {m.id: m.needling_safety for m in atlas.muscles.values()})
+
+
+# The three maps to click on (a point, a needling site, TENS electrodes): the same atlas drawing, nothing of the
+# patient's, so each is written once per process instead of 155 regions through the template engine per view.
+PICKER_MAPS = {
+    "point": ("point-map", "click to mark the point"),
+    "needle": ("needle-map", "click to mark the needling site"),
+    "tens": ("tens-map", "click to place TENS electrodes"),
+}
+
+
+def _picker_maps(atlas) -> dict[str, str]:
+    return _once(
+        "maps",
+        atlas,
+        make=lambda: {
+            name: render_to_string(
+                "atlas/components/body_map.html", body_map(prefix=prefix, caption=caption, picker=True)
+            )
+            for name, (prefix, caption) in PICKER_MAPS.items()
+        },
+    )
+
+
+def _form_html(name: str, form) -> str:
+    """A form of the session page as HTML. An empty form is the same on every view (its fields and choices come
+    from the atlas and the models), so it is written once per process; a form sent back with errors is written
+    with what was typed."""
+    if form.is_bound or form.initial:
+        return str(form)
+    return _once(f"form:{name}", get_atlas(), make=lambda: str(form))
 
 
 def _past_safe_depth(entry) -> str:
@@ -171,9 +226,10 @@ def session_detail(request: ClinicRequest, public_id):
     atlas = get_atlas()
     points = [_point_view(p, atlas) for p in session.points.all()]
     current = next((p for p in points if not p["point"].released), None)
-    settings_ = session.patient.clinic.settings
+    settings_ = request.clinic.settings  # the session is of this clinic (read through it)
     overridden = {o.technique for o in session.overrides.all()}
-    guards = [(t, *services.guard(session.patient, t, hold_waived="all" in overridden)) for t in GUARDED]
+    cleared = services.guards(session.patient, GUARDED, hold_waived="all" in overridden)
+    guards = [(t, *cleared[t]) for t in GUARDED]
     context = {
         "session": session,
         "patient": session.patient,
@@ -190,8 +246,10 @@ def session_detail(request: ClinicRequest, public_id):
         "max_kg": f"{pressure.MAX_KG:g}",
         "start_override": next((o for o in session.overrides.all() if o.technique == "all"), None),
         "forms": forms,
+        "form_html": {name: _form_html(name, form) for name, form in forms.items() if name != "override"},
         "needling": [(entry, _muscle_name(atlas, entry.muscle)) for entry in session.needling.all()],
-        "needle_safety": {m.id: m.needling_safety for m in atlas.muscles.values()},
+        "needle_safety": _needle_safety(atlas),
+        "picker_maps": _picker_maps(atlas),
         "needle_zones": _needle_zones(session, atlas),
         "techniques": [
             (technique, _muscle_name(atlas, technique.muscle) if technique.muscle else "")

@@ -47,4 +47,5 @@ for (const picker of document.querySelectorAll("[data-site-picker]")) {
       if (status) status.textContent = `Marked: ${label}`;
     });
   }
+  picker.dataset.pickReady = "true"; // clicks are taken from here on (the browser tests wait for it)
 }

@@ -42,6 +42,7 @@ def test_record_two_trigger_points_and_a_diagnosis(page, clinic_a, practitioner,
 
     pick = page.locator("#pick-map")
     for muscle, region, view in (("gluteus-minimus", "right-buttock", "back"), ("piriformis", "right-buttock", "back")):
+        expect(pick).to_have_attribute("data-pick-ready", "true")  # the page's script listens for clicks
         pick.locator(f"[data-view={view}] [data-region={region}]").click()
         expect(page.locator("[data-pick-status]")).to_contain_text("buttock")
         page.get_by_label("Muscle").select_option(muscle)

@@ -40,6 +40,7 @@ def test_the_chart_gathers_assessment_course_sessions_follow_up_and_the_care_lin
     assert chart.plan == plan
     assert chart.past_plans == []
     assert list(chart.sessions) == [session]
+    assert chart.plan_sessions == 1  # the session started on the active plan, counted from the list
     assert chart.open_flags == [flag]
     assert len(chart.recent_check_ins) == 2  # the 24 h and 36 h check-ins the finished session planned
     assert chart.care_link == link

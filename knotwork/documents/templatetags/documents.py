@@ -10,11 +10,17 @@ SHOWN = 5
 
 
 @register.inclusion_tag("documents/components/documents_panel.html", takes_context=True)
-def documents_panel(context, patient):
-    """The chart's card: the latest documents, the upload form and the letters (the chart's own context has none)."""
+def documents_panel(context, patient, referrals=None):
+    """The chart's card: the latest documents, the upload form and the letters (the chart's own context has none).
+
+    `referrals`: the patient's medical referrals when the page has read them already (the chart has); the open
+    ones are picked from them instead of being read again."""
     user = context["request"].user
     documents = list(selectors.list_documents(user, patient)[: SHOWN + 1])
-    referrals = list(selectors.open_referrals(patient))
+    if referrals is None:
+        referrals = list(selectors.open_referrals(patient))
+    else:
+        referrals = sorted((r for r in referrals if r.is_open), key=lambda r: r.created_at, reverse=True)
     return {
         "patient": patient,
         "documents": documents[:SHOWN],

@@ -18,7 +18,13 @@ def patients(clinic_a, clinic_b):
             chart_number="P-000042",
         ),
         "bo": PatientFactory(
-            clinic=clinic_a, first_name="Bo", last_name="Marsh", date_of_birth=datetime.date(1975, 6, 1)
+            clinic=clinic_a,
+            first_name="Bo",
+            last_name="Marsh",
+            date_of_birth=datetime.date(1975, 6, 1),
+            # fixed, so a random phone or chart number never contains a searched "42" or "0142"
+            phone="+13035550199",
+            chart_number="P-000007",
         ),
         "other_clinic_ada": PatientFactory(
             clinic=clinic_b, first_name="Ada", last_name="Lindqvist", date_of_birth=datetime.date(1980, 3, 14)

@@ -5,7 +5,7 @@ needling and other techniques, finish), `notes` (the SOAP draft, signing, amendm
 """
 
 from knotwork.treatment.services.codes import TIMED_CODE_FOR, billing_lines
-from knotwork.treatment.services.guard import CONSENT_FOR, GuardError, guard, override_technique
+from knotwork.treatment.services.guard import CONSENT_FOR, GuardError, guard, guards, override_technique
 from knotwork.treatment.services.notes import (
     SOAP,
     NoteConflict,
@@ -51,6 +51,7 @@ __all__ = [
     "draft_soap",
     "finish_session",
     "guard",
+    "guards",
     "is_high_risk",
     "needling_area",
     "override_technique",

@@ -256,4 +256,7 @@ def amend_note(*, note: ClinicalNote, reason: str, by: Actor, **sections: Unpack
     # Computed here, once: the note page shows the stored diff and never compares texts itself.
     revision.diff = notediff.line_diff(latest.text(), revision.text())
     revision.save()
+    # The signed text stays as it is; only the note's change time moves, so a client reading the notes changed
+    # since (updated_since) learns of the amendment.
+    ClinicalNote.objects.filter(pk=note.pk).update(updated_at=timezone.now())
     return revision

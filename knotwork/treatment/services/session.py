@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
+from django.db.models import BigIntegerField, OuterRef, Subquery, Value
 from django.utils import timezone
 
 from knotwork.accounts.policy import staff_user
@@ -29,7 +30,7 @@ from knotwork.treatment.models import (
     TechniqueEntry,
     TreatmentSession,
 )
-from knotwork.treatment.services.guard import GuardError, _check
+from knotwork.treatment.services.guard import GuardError, _check, _check_clearance, _clearance
 from knotwork.treatment.services.notes import draft_soap
 
 
@@ -145,14 +146,28 @@ def record_hold(
     already saved instead of recording it twice.
     """
     require(by, "record_hold", point)
-    point = SessionPoint.objects.select_for_update().select_related("session__patient").get(pk=point.pk)
-    if client_id is not None:
-        existing = point.holds.filter(client_id=client_id).first()
-        if existing is not None:
-            return existing
+    # One read, under the lock, of everything the hold is checked against: the point and its session, the
+    # guard's facts (the session's overrides, the consent, the latest screen), the last hold and a repeated save.
+    holds = Hold.objects.filter(point_id=OuterRef("pk"))
+    last = holds.order_by("-number")
+    point = (
+        SessionPoint.objects.select_for_update()
+        .select_related("session__patient")
+        .annotate(
+            **_clearance("pressure"),
+            last_number=Subquery(last.values("number")[:1]),
+            last_suggested=Subquery(last.values("suggested_level")[:1]),
+            repeated=Subquery(holds.filter(client_id=client_id).values("pk")[:1])
+            if client_id
+            else Value(None, output_field=BigIntegerField()),
+        )
+        .get(pk=point.pk)
+    )
+    if point.repeated is not None:
+        return Hold.objects.select_related("point__session__patient").get(pk=point.repeated)
     session = point.session
     _open(session)
-    _check(session, "pressure")
+    _check_clearance(point, "pressure")
     if point.released:
         raise ClinicRuleError("This point is already released.")
     if timezone.is_naive(started_at) or timezone.is_naive(ended_at):
@@ -167,13 +182,12 @@ def record_hold(
         raise ClinicRuleError(f"The pressure level is on a 0 to {pressure.MAX_LEVEL} scale.")
     if measured and not (0 <= Decimal(level) <= Decimal(str(pressure.MAX_KG))):
         raise ClinicRuleError(f"An algometer reading is between 0 and {pressure.MAX_KG:g} kg/cm².")
-    previous = point.holds.order_by("-number").first()
     suggestion = pressure.suggest_next(float(level), answer, measured=measured)
     hold = Hold(
         clinic_id=point.clinic_id,
         point=point,
         client_id=client_id,
-        number=(previous.number + 1) if previous else 1,
+        number=(point.last_number or 0) + 1,
         started_at=started_at,
         ended_at=ended_at,
         level=Decimal(str(level)),
@@ -181,9 +195,7 @@ def record_hold(
         tool=tool,
         answer=answer,
         suggested_level=Decimal(str(suggestion.level)) if suggestion.level is not None else None,
-        followed_suggestion=(previous.suggested_level == Decimal(str(level)))
-        if previous and previous.suggested_level is not None
-        else None,
+        followed_suggestion=(point.last_suggested == Decimal(str(level))) if point.last_suggested is not None else None,
     )
     # The fields' own checks; the keys are this point's and its clinic's, and the database holds the unique
     # numbering (a concurrent save of the same number fails there), so no query is spent asking it first.

@@ -7,4 +7,6 @@ NOT_SERVICES = {
     "treatment.services.session.slim_build",
     # Pure lookup: the body-map area a needle went into, from the marked site or the muscle's usual site.
     "treatment.services.session.needling_area",
+    # The safety guard of several techniques at once (the session page's panel): a read, like guard.
+    "treatment.services.guard.guards",
 }
