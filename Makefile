@@ -44,7 +44,7 @@ run: $(VENV)/.app-installed $(VAR_DIR)/local.env | var
 	@echo "Knotwork is serving on http://127.0.0.1:$(PORT), with a background worker for email, reminders and check-ins (Ctrl-C stops all)"
 	@export TASKS_BACKEND=database BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)}; \
 	  $(PY) manage.py db_worker --no-reload --interval 2 & worker=$$!; \
-	  ( while sleep 300; do $(PY) manage.py send_due_messages --quiet; $(PY) manage.py send_webhooks --quiet; $(PY) manage.py delete_expired_fhir_exports; done ) & sweep=$$!; \
+	  ( while sleep 300; do $(PY) manage.py send_due_messages --quiet; $(PY) manage.py expire_waitlist_offers --quiet; $(PY) manage.py send_webhooks --quiet; $(PY) manage.py delete_expired_fhir_exports; done ) & sweep=$$!; \
 	  trap 'kill $$worker $$sweep 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver --skip-checks 127.0.0.1:$(PORT)
 

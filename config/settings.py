@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "knotwork.billing",
     "knotwork.letters",
     "knotwork.evidence",
+    "knotwork.booking",
     "knotwork.webhooks",
     "knotwork.fhir",
     "knotwork.imports",

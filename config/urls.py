@@ -29,6 +29,7 @@ urlpatterns = [
     path("messaging/", include("knotwork.messaging.urls")),
     path("fhir/r4/", include("knotwork.fhir.urls")),
     path("import/", include("knotwork.imports.urls")),
+    path("book/", include("knotwork.booking.urls")),
     path("", include("knotwork.portal.urls")),
     path("", include("knotwork.accounts.urls")),
     path("admin/", admin.site.urls),
