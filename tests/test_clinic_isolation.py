@@ -3,6 +3,9 @@
 The walk reads every pattern from the URL resolver, so a new page or endpoint is covered without editing
 this file. What it cannot invent is data: `clinic_a_records` must create at least one row of every
 clinic-scoped model, and `test_every_clinic_scoped_model_has_a_record_in_the_walk` fails until it does.
+
+Each id parameter is filled with the ids of the records it names (`{plan_id}`, `invoices/%(public_id)s/`, an
+admin page's model), and with every id of clinic A where the URL names no model (`ids_for`).
 """
 
 import datetime
@@ -187,10 +190,14 @@ def _url_templates():
     return found
 
 
+ADMIN_OBJECT = re.compile(r"^admin/(\w+)/(\w+)/%\(object_id\)s/")
+
+
 def _candidate_urls(values_for):
+    """Every routed URL with each parameter filled by `values_for(name, path_format)`, all combinations."""
     urls = set()
     for path_format, params, _view in _url_templates():
-        choices = [values_for(name) for name in params]
+        choices = [values_for(name, path_format) for name in params]
         combos = [{}]
         for name, options in zip(params, choices, strict=True):
             combos = [{**c, name: option} for c in combos for option in options]
@@ -219,7 +226,82 @@ def clinic_a_world(clinic_a, owner, practitioner, front_desk):
     pks += [str(clinic_a.settings.pk)]
     pks += [str(e.pk) for e in AuditEntry.objects.filter(clinic=clinic_a)[:3]]
     tokens = [invitation_token(r) for r in records if isinstance(r, Invitation)]
-    return {"records": records, "public_ids": public_ids, "pks": pks, "tokens": tokens}
+    # The admin names its model in the URL, so an admin object URL is tried with that model's rows only.
+    rows = [*records, *memberships, clinic_a, clinic_a.settings, *AuditEntry.objects.filter(clinic=clinic_a)[:3]]
+    admin_pks: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        admin_pks.setdefault((row._meta.app_label, row._meta.model_name), []).append(str(row.pk))
+    ids_of = ids_by_model([*records, *memberships, clinic_a])
+    return {
+        "records": records,
+        "public_ids": public_ids,
+        "pks": pks,
+        "tokens": tokens,
+        "admin_pks": admin_pks,
+        "ids_of": ids_of,
+    }
+
+
+def ids_by_model(rows) -> dict[str, list[str]]:
+    """The public ids of `rows`, under each word a URL may name their model by."""
+    ids_of: dict[str, list[str]] = {}
+    for row in rows:
+        for name in _model_names(type(row)):
+            ids_of.setdefault(name, []).append(str(row.public_id))
+    return ids_of
+
+
+def _model_names(model) -> set[str]:
+    """How a URL may name the model: `referring-clinicians/`, `invoices/`, `Patient/` all come down to these."""
+    return {_squash(model._meta.model_name), _squash(str(model._meta.verbose_name_plural))}
+
+
+def _squash(word: str) -> str:
+    return re.sub(r"[^a-z]", "", word.lower())
+
+
+# URL words that name a model by another word than its own (`sessions/`, `{plan_id}`).
+MODEL_OF_WORD = {
+    "session": "treatmentsession",
+    "plan": "treatmentplan",
+    "note": "clinicalnote",
+    "point": "sessionpoint",
+    "finding": "triggerpointfinding",
+    "triggerpoint": "triggerpointfinding",
+    "response": "questionnaireresponse",
+    "exercise": "homeexercise",
+    "screen": "safetyscreen",
+    "line": "invoiceline",
+    "member": "membership",
+    "practitioner": "membership",
+    "type": "appointmenttype",
+    "fee": "feeitem",
+    "rangesofmotion": "rangeofmotion",
+    "referrer": "referringclinician",
+    "webhook": "endpoint",
+    "booking": "onlinebooking",
+    "entry": "waitlistentry",
+    "request": "questionnairerequest",
+    "import": "importrun",
+}
+
+
+def ids_for(path_format: str, name: str, ids_of: dict[str, list[str]], every: list[str]) -> list[str]:
+    """The ids to try for the parameter `name` of a URL (`%(name)s`, or `{name}` in the API's document). A
+    parameter named for its record (`{plan_id}`), or a generic one after a segment that names it
+    (`billing/invoices/%(public_id)s/`), gets that model's ids of clinic A: any other model's id there is a 404
+    before a row is read, so trying it tells nothing. Otherwise `every` id of clinic A."""
+    if name in {"public_id", "id"}:
+        head = re.split(rf"%\({name}\)s|{{{name}}}", path_format)[0]
+        word = head.rstrip("/").rsplit("/", 1)[-1]
+    else:
+        word = name.removesuffix("_public_id").removesuffix("_id")
+    word = _squash(word)
+    for candidate in (word, word.removesuffix("s"), word.removesuffix("es"), word.removesuffix("ies") + "y"):
+        candidate = MODEL_OF_WORD.get(candidate, candidate)
+        if candidate in ids_of:
+            return ids_of[candidate]
+    return every
 
 
 def test_every_clinic_scoped_model_has_a_record_in_the_walk(clinic_a_world, clinic_a):
@@ -231,19 +313,24 @@ def test_every_clinic_scoped_model_has_a_record_in_the_walk(clinic_a_world, clin
     assert not missing, f"Add a clinic-A row of {missing} to clinic_a_records() so the walk covers them"
 
 
-@pytest.mark.parametrize("persona", ["practitioner_b", "owner_b"])
-def test_a_user_of_another_clinic_gets_nothing_of_clinic_a_from_any_url(
-    request, client, clinic_a, clinic_a_world, persona
-):
-    user_b = request.getfixturevalue(persona)
-    sign_in(client, user_b)
-    world = clinic_a_world
+def _admin_pks(app_label, model_name, clinic, world) -> list[str]:
+    """The admin names its model in the URL: its object pages are tried with that model's rows of clinic A (any
+    other model's pk there is a 404 before clinic A's rows are read)."""
+    model = apps.get_model(app_label, model_name)
+    pks = list(world["admin_pks"].get((app_label, model_name), []))
+    if any(field.name == "clinic" for field in model._meta.get_fields()):
+        pks += [str(pk) for pk in model.objects.filter(clinic=clinic).values_list("pk", flat=True)[:5]]
+    return sorted(set(pks)) or ["1", "2"]
 
-    def values_for(name):
-        if name in {"public_id", "patient_id"} or name.endswith("_public_id"):
-            return world["public_ids"]
-        if name in {"object_id", "pk", "id"}:
+
+def _values_for(world, clinic_a):
+    def values_for(name, path_format):
+        if admin := ADMIN_OBJECT.match(path_format):
+            return _admin_pks(admin[1], admin[2], clinic_a, world)
+        if name in {"object_id", "pk"}:
             return world["pks"]
+        if name == "public_id" or (name.endswith("_id") and name != "content_type_id"):
+            return ids_for(path_format, name, world["ids_of"], world["public_ids"])
         if name == "token":
             return world["tokens"]
         if name == "app_label":
@@ -252,6 +339,18 @@ def test_a_user_of_another_clinic_gets_nothing_of_clinic_a_from_any_url(
             return ["1"]
         return ["x"]
 
+    return values_for
+
+
+@pytest.mark.parametrize("persona", ["practitioner_b", "owner_b"])
+def test_a_user_of_another_clinic_gets_nothing_of_clinic_a_from_any_url(
+    request, client, clinic_a, clinic_a_world, persona
+):
+    user_b = request.getfixturevalue(persona)
+    sign_in(client, user_b)
+    world = clinic_a_world
+
+    values_for = _values_for(world, clinic_a)
     before = _snapshot(clinic_a)
     urls = _candidate_urls(values_for)
     assert len(urls) > 40
@@ -282,8 +381,23 @@ def test_every_project_view_declares_an_access_rule():
     assert not undeclared, f"Views without an access rule: {undeclared}"
 
 
+def test_walk_fills_each_id_with_the_record_it_names(clinic_a_world, clinic_a):
+    """A nested URL gets the ids of the records it names, so it reaches the endpoint's own lookups."""
+    world = clinic_a_world
+    urls = set(_candidate_urls(_values_for(world, clinic_a)))
+    (plan,) = world["ids_of"]["treatmentplan"]
+    (goal,) = world["ids_of"]["goal"]
+    (session,) = world["ids_of"]["treatmentsession"]
+    (patient,) = world["ids_of"]["patient"]
+    assert f"/api/v1/plans/{plan}/goals/{goal}/actions/mark-met" in urls
+    assert f"/treatment/sessions/{session}/note/" in urls
+    assert f"/api/v1/patients/{patient}/sessions" in urls
+    # A URL whose words name no model is tried with every id of clinic A.
+    assert all(f"/fhir/r4/Encounter/{public_id}" in urls for public_id in world["public_ids"])
+
+
 def test_walk_really_reaches_object_pages(clinic_a_world):
-    urls = _candidate_urls(lambda name: [str(uuid.UUID(int=1))] if "id" in name else ["x"])
+    urls = _candidate_urls(lambda name, _path: [str(uuid.UUID(int=1))] if "id" in name else ["x"])
     assert any(url.startswith("/patients/") and url.endswith("/edit/") for url in urls)
     assert any(url.startswith("/api/v1/patients/") for url in urls)
     assert any(url.startswith("/admin/patients/patient/") for url in urls)

@@ -28,7 +28,7 @@ from knotwork.patients.models import Patient
 from knotwork.patients.tests.factories import PatientFactory
 from knotwork.portal.services import create_check_in_link, create_patient_link
 from knotwork.scheduling.models import Appointment
-from tests.test_clinic_isolation import clinic_a_records
+from tests.test_clinic_isolation import clinic_a_records, ids_by_model, ids_for
 
 # URL patterns (path prefixes, as the resolver spells them) that show no patient's data, each with the reason.
 # Anything else that answers a GET must leave an entry naming the patient it shows.
@@ -142,12 +142,13 @@ class World:
     pks: list[str]
     tokens: list[str]
     appointment_day: datetime.date
+    ids_of: dict[str, list[str]]
 
     def query_for(self, path_format: str) -> dict:
         """The query string a page needs to show the patient (the calendar opens on today, the visit is later)."""
         return {"view": "week", "date": self.appointment_day.isoformat()} if path_format == "schedule/" else {}
 
-    def values_for(self, name: str) -> list[str]:
+    def values_for(self, name: str, path_format: str) -> list[str]:
         if name == "token":
             return self.tokens
         if name in {"object_id", "pk", "id"}:
@@ -159,7 +160,7 @@ class World:
         if name == "content_type_id":
             return [str(ContentType.objects.get_for_model(Patient).pk)]
         if name.endswith("id"):
-            return self.public_ids
+            return ids_for(path_format, name, self.ids_of, self.public_ids)
         return ["x"]
 
     def shows_patient(self, response) -> bool:
@@ -198,13 +199,14 @@ def world(clinic_a, owner):
         public_ids=sorted({str(r.public_id) for r in rows if hasattr(r, "public_id")}),
         pks=sorted({str(patient.pk)}),
         tokens=[care, intake, consent, consents, check_in_token],
+        ids_of=ids_by_model([r for r in rows if hasattr(r, "public_id")]),
     )
 
 
 def _urls(path_format: str, params: list[str], world: World) -> list[str]:
     combos = [{}]
     for name in params:
-        combos = [{**c, name: value} for c in combos for value in world.values_for(name)]
+        combos = [{**c, name: value} for c in combos for value in world.values_for(name, path_format)]
     return ["/" + path_format % combo for combo in combos]
 
 
@@ -315,7 +317,7 @@ def test_every_api_read_that_shows_a_patient_records_who_saw_them(world, owner, 
         names = re.findall(r"{(\w+)}", path)
         urls = [path]
         for name in names:
-            urls = [u.replace("{" + name + "}", value) for u in urls for value in world.values_for(name)]
+            urls = [u.replace("{" + name + "}", value) for u in urls for value in world.values_for(name, path)]
         shown = False
         for url in urls:
             before = _last_pk()

@@ -6,17 +6,12 @@ from pathlib import Path
 
 import pytest
 from allauth.mfa.adapter import get_adapter  # noqa: F401 (allauth loaded before the TOTP helpers)
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from conftest import totp_code as _code
+
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _code(secret: str) -> str:
-    import time
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def test_the_owner_reads_the_evidence_page_on_generated_data(page, capsys, screenshot, axe_violations):

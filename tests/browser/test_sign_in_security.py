@@ -1,19 +1,12 @@
 """An owner signs in with password and authenticator code; the admin site signs in through the same steps."""
 
-import time
-
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import expect
 
-from conftest import TEST_TOTP_SECRET
+from conftest import totp_code as code_now
 from knotwork.accounts.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def code_now() -> str:
-    return format_hotp_value(hotp_value(TEST_TOTP_SECRET, int(time.time()) // 30))
 
 
 def test_the_admin_site_asks_an_owner_for_the_password_and_then_the_code(

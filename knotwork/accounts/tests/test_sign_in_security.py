@@ -2,17 +2,16 @@
 
 import datetime
 import re
-import time
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, TOTP, format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, TOTP, format_hotp_value
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
 from conftest import SETUP, TEST_TOTP_SECRET, sign_in
+from conftest import totp_code as code_now
 from knotwork.accounts import services
 from knotwork.accounts.models import Invitation, User, invitation_token
 from knotwork.accounts.tests.factories import PASSWORD, UserFactory
@@ -23,17 +22,6 @@ from knotwork.core.middleware import client_ip_address
 from knotwork.core.policy import NotAllowed
 
 BEHIND_ONE_PROXY = override_settings(KNOTWORK_TRUST_X_FORWARDED_FOR=True, KNOTWORK_PROXY_COUNT=1)
-
-
-@pytest.fixture(autouse=True)
-def _forget_used_codes():
-    """allauth remembers used codes in the (per-process) cache; a later test's user may have the same id."""
-    yield
-    cache.clear()
-
-
-def code_now(secret: str = TEST_TOTP_SECRET) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def wrong_code() -> str:

@@ -6,6 +6,8 @@ import json
 from collections import defaultdict
 from types import SimpleNamespace
 
+from io import StringIO
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -25,10 +27,19 @@ pytestmark = pytest.mark.django_db
 SYSTEM = SystemActor("test")
 
 
+@pytest.fixture(scope="module")
+def _generated_group(django_db_setup, django_db_blocker):
+    """The group is generated once for the module (it takes seconds) and committed. Each test runs in a transaction
+    that is rolled back after it, so no test sees another's changes; the rows are flushed when the module ends."""
+    with django_db_blocker.unblock():
+        call_command("generate_clinic_group", "--clinics", "3", "--patients", "150", "--seed", "5", stdout=StringIO())
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
-def group(capsys):
-    call_command("generate_clinic_group", "--clinics", "3", "--patients", "150", "--seed", "5")
-    capsys.readouterr()
+def group(_generated_group, db):
     return list(Clinic.objects.order_by("pk"))
 
 
