@@ -112,6 +112,8 @@ def prepare(size: str, patients: int, var: Path, reuse: bool) -> tuple[dict, dic
     if reuse and logins_file.exists():
         print(f"{size}: reusing {url.split('@')[-1]}")
         manage(env, "migrate", "--noinput", "-v0")  # the code may have moved on since it was generated
+        # Planner statistics for whatever earlier runs wrote (the generator gathers them after loading).
+        manage(env, "shell", "-v0", "-c", "from knotwork.demo.generate import analyze; analyze()")
         return env, json.loads(logins_file.read_text())
     recreate(url)
     manage(env, "migrate", "--noinput", "-v0")

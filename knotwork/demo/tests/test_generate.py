@@ -46,6 +46,22 @@ def test_a_group_is_generated_with_a_history_and_the_largest_clinics_logins(caps
     assert AuditEntry.objects.filter(clinic=largest).count() > sessions
 
 
+def test_the_loaded_tables_have_planner_statistics(capsys):
+    """Without them PostgreSQL plans the audit page as for an empty table (a scan and sort of the whole trail)."""
+    from django.db import connection
+
+    out = _generate(capsys)
+    assert "Planner statistics gathered" in out
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'audit_auditentry'")
+            assert cursor.fetchone()[0] == AuditEntry.objects.count()
+        else:
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'audit_auditentry' LIMIT 1")
+            (stat,) = cursor.fetchone()
+            assert int(stat.split()[0]) == AuditEntry.objects.count()
+
+
 def test_every_generated_row_passes_its_models_validation(capsys):
     """Choices, bounds and validators as a form or a service would check them (sampled: a few rows per model)."""
     from django.apps import apps
