@@ -106,11 +106,11 @@ def test_recording_a_hold_costs_a_fixed_handful_of_queries(
 ):
     """The tablet's most frequent request: no query per earlier hold, and no session write per request.
 
-    8 in production: the session and the user (with membership, clinic and settings); the point found by its id;
-    the point again under the lock, with everything the hold is checked against in the same query (the session,
-    its overrides, the consent, the latest screen, the last hold); the insert; the audit chain's head and entry;
-    the answer's holds. SQLite adds its BEGIN IMMEDIATE, here the test's transaction a savepoint and its release
-    instead; PostgreSQL the audit chain's lock.
+    7 in production: the session and the user (with membership, clinic and settings); the point, found by its id
+    within the user's clinic, read once under the lock with everything the hold is checked against in the same
+    query (the session, its overrides, the consent, the latest screen, the last hold); the insert; the audit
+    chain's head and entry; the answer's holds. SQLite adds its BEGIN IMMEDIATE, here the test's transaction a
+    savepoint and its release instead; PostgreSQL the audit chain's lock (8 there).
     """
     import json
 
@@ -137,7 +137,7 @@ def test_recording_a_hold_costs_a_fixed_handful_of_queries(
 
     for _ in range(5):  # earlier holds on the point must not cost a query each
         assert practitioner_client.post(url, hold(), content_type="application/json").status_code == 201
-    with django_assert_max_num_queries(8 + 2 + audit_write_queries):
+    with django_assert_max_num_queries(7 + 2 + audit_write_queries):
         answer = practitioner_client.post(url, hold(), content_type="application/json")
     assert answer.status_code == 201
     assert len(answer.json()["holds"]) == 6

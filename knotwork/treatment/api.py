@@ -138,8 +138,8 @@ def add_point(request, session_id: UUID, payload: PointIn):
     summary="Save one hold as it ends",
 )
 def record_hold(request, point_id: UUID, payload: HoldIn):
-    point = selectors.get_point(request.auth, point_id)
-    hold = services.record_hold(point=point, by=request.auth, **payload.dict())
+    points = selectors.points_for(request.auth, point_id)  # read once, under the service's lock
+    hold = services.record_hold(point=points, by=request.auth, **payload.dict())
     # The point as the service saved it (released or not); its holds are read once for the answer.
     return Status(201, hold.point)
 

@@ -27,6 +27,11 @@ def get_point(user, public_id) -> SessionPoint:
     )
 
 
+def points_for(user, public_id) -> QuerySet[SessionPoint]:
+    """The query for one point the user may see, left unread: a service that locks it reads it once."""
+    return SessionPoint.objects.for_user(user).filter(public_id=public_id)
+
+
 def get_note(user, session) -> ClinicalNote:
     return get_object_or_404(ClinicalNote.objects.for_user(user), session=session)
 

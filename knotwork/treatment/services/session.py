@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
-from django.db.models import BigIntegerField, OuterRef, Subquery, Value
+from django.db.models import BigIntegerField, OuterRef, QuerySet, Subquery, Value
+from django.http import Http404
 from django.utils import timezone
 
 from knotwork.accounts.policy import staff_user
@@ -130,7 +131,7 @@ CLOCK_SLACK = datetime.timedelta(minutes=2)
 @transaction.atomic
 def record_hold(
     *,
-    point: SessionPoint,
+    point: SessionPoint | QuerySet[SessionPoint],
     by: Actor,
     started_at: datetime.datetime,
     ended_at: datetime.datetime,
@@ -143,15 +144,16 @@ def record_hold(
     """Save one hold as it ends, with the suggestion for the next; 'better' or 'stop' releases the point.
 
     A save repeated with the same client id (a double tap, a retry after a lost answer) returns the hold
-    already saved instead of recording it twice.
+    already saved instead of recording it twice. `point` may be the caller's scoped query for it (the API's
+    `selectors.points_for`): then the point is read once, here, under the lock; Http404 when it finds none.
     """
-    require(by, "record_hold", point)
     # One read, under the lock, of everything the hold is checked against: the point and its session, the
     # guard's facts (the session's overrides, the consent, the latest screen), the last hold and a repeated save.
     holds = Hold.objects.filter(point_id=OuterRef("pk"))
     last = holds.order_by("-number")
-    point = (
-        SessionPoint.objects.select_for_update()
+    found = point if isinstance(point, QuerySet) else SessionPoint.objects.filter(pk=point.pk)
+    locked = (
+        found.select_for_update()
         .select_related("session__patient")
         .annotate(
             **_clearance("pressure"),
@@ -161,8 +163,12 @@ def record_hold(
             if client_id
             else Value(None, output_field=BigIntegerField()),
         )
-        .get(pk=point.pk)
+        .first()
     )
+    if locked is None:
+        raise Http404("No such point.")
+    point = locked
+    require(by, "record_hold", point)
     if point.repeated is not None:
         return Hold.objects.select_related("point__session__patient").get(pk=point.repeated)
     session = point.session
