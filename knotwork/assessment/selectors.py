@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from knotwork.assessment import findings, screening
@@ -111,7 +111,12 @@ def chart_assessment(patient: Patient) -> dict:
     screen = latest_screen(patient)
     overrides = {o.rule_id: o for o in screen.overrides.all()} if screen else {}
     area_labels = dict(ComplaintArea.choices) | {"limb": "Arm or leg"}
-    intake = patient.intakes.filter(status=IntakeStatus.SUBMITTED).order_by("-submitted_at").first()
+    # The latest submitted intake and any draft, in one read.
+    latest = patient.intakes.filter(status=IntakeStatus.SUBMITTED).order_by("-submitted_at").values("pk")[:1]
+    intakes = list(
+        patient.intakes.filter(Q(status=IntakeStatus.DRAFT) | Q(pk=Subquery(latest))).order_by("pk")
+    )
+    intake = next((i for i in intakes if i.status == IntakeStatus.SUBMITTED), None)
     if screen is not None and intake is not None and screen.intake_id == intake.pk:
         screen.intake = intake  # the banner names the screen's intake: usually the latest, read once
     return {
@@ -124,7 +129,7 @@ def chart_assessment(patient: Patient) -> dict:
         "open_red_flags": [
             f for f in (screen.findings if screen else []) if f["kind"] == "red_flag" and f["rule"] not in overrides
         ],
-        "draft_intake": patient.intakes.filter(status=IntakeStatus.DRAFT).first(),
+        "draft_intake": next((i for i in intakes if i.status == IntakeStatus.DRAFT), None),
         "intake": intake,
         "referrals": list(MedicalReferral.objects.filter(patient=patient)),
         "consents": active_consents(patient),

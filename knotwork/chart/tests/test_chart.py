@@ -75,3 +75,34 @@ def test_another_clinic_gets_404_on_the_chart_and_the_course(practitioner_b_clie
     plan = course_for(clinic_a, practitioner)
     for url in (plan.patient.get_absolute_url(), plan.get_absolute_url()):
         assert practitioner_b_client.get(url).status_code == 404
+
+
+def test_the_chart_shows_the_latest_submitted_intake_and_offers_the_draft_begun_after_it(
+    clinic_a, practitioner, practitioner_client
+):
+    from knotwork.assessment import services as assessment
+    from knotwork.assessment.screening import get_ruleset
+
+    patient = screened(clinic_a, practitioner)
+    submitted = patient.intakes.get()
+    draft = assessment.start_intake(patient=patient, by=practitioner)
+
+    chart = patient_chart(practitioner, patient)
+    assert chart.assessment["intake"] == submitted
+    assert chart.assessment["draft_intake"] == draft
+    page = practitioner_client.get(reverse("chart:patient", args=[patient.public_id])).content.decode()
+    assert "Continue the draft intake" in page
+    assert draft.get_absolute_url() in page
+
+    answers = {q.id: False for q in get_ruleset().questions.values() if q.type == "yes_no"}
+    assessment.submit_intake(
+        intake=draft,
+        chief_complaint="Low back",
+        complaint_area="low_back",
+        pain_now=4,
+        answers=answers,
+        by=practitioner,
+    )
+    chart = patient_chart(practitioner, patient)
+    assert chart.assessment["intake"] == draft  # the newer submission
+    assert chart.assessment["draft_intake"] is None
