@@ -97,6 +97,7 @@ NO_PATIENT_DATA_EXACT = {
     "webhooks/%(public_id)s/": "an endpoint and its delivery log (event names, times, answers); a delivery's own page "
     "names the patient and is recorded",
     "book/%(clinic_id)s/": "the public booking page: the clinic's free times and an empty form, no patient",
+    "fhir/r4/%(address)s": "an address under FHIR that names nothing this server has: a 404 OperationOutcome",
     "admin/": "the admin's list of models",
     "admin/%(app_label)s/": "one app's list of models",
     "admin/%(url)s": "the admin's catch-all: a redirect or a 404",

@@ -3,7 +3,8 @@ from django.urls import path
 from knotwork.fhir import views
 from knotwork.fhir.resources import EXPORT_TYPES
 
-# Mounted at /fhir/r4/. Reads by id are one path per exported type, so an unknown type is Django's 404 page.
+# Mounted at /fhir/r4/. Reads by id are one path per exported type; any other address under it (a resource type
+# or operation this server does not have) is a 404 OperationOutcome, as FHIR clients expect, not an HTML page.
 app_name = "fhir"
 urlpatterns = [
     path("metadata", views.metadata, name="metadata"),
@@ -17,4 +18,5 @@ urlpatterns = [
     path("exports/<uuid:public_id>/<str:resource_type>.ndjson", views.owner_file, name="owner_file"),
     path("questionnaires/", views.questionnaire_upload, name="questionnaire_upload"),
     *(path(f"{t}/<str:public_id>", views.read(t), name=f"read_{t.lower()}") for t in EXPORT_TYPES),
+    path("<path:address>", views.not_supported, name="not_supported"),
 ]

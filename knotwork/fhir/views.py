@@ -29,6 +29,7 @@ from knotwork.core.policy import NotAllowed
 from knotwork.fhir import policy, resources, selectors, services
 from knotwork.fhir.forms import ExportForm, QuestionnaireUploadForm
 from knotwork.fhir.models import ExportStatus, FhirExport
+from knotwork.fhir.resources import EXPORT_TYPES
 from knotwork.reports.services import PdfUnavailable, render_pdf
 
 FHIR_JSON = "application/fhir+json"
@@ -158,6 +159,14 @@ def read(resource_type: str):
 
     view.__name__ = view.__qualname__ = f"read_{resource_type.lower()}"
     return view
+
+
+@fhir_endpoint
+def not_supported(request: HttpRequest, user, address: str) -> HttpResponse:
+    """Any address under /fhir/r4/ that names no resource type or operation of this server."""
+    kind = address.split("/", 1)[0]
+    supported = ", ".join(EXPORT_TYPES)
+    raise Refused(404, "not-supported", f"This server has no '{kind[:60]}' here. It reads {supported} by id.")
 
 
 @fhir_endpoint

@@ -147,6 +147,18 @@ def test_a_missing_or_malformed_id_is_a_404_outcome(clinic_a):
         validated(answer.json())
 
 
+def test_an_unknown_resource_type_or_operation_is_a_404_outcome_not_a_page(clinic_a):
+    token = key(clinic_a)
+    for address in ("/fhir/r4/MedicationRequest/123", "/fhir/r4/Patient", "/fhir/r4/$nonsense", "/fhir/r4/a/b/c"):
+        answer = Client().get(address, **bearer(token))
+        assert answer.status_code == 404, address
+        assert answer["Content-Type"] == FHIR_JSON
+        validated(answer.json())
+        assert answer.json()["issue"][0]["code"] == "not-supported"
+    # Without credentials it asks for them first, like every FHIR address.
+    assert Client().get("/fhir/r4/MedicationRequest/123").status_code == 401
+
+
 def test_without_credentials_the_answer_is_401_with_how_to_authenticate(record):
     answer = Client().get(f"/fhir/r4/Patient/{record.public_id}")
     assert answer.status_code == 401
