@@ -205,6 +205,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 WEBHOOKS_DISABLE_AFTER_FAILURES = int(os.environ.get("WEBHOOKS_DISABLE_AFTER_FAILURES", "10"))
 # Allow http://127.0.0.1 endpoints (tests; a program running beside Knotwork).
 WEBHOOKS_ALLOW_LOOPBACK = env_bool("WEBHOOKS_ALLOW_LOOPBACK", False)
+# Allow endpoints on private networks (10.x, 192.168.x, fd00::/8 …): for a clinic that runs Knotwork and the
+# receiving program in its own network. Off by default, so no clinic can make the server call inside its network.
+WEBHOOKS_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", False)
 # FHIR bulk export files are deleted this many hours after they are written (docs/fhir.md).
 FHIR_EXPORT_RETENTION_HOURS = int(os.environ.get("FHIR_EXPORT_RETENTION_HOURS", "24"))
 # Calls per minute per API key (docs/api.md); counted in the cache, so use a shared cache (Redis) when the API runs

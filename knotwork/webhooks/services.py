@@ -8,9 +8,11 @@ A request goes to the endpoint's registered URL only: redirects are not followed
 """
 
 import datetime
+import http.client
 import ipaddress
 import json
 import logging
+import socket
 import time
 import urllib.error
 import urllib.parse
@@ -62,6 +64,25 @@ def _loopback_allowed() -> bool:
     return bool(settings.DEBUG or getattr(settings, "WEBHOOKS_ALLOW_LOOPBACK", False))
 
 
+def _private_allowed() -> bool:
+    return bool(getattr(settings, "WEBHOOKS_ALLOW_PRIVATE_NETWORKS", False))
+
+
+def address_refusal(address: str) -> str:
+    """Why events may not be sent to this IP address ('' when they may): this server itself, or a private,
+    link-local (a cloud's metadata service), multicast or reserved network, unless the settings allow it."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback:
+        return "" if _loopback_allowed() else "this server itself (localhost)"
+    if ip.is_unspecified or ip.is_multicast or ip.is_reserved:
+        return "an address no receiving program has"
+    if ip.is_private or ip.is_link_local or not ip.is_global:
+        return "" if _private_allowed() else "a private network address"
+    return ""
+
+
 def _is_loopback(host: str) -> bool:
     host = host.lower().rstrip(".")
     if host in LOOPBACK_NAMES or host.endswith(".localhost"):
@@ -70,6 +91,13 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _ip_literal(host: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        return None
 
 
 def _clean_url(url: str) -> str:
@@ -100,6 +128,10 @@ def _clean_url(url: str) -> str:
             raise ValidationError(
                 {"url": "This address points at this server itself (localhost); enter the receiving program's address."}
             )
+    elif (literal := _ip_literal(host)) is not None and (why := address_refusal(literal)):
+        raise ValidationError(
+            {"url": f"This address is {why}; events go to a receiving program on the internet (docs/webhooks.md)."}
+        )
     elif parts.scheme != "https":
         raise ValidationError(
             {"url": "The address must start with https:// so that patient events are sent encrypted."}
@@ -348,6 +380,47 @@ def _excerpt(raw: bytes) -> str:
     return " ".join(text.split())[:ERROR_EXCERPT]
 
 
+class AddressRefused(OSError):
+    """The receiver's name resolves to an address events may not go to (`address_refusal`)."""
+
+
+def _vetted_address(host: str, port: int) -> str:
+    """The address to connect to for `host`: resolved once here, every address it has checked, and the connection
+    made to that one address, so a name cannot point at a private network between the check and the connection."""
+    found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    addresses = [str(info[4][0]) for info in found]
+    for address in addresses:
+        if why := address_refusal(address):
+            raise AddressRefused(f"{host} resolves to {why}")
+    return addresses[0]
+
+
+def _pinned(connection_class):
+    """An http.client connection class that connects to the vetted address of its host (TLS still checks the name)."""
+
+    def connection(host, **kwargs):
+        made = connection_class(host, **kwargs)
+        address = _vetted_address(made.host, made.port)
+
+        def create_connection(target, *args, **kw):
+            return socket.create_connection((address, target[1]), *args, **kw)
+
+        made._create_connection = create_connection
+        return made
+
+    return connection
+
+
+class _PinnedHTTPS(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(_pinned(http.client.HTTPSConnection), req, context=self._context)
+
+
+class _PinnedHTTP(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(_pinned(http.client.HTTPConnection), req)
+
+
 def _post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
     request = urllib.request.Request(  # noqa: S310 - the URL was checked to be https (or loopback when allowed)
         url,
@@ -355,7 +428,7 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
         method="POST",
         headers={"Content-Type": "application/json", "User-Agent": USER_AGENT, **headers},
     )
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects())
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _PinnedHTTPS(), _PinnedHTTP(), _NoRedirects())
     started = time.monotonic()
     try:
         with opener.open(request, timeout=TIMEOUT_SECONDS) as response:
@@ -372,9 +445,17 @@ def _post(url: str, body: bytes, headers: dict[str, str]) -> Outcome:
     except urllib.error.URLError as error:
         if isinstance(error.reason, TimeoutError):
             return Outcome(None, _ms(started), f"No answer within {TIMEOUT_SECONDS} seconds.")
+        if isinstance(error.reason, AddressRefused):
+            return _not_sent(error.reason, started)
         return Outcome(None, _ms(started), f"Could not connect: {_excerpt(str(error.reason).encode())}"[:300])
+    except AddressRefused as refused:
+        return _not_sent(refused, started)
     except (OSError, ValueError) as error:
         return Outcome(None, _ms(started), f"Could not send: {_excerpt(str(error).encode())}"[:300])
+
+
+def _not_sent(refused: AddressRefused, started: float) -> Outcome:
+    return Outcome(None, _ms(started), f"Not sent: {_excerpt(str(refused).encode())}."[:300])
 
 
 def _ms(started: float) -> int:

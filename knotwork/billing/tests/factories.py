@@ -59,7 +59,10 @@ def signed_visit(clinic, owner, fees, *, patient=None, needled=("soleus", "gastr
     examination = assessment.start_examination(patient=patient, by=owner)
     assessment.add_diagnosis(examination=examination, code="M79.18", is_primary=True, by=owner)
     assessment.add_diagnosis(examination=examination, code="M62.830", is_primary=False, by=owner)
-    starts = timezone.now().replace(microsecond=0, second=0) - datetime.timedelta(hours=2)
+    # Two hours ago, but today in the clinic's zone (a past date cannot be booked): just after midnight, at midnight.
+    now = timezone.now().replace(microsecond=0, second=0)
+    midnight = timezone.localtime(now, clinic.tzinfo).replace(hour=0, minute=0)
+    starts = max(now - datetime.timedelta(hours=2), midnight)
     starts -= datetime.timedelta(minutes=starts.minute % 5)
     appointment = scheduling.book_appointment(
         patient=patient,

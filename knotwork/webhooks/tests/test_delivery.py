@@ -249,3 +249,40 @@ def test_the_sweep_command_sends_what_is_due(clinic_a, endpoint, receiver):
     out = StringIO()
     call_command("send_webhooks", "--quiet", stdout=out)
     assert out.getvalue() == ""
+
+
+def _resolving(monkeypatch, name: str, address: str) -> None:
+    """`name` resolves to `address` on this machine (no DNS is asked)."""
+    import socket
+
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host == name:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def test_a_name_that_resolves_into_a_private_network_is_not_sent_to(clinic_a, endpoint, receiver, monkeypatch):
+    """The address is checked when the event is sent, not only when it is registered: a name may be repointed."""
+    _resolving(monkeypatch, "hooks.example.com", "10.1.2.3")
+    Endpoint = type(endpoint)
+    Endpoint.objects.filter(pk=endpoint.pk).update(url="https://hooks.example.com/in")
+    PatientFactory(clinic=clinic_a)
+    delivery = services.deliver(delivery_id=Delivery.objects.get().pk, by=WORKER)
+    assert delivery.status == DeliveryStatus.PENDING  # retried later, like any failure, and shown to the owner
+    assert delivery.last_error == "Not sent: hooks.example.com resolves to a private network address."
+    assert receiver.received == []
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(clinic_a, endpoint, receiver, monkeypatch):
+    """The name is resolved once; the connection is made to that address, with the name kept in the Host header."""
+    port = int(receiver.url.split(":")[2].split("/")[0])
+    _resolving(monkeypatch, "receiver.test", "127.0.0.1")
+    type(endpoint).objects.filter(pk=endpoint.pk).update(url=f"http://receiver.test:{port}/hooks")
+    PatientFactory(clinic=clinic_a)
+    delivery = services.deliver(delivery_id=Delivery.objects.get().pk, by=WORKER)
+    assert delivery.status == DeliveryStatus.DELIVERED
+    assert receiver.received[0].headers["host"] == f"receiver.test:{port}"

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from knotwork.audit.models import AuditEntry
 from knotwork.patients.tests.factories import PatientFactory
@@ -34,6 +35,12 @@ def test_an_owner_registers_an_endpoint_and_sees_its_secret_once(owner_client, c
         ("https://127.0.0.1:8080/in", "points at this server itself"),
         ("https://user:pw@hooks.example.com/in", "Leave the user name and password out"),
         ("not a url", "Enter a full web address"),
+        ("https://169.254.169.254/latest/meta-data/", "a private network address"),  # a cloud's metadata service
+        ("https://10.0.0.7/in", "a private network address"),
+        ("https://192.168.1.20:8443/in", "a private network address"),
+        ("https://[fd00::1]/in", "a private network address"),
+        ("https://[::ffff:172.16.0.1]/in", "a private network address"),
+        ("https://0.0.0.0/in", "an address no receiving program has"),
     ],
 )
 def test_a_bad_address_is_refused_with_a_message_and_nothing_typed_is_lost(owner_client, url, message):
@@ -153,3 +160,15 @@ def test_another_clinic_gets_404(owner_b, client, endpoint_here):
     assert client.get(f"/webhooks/{endpoint_here.public_id}/").status_code == 404
     assert client.post(f"/webhooks/{endpoint_here.public_id}/delete/").status_code == 404
     assert Endpoint.objects.filter(pk=endpoint_here.pk).exists()
+
+
+def test_a_clinic_network_address_is_taken_when_the_installation_allows_private_networks(clinic_a, owner, settings):
+    settings.WEBHOOKS_ALLOW_PRIVATE_NETWORKS = True
+    endpoint, _secret = services.create_endpoint(
+        clinic=clinic_a, url="https://192.168.1.20:8443/in", events=["note.signed"], by=owner
+    )
+    assert endpoint.url == "https://192.168.1.20:8443/in"
+    # This server itself and addresses no program has stay refused.
+    for url in ("https://127.0.0.1/in", "https://0.0.0.0/in"):
+        with pytest.raises(ValidationError):
+            services.create_endpoint(clinic=clinic_a, url=url, events=["note.signed"], by=owner)
