@@ -65,6 +65,11 @@ def _record(**fields) -> Payment:
     )
     payment.full_clean()
     payment.save()
+    if payment.invoice_id is not None:
+        # What is due on the invoice changed: `updated_since` must find it (its issued figures stay as they are).
+        Invoice.objects.filter(pk=payment.invoice_id).exclude(status=InvoiceStatus.VOID).update(
+            updated_at=timezone.now()
+        )
     return payment
 
 

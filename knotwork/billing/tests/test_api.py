@@ -79,4 +79,7 @@ def test_invoices_and_payments_walk_in_cursor_pages_and_filter_by_updated_since(
     services.record_payment(invoice=invoices[0], method="cash", by=front_desk)
     paid = front_desk_client.get("/api/v1/billing/payments", {"updated_since": since.isoformat()}).json()
     assert [p["invoice"] for p in paid["items"]] == [str(invoices[0].public_id)]
+    # The paid invoice changed too (what is due on it): a client polling invoices finds it.
+    changed = front_desk_client.get(url, {"updated_since": since.isoformat()}).json()["items"]
+    assert {i["id"] for i in changed} == {str(invoices[1].public_id), str(invoices[0].public_id)}
     assert front_desk_client.get("/api/v1/billing/payments", {"cursor": "edited"}).status_code == 422
