@@ -83,9 +83,14 @@ def environment(url: str, var: Path) -> dict:
 
 
 def manage(env: dict, *args: str, capture: bool = False) -> str:
+    """Run a management command; its output is returned when captured, and shown when it fails."""
     result = subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, text=True, capture_output=capture
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=False, text=True, capture_output=capture
     )
+    if result.returncode != 0:
+        if capture:
+            sys.stderr.write((result.stdout or "")[-4000:] + (result.stderr or "")[-8000:])
+        sys.exit(f"manage.py {args[0]} failed (exit {result.returncode}); its output is above.")
     return result.stdout if capture else ""
 
 
