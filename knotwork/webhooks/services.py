@@ -68,7 +68,7 @@ def _private_allowed() -> bool:
     return bool(getattr(settings, "WEBHOOKS_ALLOW_PRIVATE_NETWORKS", False))
 
 
-def address_refusal(address: str) -> str:
+def _address_refusal(address: str) -> str:
     """Why events may not be sent to this IP address ('' when they may): this server itself, or a private,
     link-local (a cloud's metadata service), multicast or reserved network, unless the settings allow it."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
@@ -128,7 +128,7 @@ def _clean_url(url: str) -> str:
             raise ValidationError(
                 {"url": "This address points at this server itself (localhost); enter the receiving program's address."}
             )
-    elif (literal := _ip_literal(host)) is not None and (why := address_refusal(literal)):
+    elif (literal := _ip_literal(host)) is not None and (why := _address_refusal(literal)):
         raise ValidationError(
             {"url": f"This address is {why}; events go to a receiving program on the internet (docs/webhooks.md)."}
         )
@@ -381,7 +381,7 @@ def _excerpt(raw: bytes) -> str:
 
 
 class AddressRefused(OSError):
-    """The receiver's name resolves to an address events may not go to (`address_refusal`)."""
+    """The receiver's name resolves to an address events may not go to (`_address_refusal`)."""
 
 
 def _vetted_address(host: str, port: int) -> str:
@@ -390,7 +390,7 @@ def _vetted_address(host: str, port: int) -> str:
     found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     addresses = [str(info[4][0]) for info in found]
     for address in addresses:
-        if why := address_refusal(address):
+        if why := _address_refusal(address):
             raise AddressRefused(f"{host} resolves to {why}")
     return addresses[0]
 

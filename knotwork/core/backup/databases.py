@@ -117,10 +117,11 @@ def postgresql_table_stats(cursor: Any) -> dict[str, TableStats]:
 
 
 def tables_with_rows(cursor: Any, tables: Iterable[str]) -> list[str]:
-    """The tables that hold at least one row, leaving out those `migrate` fills by itself."""
+    """The tables that hold at least one row, leaving out those `migrate` fills by itself and SQLite's own
+    (`sqlite_stat1`, which ANALYZE writes, holds statistics, not data)."""
     found = []
     for table in sorted(tables):
-        if table in MIGRATE_TABLES:
+        if table in MIGRATE_TABLES or table.startswith("sqlite_"):
             continue
         cursor.execute(f"SELECT 1 FROM {_quote(table)} LIMIT 1")  # noqa: S608 (a name from the catalogue, quoted)
         if cursor.fetchone() is not None:
