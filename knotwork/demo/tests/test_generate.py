@@ -46,6 +46,18 @@ def test_a_group_is_generated_with_a_history_and_the_largest_clinics_logins(caps
     assert AuditEntry.objects.filter(clinic=largest).count() > sessions
 
 
+def test_a_chunk_saves_parents_before_the_rows_that_point_at_them():
+    """The order rows were made in is not the order they can be saved in (the 50,000-patient run met a booked
+    visit before any session of its chunk, then an attended visit pointing at its session)."""
+    from knotwork.demo.generate import parents_first
+    from knotwork.treatment.models import ClinicalNote
+
+    order = parents_first([Appointment, ClinicalNote, TreatmentSession, Patient, Clinic])
+    assert sorted(order, key=str) == sorted([Appointment, ClinicalNote, TreatmentSession, Patient, Clinic], key=str)
+    assert order.index(Clinic) < order.index(Patient) < order.index(TreatmentSession) < order.index(Appointment)
+    assert order.index(TreatmentSession) < order.index(ClinicalNote)
+
+
 def test_the_loaded_tables_have_planner_statistics(capsys):
     """Without them PostgreSQL plans the audit page as for an empty table (a scan and sort of the whole trail)."""
     from django.db import connection
