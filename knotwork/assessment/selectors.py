@@ -113,9 +113,7 @@ def chart_assessment(patient: Patient) -> dict:
     area_labels = dict(ComplaintArea.choices) | {"limb": "Arm or leg"}
     # The latest submitted intake and any draft, in one read.
     latest = patient.intakes.filter(status=IntakeStatus.SUBMITTED).order_by("-submitted_at").values("pk")[:1]
-    intakes = list(
-        patient.intakes.filter(Q(status=IntakeStatus.DRAFT) | Q(pk=Subquery(latest))).order_by("pk")
-    )
+    intakes = list(patient.intakes.filter(Q(status=IntakeStatus.DRAFT) | Q(pk=Subquery(latest))).order_by("pk"))
     intake = next((i for i in intakes if i.status == IntakeStatus.SUBMITTED), None)
     if screen is not None and intake is not None and screen.intake_id == intake.pk:
         screen.intake = intake  # the banner names the screen's intake: usually the latest, read once

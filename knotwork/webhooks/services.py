@@ -13,6 +13,7 @@ import ipaddress
 import json
 import logging
 import socket
+import ssl
 import time
 import urllib.error
 import urllib.parse
@@ -412,8 +413,12 @@ def _pinned(connection_class):
 
 
 class _PinnedHTTPS(urllib.request.HTTPSHandler):
+    def __init__(self) -> None:
+        self.tls = ssl.create_default_context()  # certificates and the host name checked, as urllib does
+        super().__init__(context=self.tls)
+
     def https_open(self, req):
-        return self.do_open(_pinned(http.client.HTTPSConnection), req, context=self._context)
+        return self.do_open(_pinned(http.client.HTTPSConnection), req, context=self.tls)
 
 
 class _PinnedHTTP(urllib.request.HTTPHandler):

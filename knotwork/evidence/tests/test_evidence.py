@@ -4,9 +4,8 @@ the clinic's minimum, pooled only across three opted-in clinics, exported de-ide
 import csv
 import json
 from collections import defaultdict
-from types import SimpleNamespace
-
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
