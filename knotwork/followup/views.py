@@ -39,11 +39,7 @@ def dashboard(request: ClinicRequest):
         "flags": selectors.list_open_flags(request.user, practitioner=mine),
         "awaiting": selectors.check_ins_awaiting(request.user, now=now, practitioner=mine),
         "missed": selectors.check_ins_missed(request.user, now=now, practitioner=mine),
-        "courses": [
-            plan
-            for plan in courses_ending_soon(request.user, today=today)
-            if mine is None or plan.practitioner_id == mine.pk
-        ],
+        "courses": courses_ending_soon(request.user, today=today, practitioner=mine),
         "resolve_form": ResolveFlagForm(),
         # Messages the clinic should know did not reach the patient (the front desk calls them instead).
         "undelivered": list(selectors.messages_not_delivered(request.user, now=now)),

@@ -5,7 +5,8 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -335,11 +336,29 @@ def course_review(plan: TreatmentPlan, *, today: datetime.date | None = None) ->
     )
 
 
-def courses_ending_soon(user, *, today: datetime.date, days: int = 3) -> list[TreatmentPlan]:
-    """Active courses whose window ends within `days` days or that have used their sessions (to review)."""
+def courses_ending_soon(user, *, today: datetime.date, days: int = 3, practitioner=None) -> list[TreatmentPlan]:
+    """Active courses whose window ends within `days` days or that have used their sessions (to review).
+
+    Chosen in SQL: a large clinic keeps well over a thousand courses active, and the Today page shows a handful.
+    A window's end is its start plus its length, so each length the clinic's courses use gives one range of starts.
+    """
     plans = list_plans(user).filter(status=PlanStatus.ACTIVE)
-    soon = []
-    for plan in plans.annotate(done=Count("sessions", filter=~Q(sessions__status=SessionStatus.IN_PROGRESS))):
-        if plan.ends_on <= today + datetime.timedelta(days=days) or plan.done >= plan.max_sessions:
-            soon.append(plan)
-    return sorted(soon, key=lambda p: p.ends_on)
+    if practitioner is not None:
+        plans = plans.filter(practitioner=practitioner)
+    horizon = today + datetime.timedelta(days=days)
+    lengths = sorted(set(plans.order_by().values_list("window_days_max", flat=True).distinct()))
+    if not lengths:
+        return []
+    ending = Q()
+    for length in lengths:
+        ending |= Q(window_days_max=length, starts_on__lte=horizon - datetime.timedelta(days=length))
+    done = (
+        TreatmentSession.objects.filter(plan=OuterRef("pk"))
+        .exclude(status=SessionStatus.IN_PROGRESS)
+        .order_by()
+        .values("plan")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    chosen = plans.annotate(done=Coalesce(Subquery(done), 0)).filter(ending | Q(done__gte=F("max_sessions")))
+    return sorted(chosen, key=lambda p: p.ends_on)
