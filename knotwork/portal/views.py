@@ -466,18 +466,28 @@ def _week_of_times(request, form, clinic) -> dict:
     }
 
 
+def _visit_to_change(request, appointment_id):
+    """The care link (locked for a POST) and its patient's visit, or the answer instead: the link's refusal, or the
+    page saying to call when the visit is within the clinic's notice (a form sent anyway is the service's to refuse).
+    """
+    link, refused = _visit(request, LinkPurpose.CARE, lock=request.method == "POST")
+    if refused is not None:
+        return None, None, refused
+    appointment = _visit_or_404(link, appointment_id)
+    if request.method == "GET" and not selectors.may_change_online(appointment):
+        return link, appointment, _call_instead(request, link, appointment)
+    return link, appointment, None
+
+
 @public
 @never_cache
 @require_http_methods(["GET", "POST"])
 def visit_move(request, appointment_id):
     """Move a visit to another free time of the same practitioner, tapped from a list (within the clinic's rules)."""
     with transaction.atomic():
-        link, refused = _visit(request, LinkPurpose.CARE, lock=request.method == "POST")
-        if refused is not None:
-            return refused
-        appointment = _visit_or_404(link, appointment_id)
-        if request.method == "GET" and not selectors.may_change_online(appointment):
-            return _call_instead(request, link, appointment)  # a form sent anyway is the service's to refuse
+        link, appointment, answer = _visit_to_change(request, appointment_id)
+        if answer is not None:
+            return answer
         clinic = appointment.clinic
         slots = selectors.free_times_for_move(appointment)
         form = MoveVisitForm(request.POST or None, slots=slots, tz=clinic.tzinfo)
@@ -504,12 +514,9 @@ def visit_move(request, appointment_id):
 def visit_cancel(request, appointment_id):
     """Cancel a visit, with a short reason for the clinic (within the clinic's rules)."""
     with transaction.atomic():
-        link, refused = _visit(request, LinkPurpose.CARE, lock=request.method == "POST")
-        if refused is not None:
-            return refused
-        appointment = _visit_or_404(link, appointment_id)
-        if request.method == "GET" and not selectors.may_change_online(appointment):
-            return _call_instead(request, link, appointment)  # a form sent anyway is the service's to refuse
+        link, appointment, answer = _visit_to_change(request, appointment_id)
+        if answer is not None:
+            return answer
         form = CancelVisitForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
