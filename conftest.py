@@ -1,7 +1,9 @@
 """Personas for every test: owner, practitioner and front desk at clinic A; an owner and a practitioner at clinic B."""
 
+import time
+
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from allauth.mfa.utils import is_mfa_enabled
 from allauth.usersessions.models import UserSession
 from django.contrib.auth import SESSION_KEY
@@ -29,10 +31,6 @@ TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 def totp_code(secret: str = TEST_TOTP_SECRET) -> str:
     """The authenticator's code now, taken early enough in its 30-second step that the server checks the same step
     (allauth allows no drift by default)."""
-    import time
-
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
     if 30 - time.time() % 30 < 3:
         time.sleep(30 - time.time() % 30 + 0.1)
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
