@@ -47,8 +47,12 @@ def list_appointments(
     end: datetime.datetime,
     practitioner=None,
     patient=None,
+    practitioner_ids: list[int] | None = None,
 ) -> QuerySet[Appointment]:
-    """Appointments of the user's clinic that overlap [start, end), earliest first, every status."""
+    """Appointments of the user's clinic that overlap [start, end), earliest first, every status.
+
+    `practitioner_ids` keeps those of a group of practitioners (the calendar of a large clinic).
+    """
     appointments = (
         Appointment.objects.for_user(user)
         .filter(starts_at__lt=end, starts_at__gt=start - LONGEST_APPOINTMENT, ends_at__gt=start)
@@ -58,6 +62,8 @@ def list_appointments(
         appointments = appointments.filter(practitioner=practitioner)
     if patient is not None:
         appointments = appointments.filter(patient=patient)
+    if practitioner_ids is not None:
+        appointments = appointments.filter(practitioner_id__in=practitioner_ids)
     return appointments.order_by("starts_at", "pk")
 
 
@@ -88,11 +94,16 @@ CALENDAR_FIELDS = (
 
 
 def list_calendar_appointments(
-    user, *, start: datetime.datetime, end: datetime.datetime, practitioner=None
+    user,
+    *,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    practitioner=None,
+    practitioner_ids: list[int] | None = None,
 ) -> QuerySet[Appointment]:
     """`list_appointments` for the calendar page: the same rows, with only the columns its chips show."""
     return (
-        list_appointments(user, start=start, end=end, practitioner=practitioner)
+        list_appointments(user, start=start, end=end, practitioner=practitioner, practitioner_ids=practitioner_ids)
         .select_related(None)
         .select_related("patient", "appointment_type", "room")
         .only(*CALENDAR_FIELDS)
@@ -194,13 +205,21 @@ def list_time_off(user, *, practitioner, since: datetime.datetime | None = None)
     return time_off
 
 
-def list_clinic_working_hours(user) -> QuerySet[WorkingHours]:
-    """Every practitioner's weekly hours in the user's clinic (the calendar draws them all at once)."""
-    return WorkingHours.objects.for_user(user)
+def list_clinic_working_hours(user, *, practitioner_ids: list[int] | None = None) -> QuerySet[WorkingHours]:
+    """The practitioners' weekly hours in the user's clinic (the calendar draws a group of them at once)."""
+    hours = WorkingHours.objects.for_user(user)
+    if practitioner_ids is not None:
+        hours = hours.filter(practitioner_id__in=practitioner_ids)
+    return hours
 
 
-def list_time_off_between(user, *, start: datetime.datetime, end: datetime.datetime) -> QuerySet[TimeOff]:
-    return TimeOff.objects.for_user(user).filter(starts_at__lt=end, ends_at__gt=start)
+def list_time_off_between(
+    user, *, start: datetime.datetime, end: datetime.datetime, practitioner_ids: list[int] | None = None
+) -> QuerySet[TimeOff]:
+    time_off = TimeOff.objects.for_user(user).filter(starts_at__lt=end, ends_at__gt=start)
+    if practitioner_ids is not None:
+        time_off = time_off.filter(practitioner_id__in=practitioner_ids)
+    return time_off
 
 
 def get_time_off(user, time_off_id) -> TimeOff:

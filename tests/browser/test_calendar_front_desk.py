@@ -8,7 +8,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from conftest import _member
 from knotwork.accounts.tests.factories import PASSWORD
+from knotwork.clinics.models import Role
 from knotwork.patients.tests.factories import PatientFactory
 from knotwork.scheduling.models import Appointment
 from knotwork.scheduling.tests.factories import AppointmentTypeFactory, at, book, in_zone, weekday_hours
@@ -199,3 +201,43 @@ def test_the_owner_colours_a_type_and_adds_a_room(page, clinic_a, owner, practit
     expect(page.get_by_role("definition").filter(has_text="Room 1")).to_be_visible()
     assert not axe_violations(page)
     screenshot(page, "appointment-with-room")
+
+
+def test_a_large_clinic_is_shown_a_group_of_practitioners_at_a_time(
+    page, clinic_a, front_desk, screenshot, axe_violations
+):
+    clinic = in_zone(clinic_a)
+    treatment = AppointmentTypeFactory(clinic=clinic, name="Treatment", duration_minutes=45)
+    tomorrow = timezone.now().astimezone(clinic.tzinfo).date() + datetime.timedelta(days=1)
+    staff = []
+    for n in range(12):
+        user = _member(clinic, Role.PRACTITIONER, f"p{n:02d}@a.example.com")
+        user.first_name, user.last_name = "Pat", f"Staff {n:02d}"
+        user.save(update_fields=["first_name", "last_name"])
+        weekday_hours(clinic, user, days=range(7))
+        staff.append(user)
+    early = PatientFactory(clinic=clinic, first_name="Ines", last_name="Early")
+    late = PatientFactory(clinic=clinic, first_name="Lars", last_name="Late")
+    book(early, staff[0], treatment, at(clinic, tomorrow, 10))
+    book(late, staff[11], treatment, at(clinic, tomorrow, 11))
+
+    sign_in(page, front_desk.email)
+    page.goto(f"/schedule/?view=week&date={tomorrow.isoformat()}")
+    groups = page.get_by_role("navigation", name="Groups of practitioners")
+    expect(groups).to_contain_text("12 practitioners: the calendar shows 8 at a time.")
+    table = page.get_by_role("table")
+    expect(table.get_by_role("rowheader")).to_have_count(8)
+    expect(table).to_contain_text("Ines Early")
+    expect(table).not_to_contain_text("Lars Late")
+    assert not axe_violations(page)
+    screenshot(page, "calendar-groups-first")
+
+    second = groups.get_by_role("link", name="Pat Staff 08 \u2013 Pat Staff 11")
+    second.click()
+    expect(page.get_by_role("table").get_by_role("rowheader")).to_have_count(4)
+    expect(page.get_by_role("table")).to_contain_text("Lars Late")
+    # The next week keeps the group.
+    page.get_by_role("link", name=re.compile("Next")).click()
+    expect(page.get_by_role("table").get_by_role("rowheader")).to_have_count(4)
+    expect(second).to_have_attribute("aria-current", "page")
+    screenshot(page, "calendar-groups-second")

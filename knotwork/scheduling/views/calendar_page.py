@@ -9,7 +9,16 @@ from knotwork.audit.services import record_patients_shown
 from knotwork.core.access import ClinicRequest, clinic_member
 from knotwork.scheduling import clock, selectors
 from knotwork.scheduling.views.chips import ChipWriter
-from knotwork.scheduling.views.links import book_url, calendar_url, chosen_practitioner, clinic_today, parse_date
+from knotwork.scheduling.views.links import (
+    GROUP_SIZE,
+    book_url,
+    calendar_url,
+    chosen_group,
+    chosen_practitioner,
+    clinic_today,
+    parse_date,
+    practitioner_groups,
+)
 
 ROW = datetime.timedelta(minutes=30)
 
@@ -25,22 +34,20 @@ def calendar(request: ClinicRequest):
     day = parse_date(request.GET.get("date"), today)
     practitioners = list(selectors.list_practitioners(request.user))
     chosen = chosen_practitioner(practitioners, request.GET.get("practitioner"))
-    columns = [chosen] if chosen else practitioners
+    groups = practitioner_groups(practitioners)
+    group = None if chosen else chosen_group(groups, request.GET.get("group"), request.user)
+    columns = [chosen] if chosen else (groups[group - 1] if group else [])
+    # A clinic with more practitioners than one screen holds is shown a group at a time: only its rows are read.
+    shown_ids = [m.user_id for m in columns] if len(groups) > 1 or chosen else None
     first = day - datetime.timedelta(days=day.weekday()) if view == "week" else day
     days = [first + datetime.timedelta(days=i) for i in range(7 if view == "week" else 1)]
     start, end = clock.day_bounds(days[0], tz)[0], clock.day_bounds(days[-1], tz)[1]
     appointments = list(
-        selectors.list_calendar_appointments(
-            request.user, start=start, end=end, practitioner=chosen.user if chosen else None
-        )
+        selectors.list_calendar_appointments(request.user, start=start, end=end, practitioner_ids=shown_ids)
     )
     record_patients_shown(records=appointments, by=request.user, shown_in="calendar")
-    hours = [
-        h
-        for h in selectors.list_clinic_working_hours(request.user)
-        if not chosen or h.practitioner_id == chosen.user_id
-    ]
-    time_off = list(selectors.list_time_off_between(request.user, start=start, end=end))
+    hours = list(selectors.list_clinic_working_hours(request.user, practitioner_ids=shown_ids))
+    time_off = list(selectors.list_time_off_between(request.user, start=start, end=end, practitioner_ids=shown_ids))
     hidden = []
     if view == "day" and not chosen:
         # Everyone's day: leave out who neither works nor has an appointment that day (named below the table).
@@ -53,6 +60,7 @@ def calendar(request: ClinicRequest):
             hidden = [m for m in columns if m not in present]
             columns = present
     step = datetime.timedelta(days=7 if view == "week" else 1)
+    keep = {"practitioner": chosen, "group": group if len(groups) > 1 else None}
     context = {
         "hidden": hidden,
         "view": view,
@@ -62,12 +70,15 @@ def calendar(request: ClinicRequest):
         "practitioners": practitioners,
         "chosen": chosen,
         "columns": columns,
+        "groups": _group_choices(groups, view=view, day=day) if len(groups) > 1 else [],
+        "group": group if len(groups) > 1 else None,
+        "group_size": GROUP_SIZE,
         "appointment_count": sum(a.holds_time for a in appointments),
-        "previous_url": calendar_url(view=view, day=day - step, practitioner=chosen),
-        "next_url": calendar_url(view=view, day=day + step, practitioner=chosen),
-        "today_url": calendar_url(view=view, day=today, practitioner=chosen),
-        "day_url": calendar_url(view="day", day=day, practitioner=chosen),
-        "week_url": calendar_url(view="week", day=day, practitioner=chosen),
+        "previous_url": calendar_url(view=view, day=day - step, **keep),
+        "next_url": calendar_url(view=view, day=day + step, **keep),
+        "today_url": calendar_url(view=view, day=today, **keep),
+        "day_url": calendar_url(view="day", day=day, **keep),
+        "week_url": calendar_url(view="week", day=day, **keep),
         "time_zone": clinic.time_zone,
         "types": list(selectors.list_appointment_types(request.user, active_only=True)),
     }
@@ -76,6 +87,18 @@ def calendar(request: ClinicRequest):
     else:
         context["week_rows"] = _week_rows(clinic, days, columns, appointments, hours, time_off)
     return render(request, "scheduling/calendar.html", context)
+
+
+def _group_choices(groups, *, view: str, day: datetime.date) -> list[dict]:
+    """Each group of practitioners as the picker and the group links show it: "Ann Able \u2013 Hal Ito"."""
+    return [
+        {
+            "number": number,
+            "label": f"{members[0].user} \u2013 {members[-1].user}" if len(members) > 1 else str(members[0].user),
+            "url": calendar_url(view=view, day=day, group=number),
+        }
+        for number, members in enumerate(groups, start=1)
+    ]
 
 
 def _stretches(clinic, practitioner_id, day, hours):

@@ -24,10 +24,31 @@ def chosen_practitioner(practitioners, value: str | None):
     return next((m for m in practitioners if str(m.public_id) == (value or "")), None)
 
 
-def calendar_url(*, view: str, day: datetime.date, practitioner=None) -> str:
+# The most practitioners the calendar shows side by side when it shows everyone. A larger clinic's calendar is
+# shown a group of this many at a time (in the order of the practitioner list), so the page stays readable and
+# quick however many practitioners the clinic has. A layout choice, not a clinical default.
+GROUP_SIZE = 8
+
+
+def practitioner_groups(practitioners: list) -> list[list]:
+    return [practitioners[i : i + GROUP_SIZE] for i in range(0, len(practitioners), GROUP_SIZE)]
+
+
+def chosen_group(groups: list[list], value: str | None, user) -> int | None:
+    """The group asked for (1, 2, …); otherwise the one the signed-in practitioner is in, or the first."""
+    if not groups:
+        return None
+    if value and value.isascii() and value.isdigit() and 1 <= int(value) <= len(groups):
+        return int(value)
+    return next((n for n, members in enumerate(groups, start=1) if any(m.user_id == user.pk for m in members)), 1)
+
+
+def calendar_url(*, view: str, day: datetime.date, practitioner=None, group: int | None = None) -> str:
     query = {"view": view, "date": day.isoformat()}
     if practitioner is not None:
         query["practitioner"] = str(practitioner.public_id)
+    elif group is not None:
+        query["group"] = str(group)
     return f"{reverse('scheduling:calendar')}?{urlencode(query)}"
 
 
