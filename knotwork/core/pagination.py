@@ -97,3 +97,78 @@ def rows_after(
     items = found[:size]
     last = items[-1] if items else None
     return items, (_encode(getattr(last, field), last.pk) if last is not None and len(found) > size else None)
+
+
+@dataclasses.dataclass
+class OrderedPage:
+    """A page of a list in a fixed order (a name, say), with links to the pages either side: no count, no OFFSET."""
+
+    object_list: list
+    after: str | None  # cursor of the next page, or None at the end
+    before: str | None  # cursor of the previous page, or None on the first page
+
+    @property
+    def has_other_pages(self) -> bool:
+        return bool(self.after or self.before)
+
+
+def _encode_row(pk: int) -> str:
+    return base64.urlsafe_b64encode(f"row|{pk}".encode()).decode().rstrip("=")
+
+
+def _decode_row(cursor: str) -> int:
+    try:
+        kind, pk_text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split("|")
+        if kind != "row":
+            raise ValueError(kind)
+        return int(pk_text)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BadCursor("This page link is not valid; start again from the first page.") from error
+
+
+def _beyond(names: list[str], values: tuple, pk: int, *, forwards: bool) -> Q:
+    """Rows after (or before) the one whose keys are `values` and primary key `pk`, in the order (names…, pk)."""
+    step = "gt" if forwards else "lt"
+    keys = [*names, "pk"]
+    values = (*values, pk)
+    condition = Q()
+    for i, name in enumerate(keys):
+        equal_before = {keys[j]: values[j] for j in range(i)}
+        condition |= Q(**equal_before, **{f"{name}__{step}": values[i]})
+    # The first key's bound on its own lets the database start its index range there.
+    return Q(**{f"{names[0]}__{step}e": values[0]}) & condition
+
+
+def ordered_page(
+    rows: QuerySet, *, keys: dict[str, Any], size: int, after: str | None = None, before: str | None = None
+) -> OrderedPage:
+    """One page of `rows` in ascending order of `keys` (name -> expression), then the primary key.
+
+    A cursor names only the row at the page's edge (its primary key, encoded): the key values, which may be
+    a patient's name, are read back from the database and never written into a link.
+    """
+    names = list(keys)
+    ordered = rows.alias(**keys)
+    cursor = after or before
+    if cursor:
+        pk = _decode_row(cursor)
+        edge = rows.filter(pk=pk).annotate(**keys).values_list(*names).first()
+        if edge is None:
+            raise BadCursor("The list has changed since this page link was made; start again from the first page.")
+        forwards = bool(after)
+        ordered = ordered.filter(_beyond(names, edge, pk, forwards=forwards))
+        if not forwards:
+            found = list(ordered.order_by(*[f"-{n}" for n in names], "-pk")[: size + 1])
+            items = list(reversed(found[:size]))
+            return OrderedPage(
+                items,
+                after=_encode_row(items[-1].pk) if items else None,
+                before=_encode_row(items[0].pk) if items and len(found) > size else None,
+            )
+    found = list(ordered.order_by(*names, "pk")[: size + 1])
+    items = found[:size]
+    return OrderedPage(
+        items,
+        after=_encode_row(items[-1].pk) if len(found) > size else None,
+        before=_encode_row(items[0].pk) if cursor and items else None,
+    )

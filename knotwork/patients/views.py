@@ -1,17 +1,19 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.db.models.functions import Lower
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from knotwork.audit.services import record_view, record_views
 from knotwork.core.access import ClinicRequest, clinic_member
 from knotwork.core.errors import ClinicRuleError
+from knotwork.core.pagination import BadCursor, ordered_page
 from knotwork.patients import selectors, services
 from knotwork.patients.forms import PatientForm, PatientSearchForm, PatientStatusForm, ReferringClinicianForm
 from knotwork.patients.models import PatientStatus
 
 PAGE_SIZE = 25
+SORT_KEYS = {"sort_last": Lower("last_name"), "sort_first": Lower("first_name")}
 
 
 @clinic_member()
@@ -21,13 +23,26 @@ def patient_list(request: ClinicRequest):
     query = search.cleaned_data.get("q", "")
     status = search.cleaned_data.get("status", "")
     patients = selectors.list_patients(request.user, query=query, status=status)
-    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
-    record_views(instances=page.object_list, by=request.user)
-    context = {"search": search, "page": page, "query": query, "status": status}
+    page, cursor_error, code = None, "", 200
+    try:
+        # By name, a page at a time from the row at the edge of the last page: the clinic's name index serves
+        # it, and no page counts the whole list or skips past the pages before it.
+        page = ordered_page(
+            patients,
+            keys=SORT_KEYS,
+            size=PAGE_SIZE,
+            after=request.GET.get("after") or None,
+            before=request.GET.get("before") or None,
+        )
+    except BadCursor as bad:
+        cursor_error, code = str(bad), 400
+    if page is not None:
+        record_views(instances=page.object_list, by=request.user)
+    context = {"search": search, "page": page, "query": query, "status": status, "cursor_error": cursor_error}
     template = "patients/patient_list.html"
     if request.htmx and request.htmx.target == "patient-results":
         template += "#results"
-    return render(request, template, context)
+    return render(request, template, context, status=code)
 
 
 def _save_patient(request: ClinicRequest, form: PatientForm, patient=None):

@@ -1,3 +1,4 @@
+import base64
 import datetime
 import re
 
@@ -27,13 +28,46 @@ def test_list_shows_own_clinic_patients_only(practitioner_client, clinic_a, clin
     assert "Otherclinic" not in response.text
 
 
-def test_list_is_paginated_25_a_page(practitioner_client, clinic_a):
-    PatientFactory.create_batch(30, clinic=clinic_a)
-    first = practitioner_client.get(reverse("patients:list"))
-    second = practitioner_client.get(reverse("patients:list"), {"page": 2})
-    assert first.text.count("<tr>") == 26  # header + 25 rows
-    assert "Page 2 of 2" in second.text
-    assert second.text.count("<tr>") == 6
+def test_list_is_paged_25_at_a_time_by_name_with_links_that_name_no_patient(practitioner_client, clinic_a):
+    names = [f"Surname{n:02d}" for n in range(30)]
+    for name in reversed(names):
+        PatientFactory(clinic=clinic_a, last_name=name)
+    url = reverse("patients:list")
+    first = practitioner_client.get(url).text
+    assert first.count("<tr>") == 26  # header + 25 rows
+    assert first.index("Surname00") < first.index("Surname24")
+    assert "Surname25" not in first
+    next_link = re.search(r'href="\?after=([^"]+)" rel="next"', first).group(1)
+    assert "urname" not in base64.urlsafe_b64decode(next_link + "==").decode()
+    second = practitioner_client.get(url, {"after": next_link}).text
+    assert second.count("<tr>") == 6
+    assert "Surname25" in second
+    assert "Surname29" in second
+    assert "Surname24" not in second
+    assert 'rel="next"' not in second
+    back = re.search(r'href="\?before=([^"]+)" rel="prev"', second).group(1)
+    again = practitioner_client.get(url, {"before": back}).text
+    assert again.count("<tr>") == 26
+    assert "Surname00" in again
+    assert "Surname24" in again
+    assert 'rel="prev"' not in again
+
+
+@pytest.mark.parametrize("cursor", ["x", "cm93fDk5OTk5OQ", "===", "a" * 400, "\x00", "cm93fDF4"])
+def test_a_bad_or_stale_page_link_says_start_again(practitioner_client, clinic_a, cursor):
+    PatientFactory(clinic=clinic_a, last_name="Kept")
+    response = practitioner_client.get(reverse("patients:list"), {"after": cursor})
+    assert response.status_code == 400
+    assert "start again from the first page" in response.text
+
+
+def test_a_page_link_of_another_clinics_patient_is_refused(practitioner_client, clinic_a, clinic_b):
+    PatientFactory(clinic=clinic_a, last_name="Ours")
+    theirs = PatientFactory(clinic=clinic_b, last_name="Theirs")
+    cursor = base64.urlsafe_b64encode(f"row|{theirs.pk}".encode()).decode().rstrip("=")
+    response = practitioner_client.get(reverse("patients:list"), {"after": cursor})
+    assert response.status_code == 400
+    assert "Theirs" not in response.text
 
 
 def test_list_page_query_count_does_not_grow_with_patients(
