@@ -10,7 +10,7 @@ import dataclasses
 import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 
 
 class BadCursor(ValueError):
@@ -93,7 +93,10 @@ def rows_after(
     if cursor:
         moment, pk = decode(cursor)
         rows = rows.filter(Q(**{f"{field}__gt": moment}) | Q(**{field: moment, "pk__gt": pk}))
-    found = list(rows.order_by(field, "pk")[: size + 1])
+    # The page's rows are chosen on the table alone, then read with what they join: a clinic's week of visits
+    # or its thousands of patients are not joined to their practitioners and plans only to keep fifty.
+    window = rows.order_by(field, "pk").values("pk")[: size + 1]
+    found = list(rows.filter(pk__in=Subquery(window)).order_by(field, "pk"))
     items = found[:size]
     last = items[-1] if items else None
     return items, (_encode(getattr(last, field), last.pk) if last is not None and len(found) > size else None)
