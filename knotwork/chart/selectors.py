@@ -75,7 +75,8 @@ def patient_chart(user, patient: Patient) -> PatientChart:
         open_flags=list(followup.list_open_flags(user).filter(patient=patient)),
         recent_check_ins=list(followup.list_check_ins(user, patient=patient).order_by("-due_at")[:4]),
         care_link=care_link if care_link and care_link.state == "open" else None,
-        questionnaires=list(list_questionnaires(user, patient)[:4]),
+        # The card names each response's instrument, occasion, day and score: none of the rows it joins.
+        questionnaires=list(list_questionnaires(user, patient).select_related(None)[:4]),
         text_consent=TextConsent.objects.filter(patient=patient, withdrawn_at__isnull=True).first(),
         messages=list(PatientMessage.objects.filter(patient=patient).order_by("-created_at")[:5]),
     )
