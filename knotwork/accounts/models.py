@@ -75,13 +75,13 @@ class Invitation(models.Model):
     Only a hash of the token is stored, so a copy of the database lets nobody join a clinic.
     """
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(default=uuid.uuid4, db_index=True, editable=False)
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
     first_name = models.CharField(max_length=150, blank=True)
     last_name = models.CharField(max_length=150, blank=True)
     role = models.CharField(max_length=20, choices=Role.choices)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(max_length=64, db_index=True, editable=False)
     invited_by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(default=_expiry)
@@ -90,6 +90,11 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "token_hash"], name="accounts_invitation_token_hash_key"),
+            models.UniqueConstraint(fields=["clinic", "public_id"], name="accounts_invitation_public_id_key"),
+            models.UniqueConstraint(fields=["clinic", "id"], name="accounts_invitation_clinic_key"),
+        ]
 
     def __str__(self) -> str:
         return f"Invitation for {self.email} ({self.get_role_display()})"
@@ -157,7 +162,7 @@ class ApiKey(models.Model):
     a signed note all name the key, never a person who did not act.
     """
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(default=uuid.uuid4, db_index=True, editable=False)
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.CASCADE, related_name="api_keys")
     user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="api_key", editable=False)
     name = models.CharField(max_length=100, validators=[validate_line])
@@ -166,7 +171,7 @@ class ApiKey(models.Model):
         default=list, blank=True, help_text="the parts of the API the key may use; empty for all of them"
     )
     prefix = models.CharField(max_length=16, unique=True, editable=False)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, db_index=True, editable=False)
     created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -175,7 +180,10 @@ class ApiKey(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
+            models.UniqueConstraint(fields=["clinic", "key_hash"], name="accounts_apikey_key_hash_key"),
+            models.UniqueConstraint(fields=["clinic", "public_id"], name="accounts_apikey_public_id_key"),
             models.UniqueConstraint("clinic", "name", name="api_key_name_unique_per_clinic"),
+            models.UniqueConstraint(fields=["clinic", "id"], name="accounts_apikey_clinic_key"),
         ]
 
     def __str__(self) -> str:

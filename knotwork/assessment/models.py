@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from knotwork.assessment.findings import ConsensusResult, consensus
 from knotwork.atlas.models import MapPosition
-from knotwork.core.models import ClinicScoped, ClinicScopedQuerySet
+from knotwork.core.models import ClinicForeignKey, ClinicOneToOneField, ClinicScoped, ClinicScopedQuerySet
 from knotwork.core.validators import (
     LINE,
     LONG_TEXT,
@@ -69,7 +69,9 @@ class IntakeStatus(models.TextChoices):
 
 
 class Intake(ClinicScoped):
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="intakes")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="intakes", db_constraint=False
+    )
     status = models.CharField(max_length=12, choices=IntakeStatus.choices, default=IntakeStatus.DRAFT)
     filled_by_patient = models.BooleanField(default=False)
     chief_complaint = models.CharField(max_length=300, blank=True, validators=[validate_line])
@@ -120,8 +122,12 @@ class Intake(ClinicScoped):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-created_at"]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            ClinicForeignKey(field="patient", name="assessment_intake_patient_clinic_fk"),
+        ]
 
     def __str__(self) -> str:
         return f"Intake of {self.patient.chart_number} ({self.get_status_display().lower()})"
@@ -139,14 +145,22 @@ class ScreenStatus(models.TextChoices):
 class SafetyScreen(ClinicScoped):
     """The result of the screening rules on one submitted intake; a new intake makes a new screen."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="screens")
-    intake = models.OneToOneField(Intake, on_delete=models.PROTECT, related_name="screen")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="screens", db_constraint=False
+    )
+    intake = ClinicOneToOneField(Intake, on_delete=models.PROTECT, related_name="screen", db_constraint=False)
     status = models.CharField(max_length=12, choices=ScreenStatus.choices)
     findings = models.JSONField(default=list)
     areas = models.JSONField(default=list)
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-created_at"]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            ClinicForeignKey(field="patient", name="assessment_safetyscreen_patient_clinic_fk"),
+            ClinicForeignKey(field="intake", name="assessment_safetyscreen_intake_clinic_fk"),
+            models.UniqueConstraint(fields=["clinic", "intake"], name="assessment_safetyscreen_intake_once"),
+        ]
 
     def __str__(self) -> str:
         return f"Safety screen of {self.patient.chart_number}: {self.get_status_display()}"
@@ -155,16 +169,19 @@ class SafetyScreen(ClinicScoped):
 class ScreenOverride(ClinicScoped):
     """A practitioner's documented decision to proceed despite a finding."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
-    screen = models.ForeignKey(SafetyScreen, on_delete=models.PROTECT, related_name="overrides")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    screen = models.ForeignKey(SafetyScreen, on_delete=models.PROTECT, related_name="overrides", db_constraint=False)
     rule_id = models.CharField(max_length=80)
     reason = models.TextField(max_length=LONG_TEXT, validators=text_validators(LONG_TEXT))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["created_at"]
         constraints = [
-            models.UniqueConstraint("screen", "rule_id", name="one_override_per_finding"),
+            *ClinicScoped.Meta.constraints,
+            models.UniqueConstraint("clinic", "screen", "rule_id", name="one_override_per_finding"),
+            ClinicForeignKey(field="patient", name="assessment_screenoverride_patient_clinic_fk"),
+            ClinicForeignKey(field="screen", name="assessment_screenoverride_screen_clinic_fk"),
         ]
 
     def __str__(self) -> str:
@@ -196,8 +213,12 @@ REFERRAL_TRANSITIONS = {
 class MedicalReferral(ClinicScoped):
     """The seeds' 'rule out serious issues first': an imaging or medical work-up request and its answer."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="medical_referrals")
-    screen = models.ForeignKey(SafetyScreen, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="medical_referrals", db_constraint=False
+    )
+    screen = models.ForeignKey(
+        SafetyScreen, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals", db_constraint=False
+    )
     kind = models.CharField(max_length=12, choices=ReferralKind.choices)
     urgency = models.CharField(
         max_length=12,
@@ -216,8 +237,13 @@ class MedicalReferral(ClinicScoped):
     sent_on = models.DateField(null=True, blank=True)
     result_on = models.DateField(null=True, blank=True)
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-created_at"]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            ClinicForeignKey(field="patient", name="assessment_medicalreferral_patient_clinic_fk"),
+            ClinicForeignKey(field="screen", name="assessment_medicalreferral_screen_clinic_fk"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.patient.chart_number}"
@@ -242,9 +268,12 @@ class ConsentForm(ClinicScoped):
     technique = models.CharField(max_length=30, choices=Technique.choices)
     title = models.CharField(max_length=200, validators=[validate_line])
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["technique"]
-        constraints = [models.UniqueConstraint("clinic", "technique", name="one_consent_form_per_technique")]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            models.UniqueConstraint("clinic", "technique", name="one_consent_form_per_technique"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -255,15 +284,19 @@ def text_hash(text: str) -> str:
 
 
 class ConsentFormVersion(ClinicScoped):
-    form = models.ForeignKey(ConsentForm, on_delete=models.PROTECT, related_name="versions")
+    form = models.ForeignKey(ConsentForm, on_delete=models.PROTECT, related_name="versions", db_constraint=False)
     number = models.PositiveIntegerField()
     body = models.TextField(max_length=CONSENT_BODY, validators=text_validators(CONSENT_BODY))
     body_hash = models.CharField(max_length=64)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["form", "-number"]
-        constraints = [models.UniqueConstraint("form", "number", name="consent_version_number_unique")]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            models.UniqueConstraint("clinic", "form", "number", name="consent_version_number_unique"),
+            ClinicForeignKey(field="form", name="assessment_consentformversion_form_clinic_fk"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.form.title}, version {self.number}"
@@ -272,8 +305,12 @@ class ConsentFormVersion(ClinicScoped):
 class Consent(ClinicScoped):
     """A patient's signature on one exact version of a consent form. Never edited; only withdrawn."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="consents")
-    version = models.ForeignKey(ConsentFormVersion, on_delete=models.PROTECT, related_name="consents")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="consents", db_constraint=False
+    )
+    version = models.ForeignKey(
+        ConsentFormVersion, on_delete=models.PROTECT, related_name="consents", db_constraint=False
+    )
     technique = models.CharField(max_length=30, choices=Technique.choices)
     signed_name = models.CharField(max_length=200, validators=[validate_line])
     signature = models.TextField(
@@ -287,8 +324,13 @@ class Consent(ClinicScoped):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.CharField(max_length=300, blank=True, validators=[validate_line])
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-created_at"]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            ClinicForeignKey(field="patient", name="assessment_consent_patient_clinic_fk"),
+            ClinicForeignKey(field="version", name="assessment_consent_version_clinic_fk"),
+        ]
 
     def __str__(self) -> str:
         return f"Consent to {self.get_technique_display().lower()} by {self.patient.chart_number}"
@@ -299,8 +341,12 @@ class Consent(ClinicScoped):
 
 
 class Examination(ClinicScoped):
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="examinations")
-    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, null=True, blank=True, related_name="examinations")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="examinations", db_constraint=False
+    )
+    intake = models.ForeignKey(
+        Intake, on_delete=models.PROTECT, null=True, blank=True, related_name="examinations", db_constraint=False
+    )
     examined_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     notes = models.TextField(blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT))
     perpetuating_factors = models.JSONField(
@@ -315,8 +361,13 @@ class Examination(ClinicScoped):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-created_at"]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            ClinicForeignKey(field="patient", name="assessment_examination_patient_clinic_fk"),
+            ClinicForeignKey(field="intake", name="assessment_examination_intake_clinic_fk"),
+        ]
 
     def __str__(self) -> str:
         return f"Examination of {self.patient.chart_number} on {self.created_at:%Y-%m-%d}"
@@ -373,8 +424,10 @@ class PptUnit(models.TextChoices):
 class TriggerPointFinding(Removable, ClinicScoped, MapPosition):
     """One trigger point found on palpation, with each criterion recorded on its own."""
 
-    examination = models.ForeignKey(Examination, on_delete=models.PROTECT, related_name="trigger_points")
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    examination = models.ForeignKey(
+        Examination, on_delete=models.PROTECT, related_name="trigger_points", db_constraint=False
+    )
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+", db_constraint=False)
     muscle = models.CharField(max_length=60, help_text="atlas muscle id")
     side = models.CharField(max_length=5, choices=Side.choices)
     taut_band = models.BooleanField(default=False)
@@ -392,9 +445,14 @@ class TriggerPointFinding(Removable, ClinicScoped, MapPosition):
     ppt_kpa = models.DecimalField(max_digits=8, decimal_places=1, null=True, blank=True, editable=False)
     notes = models.TextField(blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT))
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["created_at"]
         default_manager_name = "objects"
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            ClinicForeignKey(field="examination", name="assessment_triggerpointfinding_examination_clinic_fk"),
+            ClinicForeignKey(field="patient", name="assessment_triggerpointfinding_patient_clinic_fk"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.muscle} ({self.side})"
@@ -414,37 +472,55 @@ class TriggerPointFinding(Removable, ClinicScoped, MapPosition):
 
 
 class RangeOfMotion(Removable, ClinicScoped):
-    examination = models.ForeignKey(Examination, on_delete=models.PROTECT, related_name="range_of_motion")
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    examination = models.ForeignKey(
+        Examination, on_delete=models.PROTECT, related_name="range_of_motion", db_constraint=False
+    )
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+", db_constraint=False)
     movement = models.CharField(max_length=120, validators=[validate_line])
     side = models.CharField(max_length=5, choices=[*Side.choices, ("", "Not sided")], blank=True)
     degrees = models.PositiveSmallIntegerField(validators=[MaxValueValidator(360)])
     painful = models.BooleanField("pain on movement", default=False)
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["created_at"]
         default_manager_name = "objects"
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            ClinicForeignKey(field="examination", name="assessment_rangeofmotion_examination_clinic_fk"),
+            ClinicForeignKey(field="patient", name="assessment_rangeofmotion_patient_clinic_fk"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.movement}: {self.degrees}°"
 
 
 class Diagnosis(Removable, ClinicScoped):
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="diagnoses")
-    examination = models.ForeignKey(Examination, on_delete=models.PROTECT, related_name="diagnoses")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="diagnoses", db_constraint=False
+    )
+    examination = models.ForeignKey(
+        Examination, on_delete=models.PROTECT, related_name="diagnoses", db_constraint=False
+    )
     code = models.CharField(max_length=10)
     description = models.CharField(max_length=200)
     is_primary = models.BooleanField(default=False)
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-is_primary", "code"]
         verbose_name_plural = "diagnoses"
         default_manager_name = "objects"
         constraints = [
+            *ClinicScoped.Meta.constraints,
             # A removed code may be added again: only the codes that stand are unique.
             models.UniqueConstraint(
-                "examination", "code", condition=models.Q(removed_at=None), name="diagnosis_code_once_per_examination"
-            )
+                "clinic",
+                "examination",
+                "code",
+                condition=models.Q(removed_at=None),
+                name="diagnosis_code_once_per_examination",
+            ),
+            ClinicForeignKey(field="patient", name="assessment_diagnosis_patient_clinic_fk"),
+            ClinicForeignKey(field="examination", name="assessment_diagnosis_examination_clinic_fk"),
         ]
 
     def __str__(self) -> str:
@@ -459,24 +535,34 @@ class RevisionAction(models.TextChoices):
 class ExaminationRevision(ClinicScoped):
     """An examination entry's earlier values, kept when it is corrected or removed: the entry's history."""
 
-    examination = models.ForeignKey(Examination, on_delete=models.PROTECT, related_name="revisions")
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    examination = models.ForeignKey(
+        Examination, on_delete=models.PROTECT, related_name="revisions", db_constraint=False
+    )
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+", db_constraint=False)
     trigger_point = models.ForeignKey(
-        TriggerPointFinding, on_delete=models.PROTECT, null=True, blank=True, related_name="revisions"
+        TriggerPointFinding,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revisions",
+        db_constraint=False,
     )
     range_of_motion = models.ForeignKey(
-        RangeOfMotion, on_delete=models.PROTECT, null=True, blank=True, related_name="revisions"
+        RangeOfMotion, on_delete=models.PROTECT, null=True, blank=True, related_name="revisions", db_constraint=False
     )
-    diagnosis = models.ForeignKey(Diagnosis, on_delete=models.PROTECT, null=True, blank=True, related_name="revisions")
+    diagnosis = models.ForeignKey(
+        Diagnosis, on_delete=models.PROTECT, null=True, blank=True, related_name="revisions", db_constraint=False
+    )
     action = models.CharField(max_length=10, choices=RevisionAction.choices)
     before = models.JSONField(default=dict, help_text="the changed fields' values before")
     after = models.JSONField(default=dict, blank=True, help_text="the changed fields' values after")
     reason = models.TextField(blank=True, max_length=LONG_TEXT, validators=text_validators(LONG_TEXT))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["created_at"]
         constraints = [
+            *ClinicScoped.Meta.constraints,
             models.CheckConstraint(
                 condition=(
                     models.Q(trigger_point__isnull=False, range_of_motion=None, diagnosis=None)
@@ -484,7 +570,12 @@ class ExaminationRevision(ClinicScoped):
                     | models.Q(trigger_point=None, range_of_motion=None, diagnosis__isnull=False)
                 ),
                 name="revision_of_exactly_one_entry",
-            )
+            ),
+            ClinicForeignKey(field="examination", name="assessment_examinationrevision_examination_clinic_fk"),
+            ClinicForeignKey(field="patient", name="assessment_examinationrevision_patient_clinic_fk"),
+            ClinicForeignKey(field="trigger_point", name="assessment_examinationrevision_trigger_point_clinic_fk"),
+            ClinicForeignKey(field="range_of_motion", name="assessment_examinationrevision_range_of_motion_clinic_fk"),
+            ClinicForeignKey(field="diagnosis", name="assessment_examinationrevision_diagnosis_clinic_fk"),
         ]
 
     def __str__(self) -> str:

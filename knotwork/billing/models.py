@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from knotwork.core.models import ClinicScoped
+from knotwork.core.models import ClinicForeignKey, ClinicOneToOneField, ClinicScoped
 from knotwork.core.validators import validate_line
 
 CENT = Decimal("0.01")
@@ -77,9 +77,12 @@ class BillingSettings(ClinicScoped):
         max_length=300, blank=True, validators=[validate_line], help_text="Payment details printed on invoices."
     )
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         verbose_name_plural = "billing settings"
-        constraints = [models.UniqueConstraint("clinic", name="billing_settings_one_per_clinic")]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            models.UniqueConstraint("clinic", name="billing_settings_one_per_clinic"),
+        ]
 
     def __str__(self) -> str:
         return f"Billing settings ({self.currency})"
@@ -88,10 +91,17 @@ class BillingSettings(ClinicScoped):
 class PractitionerBilling(ClinicScoped):
     """A practitioner's identifiers for superbills (the rendering provider)."""
 
-    practitioner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    practitioner = ClinicOneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     npi = models.CharField("NPI (type 1)", max_length=10, blank=True, validators=[validate_npi])
     taxonomy = models.CharField("taxonomy code", max_length=10, blank=True, validators=[validate_taxonomy])
     credentials = models.CharField(max_length=40, blank=True, validators=[validate_line], help_text="e.g. PT, DPT")
+
+    class Meta(ClinicScoped.Meta):
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            # One row per practitioner: a user belongs to one clinic, so this is the practitioner alone.
+            models.UniqueConstraint(fields=["clinic", "practitioner"], name="billing_practitionerbilling_once"),
+        ]
 
     def __str__(self) -> str:
         return f"Billing identifiers of {self.practitioner}"
@@ -113,7 +123,12 @@ class FeeItem(ClinicScoped):
         "CPT/HCPCS code", max_length=5, blank=True, validators=[validate_cpt], help_text="Coded services only."
     )
     appointment_type = models.ForeignKey(
-        "scheduling.AppointmentType", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "scheduling.AppointmentType",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     price = models.DecimalField(**MONEY, validators=[MinValueValidator(0)], help_text="Per unit, before tax.")
     tax_rate = models.DecimalField("tax rate (%)", default=Decimal("0"), **RATE)
@@ -127,9 +142,10 @@ class FeeItem(ClinicScoped):
     )
     is_active = models.BooleanField("offered", default=True)
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["kind", "name"]
         constraints = [
+            *ClinicScoped.Meta.constraints,
             models.UniqueConstraint(
                 "clinic", "name", name="fee_item_name_unique", violation_error_message="The fee schedule has this name."
             ),
@@ -148,6 +164,7 @@ class FeeItem(ClinicScoped):
                 name="fee_item_package_has_sessions",
                 violation_error_message="A package needs its number of sessions.",
             ),
+            ClinicForeignKey(field="appointment_type", name="billing_feeitem_appointment_type_clinic_fk"),
         ]
 
     def __str__(self) -> str:
@@ -180,7 +197,7 @@ class Payer(models.TextChoices):
 
 
 class Invoice(ClinicScoped):
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+", db_constraint=False)
     kind = models.CharField(max_length=12, choices=InvoiceKind.choices, default=InvoiceKind.INVOICE)
     status = models.CharField(max_length=8, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT)
     number = models.CharField(max_length=20, blank=True, help_text="Given when issued, in order, without gaps.")
@@ -191,12 +208,19 @@ class Invoice(ClinicScoped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     appointment = models.ForeignKey(
-        "scheduling.Appointment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "scheduling.Appointment", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_constraint=False
     )
     session = models.ForeignKey(
-        "treatment.TreatmentSession", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "treatment.TreatmentSession",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
-    credit_for = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes")
+    credit_for = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes", db_constraint=False
+    )
     service_date = models.DateField(help_text="The date of service (the visit), printed on the superbill.")
     issue_date = models.DateField(null=True, blank=True)
     issued_at = models.DateTimeField(null=True, blank=True)
@@ -213,9 +237,10 @@ class Invoice(ClinicScoped):
     void_reason = models.CharField(max_length=300, blank=True, validators=[validate_line])
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-created_at"]
         constraints = [
+            *ClinicScoped.Meta.constraints,
             models.UniqueConstraint(
                 "clinic", "kind", "sequence", condition=Q(sequence__isnull=False), name="invoice_number_once"
             ),
@@ -228,6 +253,10 @@ class Invoice(ClinicScoped):
                 name="credit_note_names_its_invoice",
             ),
             models.CheckConstraint(condition=Q(total__gte=0), name="invoice_total_not_negative"),
+            ClinicForeignKey(field="patient", name="billing_invoice_patient_clinic_fk"),
+            ClinicForeignKey(field="appointment", name="billing_invoice_appointment_clinic_fk"),
+            ClinicForeignKey(field="session", name="billing_invoice_session_clinic_fk"),
+            ClinicForeignKey(field="credit_for", name="billing_invoice_credit_for_clinic_fk"),
         ]
         indexes = [models.Index(fields=["clinic", "issue_date"], name="invoice_clinic_issued_idx")]
 
@@ -250,23 +279,29 @@ class Invoice(ClinicScoped):
 class InvoiceDiagnosis(ClinicScoped):
     """An ICD-10-CM code on the invoice, in the order the lines point at it (A, B, C ... L)."""
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="diagnoses")
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="diagnoses", db_constraint=False)
     pointer = models.CharField(max_length=1)
     code = models.CharField(max_length=10, validators=[validate_line])
     description = models.CharField(max_length=200, blank=True, validators=[validate_line])
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["pointer"]
-        constraints = [models.UniqueConstraint("invoice", "pointer", name="invoice_diagnosis_pointer_once")]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            models.UniqueConstraint("clinic", "invoice", "pointer", name="invoice_diagnosis_pointer_once"),
+            ClinicForeignKey(field="invoice", name="billing_invoicediagnosis_invoice_clinic_fk"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.pointer}: {self.code}"
 
 
 class InvoiceLine(ClinicScoped):
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines", db_constraint=False)
     position = models.PositiveSmallIntegerField(default=0)
-    fee_item = models.ForeignKey(FeeItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    fee_item = models.ForeignKey(
+        FeeItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     kind = models.CharField(max_length=12, choices=FeeKind.choices)
     description = models.CharField(max_length=200, validators=[validate_line])
     code = models.CharField("CPT/HCPCS", max_length=5, blank=True, validators=[validate_cpt])
@@ -277,15 +312,18 @@ class InvoiceLine(ClinicScoped):
     unit_price = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
     tax_rate = models.DecimalField(default=Decimal("0"), **RATE)
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["position", "pk"]
         constraints = [
+            *ClinicScoped.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(unit_price__gte=0),
                 name="invoice_line_price_not_negative",
                 violation_error_message="A price cannot be negative: a refund or a credit note gives money back.",
             ),
             models.CheckConstraint(condition=Q(quantity__gte=1), name="invoice_line_quantity_positive"),
+            ClinicForeignKey(field="invoice", name="billing_invoiceline_invoice_clinic_fk"),
+            ClinicForeignKey(field="fee_item", name="billing_invoiceline_fee_item_clinic_fk"),
         ]
 
     def __str__(self) -> str:
@@ -316,7 +354,10 @@ class InvoiceCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint("clinic", "kind", name="invoice_counter_one_per_series")]
+        constraints = [
+            models.UniqueConstraint("clinic", "kind", name="invoice_counter_one_per_series"),
+            models.UniqueConstraint(fields=["clinic", "id"], name="billing_invoicecounter_clinic_key"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} counter at {self.last}"
@@ -325,22 +366,26 @@ class InvoiceCounter(models.Model):
 class Package(ClinicScoped):
     """A prepaid course of sessions sold to a patient; each visit paid from it draws one session down."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
-    fee_item = models.ForeignKey(FeeItem, on_delete=models.PROTECT, related_name="+")
-    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="packages_sold")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    fee_item = models.ForeignKey(FeeItem, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="packages_sold", db_constraint=False)
     name = models.CharField(max_length=120, validators=[validate_line])
     sessions_total = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
     sessions_used = models.PositiveSmallIntegerField(default=0)
     price = models.DecimalField(**MONEY, validators=[MinValueValidator(0)])
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-created_at"]
         constraints = [
+            *ClinicScoped.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(sessions_used__lte=models.F("sessions_total")),
                 name="package_not_overdrawn",
                 violation_error_message="This package has no sessions left.",
             ),
+            ClinicForeignKey(field="patient", name="billing_package_patient_clinic_fk"),
+            ClinicForeignKey(field="fee_item", name="billing_package_fee_item_clinic_fk"),
+            ClinicForeignKey(field="invoice", name="billing_package_invoice_clinic_fk"),
         ]
 
     def __str__(self) -> str:
@@ -371,8 +416,10 @@ class PaymentKind(models.TextChoices):
 class Payment(ClinicScoped):
     """A payment or a refund, as recorded (Knotwork does not take cards: a provider would, see `providers.py`)."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
-    invoice = models.ForeignKey(Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="payments")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    invoice = models.ForeignKey(
+        Invoice, null=True, blank=True, on_delete=models.PROTECT, related_name="payments", db_constraint=False
+    )
     kind = models.CharField(max_length=8, choices=PaymentKind.choices, default=PaymentKind.PAYMENT)
     method = models.CharField(max_length=10, choices=PaymentMethod.choices)
     amount = models.DecimalField(**MONEY, validators=[MinValueValidator(Decimal("0.01"))])
@@ -380,7 +427,9 @@ class Payment(ClinicScoped):
         **MONEY, default=Decimal("0"), help_text="The part that settles the invoice; the rest is the patient's credit."
     )
     currency = models.CharField(max_length=3, validators=[validate_currency])
-    package = models.ForeignKey(Package, null=True, blank=True, on_delete=models.PROTECT, related_name="uses")
+    package = models.ForeignKey(
+        Package, null=True, blank=True, on_delete=models.PROTECT, related_name="uses", db_constraint=False
+    )
     received_on = models.DateField(default=datetime.date.today)
     reference = models.CharField(max_length=80, blank=True, validators=[validate_line], help_text="e.g. a card slip")
     provider = models.CharField(max_length=30, default="manual", help_text="Who took the money (see providers.py)")
@@ -388,9 +437,10 @@ class Payment(ClinicScoped):
     receipt_number = models.PositiveIntegerField(editable=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-received_on", "-created_at"]
         constraints = [
+            *ClinicScoped.Meta.constraints,
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
             models.CheckConstraint(
                 condition=Q(applied__gte=0, applied__lte=models.F("amount")), name="payment_applied_within_amount"
@@ -399,6 +449,9 @@ class Payment(ClinicScoped):
                 condition=~Q(method="package") | Q(package__isnull=False), name="package_payment_names_package"
             ),
             models.UniqueConstraint("clinic", "receipt_number", name="payment_receipt_number_once"),
+            ClinicForeignKey(field="patient", name="billing_payment_patient_clinic_fk"),
+            ClinicForeignKey(field="invoice", name="billing_payment_invoice_clinic_fk"),
+            ClinicForeignKey(field="package", name="billing_payment_package_clinic_fk"),
         ]
         indexes = [models.Index(fields=["clinic", "received_on"], name="payment_clinic_day_idx")]
 

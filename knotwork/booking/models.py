@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from knotwork.booking import defaults
 from knotwork.core import tokens
-from knotwork.core.models import ClinicScoped
+from knotwork.core.models import ClinicForeignKey, ClinicOneToOneField, ClinicScoped
 from knotwork.core.validators import validate_text
 
 
@@ -42,12 +42,14 @@ class BookingSettings(ClinicScoped):
     )
     bookable_types = models.ManyToManyField(
         "scheduling.AppointmentType",
+        through="BookableType",
         blank=True,
         related_name="+",
         verbose_name="types patients may book online",
     )
     first_visit_types = models.ManyToManyField(
         "scheduling.AppointmentType",
+        through="FirstVisitType",
         blank=True,
         related_name="+",
         verbose_name="first-visit types",
@@ -67,9 +69,12 @@ class BookingSettings(ClinicScoped):
         "waitlist offers are held for (min)", **_bounds(defaults.OFFER_HOLD_MINUTES, 10, 1440)
     )
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         verbose_name_plural = "booking settings"
-        constraints = [models.UniqueConstraint("clinic", name="booking_settings_one_per_clinic")]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            models.UniqueConstraint("clinic", name="booking_settings_one_per_clinic"),
+        ]
 
     def __str__(self) -> str:
         return f"Online booking ({'open' if self.is_open else 'closed'})"
@@ -82,20 +87,30 @@ class OnlineBooking(ClinicScoped):
     details, or the same email under another name): the booking made a new record, never merged it.
     """
 
-    appointment = models.OneToOneField(
-        "scheduling.Appointment", on_delete=models.PROTECT, related_name="online_booking"
+    appointment = ClinicOneToOneField(
+        "scheduling.Appointment", on_delete=models.PROTECT, related_name="online_booking", db_constraint=False
     )
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="online_bookings")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="online_bookings", db_constraint=False
+    )
     new_patient = models.BooleanField(default=False, help_text="the booking registered the patient")
-    possible_duplicates = models.ManyToManyField("patients.Patient", blank=True, related_name="+")
+    possible_duplicates = models.ManyToManyField(
+        "patients.Patient", through="PossibleDuplicate", blank=True, related_name="+"
+    )
     needs_review = models.BooleanField(default=False)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-created_at"]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            ClinicForeignKey(field="appointment", name="booking_onlinebooking_appointment_clinic_fk"),
+            ClinicForeignKey(field="patient", name="booking_onlinebooking_patient_clinic_fk"),
+            models.UniqueConstraint(fields=["clinic", "appointment"], name="booking_onlinebooking_appointment_once"),
+        ]
 
     def __str__(self) -> str:
         return f"Online booking {self.public_id}"
@@ -108,10 +123,66 @@ class WaitlistStatus(models.TextChoices):
     REMOVED = "removed", "Removed"  # taken off the list by the front desk or the patient
 
 
+class ChosenType(models.Model):
+    """An appointment type chosen in a clinic's booking settings: the rows of a many-to-many, with the clinic.
+
+    Explicit (not Django's own table) so the rows carry the clinic and both keys include it (docs/postgresql.md).
+    """
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    settings = models.ForeignKey(BookingSettings, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    appointment_type = models.ForeignKey(
+        "scheduling.AppointmentType", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "id"], name="%(app_label)s_%(class)s_clinic_key"),
+            models.UniqueConstraint(
+                fields=["clinic", "settings", "appointment_type"], name="%(app_label)s_%(class)s_once"
+            ),
+            ClinicForeignKey(field="settings", name="%(app_label)s_%(class)s_settings_clinic_fk"),
+            ClinicForeignKey(field="appointment_type", name="%(app_label)s_%(class)s_appointment_type_clinic_fk"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Appointment type {self.appointment_type_id} in booking settings {self.settings_id}"
+
+
+class BookableType(ChosenType):
+    """A type patients may book online (`BookingSettings.bookable_types`)."""
+
+
+class FirstVisitType(ChosenType):
+    """A type a new patient books first (`BookingSettings.first_visit_types`)."""
+
+
+class PossibleDuplicate(models.Model):
+    """A patient on record who may be the one an online booking registered (`OnlineBooking.possible_duplicates`)."""
+
+    clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
+    booking = models.ForeignKey(OnlineBooking, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "id"], name="booking_possibleduplicate_clinic_key"),
+            models.UniqueConstraint(fields=["clinic", "booking", "patient"], name="booking_possibleduplicate_once"),
+            ClinicForeignKey(field="booking", name="booking_possibleduplicate_booking_clinic_fk"),
+            ClinicForeignKey(field="patient", name="booking_possibleduplicate_patient_clinic_fk"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Possible duplicate {self.patient_id} of booking {self.booking_id}"
+
+
 class WaitlistEntry(ClinicScoped):
     """A patient waiting for an earlier time: with whom (or anyone), what kind of visit, which days and hours."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="waitlist_entries")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="waitlist_entries", db_constraint=False
+    )
     practitioner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -120,7 +191,9 @@ class WaitlistEntry(ClinicScoped):
         related_name="+",
         help_text="empty: any practitioner",
     )
-    appointment_type = models.ForeignKey("scheduling.AppointmentType", on_delete=models.PROTECT, related_name="+")
+    appointment_type = models.ForeignKey(
+        "scheduling.AppointmentType", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     earliest_on = models.DateField("from")
     latest_on = models.DateField("until")
     day_starts = models.TimeField("not before", default=datetime.time(7))
@@ -136,10 +209,11 @@ class WaitlistEntry(ClinicScoped):
         help_text="empty when the patient joined from their care page",
     )
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         verbose_name_plural = "waitlist entries"
         ordering = ["created_at", "pk"]
         constraints = [
+            *ClinicScoped.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(earliest_on__lte=F("latest_on")),
                 name="waitlist_dates_ordered",
@@ -150,6 +224,8 @@ class WaitlistEntry(ClinicScoped):
                 name="waitlist_times_ordered",
                 violation_error_message="The latest time must be after the earliest.",
             ),
+            ClinicForeignKey(field="patient", name="booking_waitlistentry_patient_clinic_fk"),
+            ClinicForeignKey(field="appointment_type", name="booking_waitlistentry_appointment_type_clinic_fk"),
         ]
         indexes = [models.Index(fields=["clinic", "status", "created_at"], name="waitlist_clinic_status_idx")]
 
@@ -172,26 +248,33 @@ class WaitlistOffer(ClinicScoped):
     so the message can be made again but a copy of the database opens nothing.
     """
 
-    entry = models.ForeignKey(WaitlistEntry, on_delete=models.PROTECT, related_name="offers")
+    entry = models.ForeignKey(WaitlistEntry, on_delete=models.PROTECT, related_name="offers", db_constraint=False)
     practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    appointment_type = models.ForeignKey("scheduling.AppointmentType", on_delete=models.PROTECT, related_name="+")
+    appointment_type = models.ForeignKey(
+        "scheduling.AppointmentType", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
-    token_hash = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, db_index=True)
     expires_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=OfferStatus.choices, default=OfferStatus.OPEN)
     appointment = models.ForeignKey(
-        "scheduling.Appointment", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "scheduling.Appointment", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_constraint=False
     )
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-created_at"]
         constraints = [
+            models.UniqueConstraint(fields=["clinic", "token_hash"], name="booking_waitlistoffer_token_hash_key"),
+            *ClinicScoped.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(starts_at__lt=F("ends_at")),
                 name="waitlist_offer_ordered",
                 violation_error_message="An offered time must end after it starts.",
             ),
+            ClinicForeignKey(field="entry", name="booking_waitlistoffer_entry_clinic_fk"),
+            ClinicForeignKey(field="appointment_type", name="booking_waitlistoffer_appointment_type_clinic_fk"),
+            ClinicForeignKey(field="appointment", name="booking_waitlistoffer_appointment_clinic_fk"),
         ]
         indexes = [models.Index(fields=["status", "expires_at"], name="waitlist_offer_open_idx")]
 

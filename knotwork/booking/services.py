@@ -86,9 +86,9 @@ def update_booking_settings(
     settings.full_clean()
     settings.save()
     if bookable_types is not None:
-        settings.bookable_types.set(bookable_types)
+        settings.bookable_types.set(bookable_types, through_defaults={"clinic": clinic})
     if first_visit_types is not None:
-        settings.first_visit_types.set(first_visit_types)
+        settings.first_visit_types.set(first_visit_types, through_defaults={"clinic": clinic})
     if settings.is_open and not selectors.bookable_types(settings).exists():
         raise ClinicRuleError("Choose at least one offered appointment type patients may book online first.")
     logger.info("Online booking settings of clinic %s changed", clinic.public_id)
@@ -193,7 +193,7 @@ def book_online(
     )
     booking.full_clean()
     booking.save()
-    booking.possible_duplicates.set(lookalikes)
+    booking.possible_duplicates.set(lookalikes, through_defaults={"clinic": clinic})
     if texts_agreed and patient.phone and match is None:
         # A new patient ticked the box: their own agreement, as from the care page. For a patient on record the
         # page changes nothing (anyone knowing their details could otherwise undo a STOP): they agree on their

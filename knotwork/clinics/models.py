@@ -206,6 +206,7 @@ class ClinicSettings(models.Model):
                 name="soreness_window_ordered",
                 violation_error_message="The soreness window must start before it ends.",
             ),
+            models.UniqueConstraint(fields=["clinic", "id"], name="clinics_clinicsettings_clinic_key"),
         ]
 
     def __str__(self) -> str:

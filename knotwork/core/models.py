@@ -146,10 +146,16 @@ class ClinicScopedQuerySet(models.QuerySet):
 
 
 class ClinicScoped(models.Model):
-    """Base for every clinical model: a clinic key, a public UUID and timestamps."""
+    """Base for every clinical model: a clinic key, a public UUID and timestamps.
+
+    The table is unique on `(clinic, id)`, the target of the other tables' `ClinicForeignKey`s, and on
+    `(clinic, public_id)`; the public id (a random UUID) has an index of its own for lookups. A subclass with a
+    `Meta` of its own extends this one (`class Meta(ClinicScoped.Meta)`, `constraints = [*ClinicScoped.Meta.constraints,
+    ...]`).
+    """
 
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+", editable=False)
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(default=uuid.uuid4, db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -157,3 +163,7 @@ class ClinicScoped(models.Model):
 
     class Meta:
         abstract = True
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "id"], name="%(app_label)s_%(class)s_clinic_key"),
+            models.UniqueConstraint(fields=["clinic", "public_id"], name="%(app_label)s_%(class)s_public_id_key"),
+        ]

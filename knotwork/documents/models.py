@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from knotwork.core.models import ClinicScoped
+from knotwork.core.models import ClinicForeignKey, ClinicScoped
 from knotwork.core.validators import LINE, validate_line
 
 
@@ -36,20 +36,27 @@ class ContentType(models.TextChoices):
 
 
 class Document(ClinicScoped):
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="documents")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="documents", db_constraint=False
+    )
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
     title = models.CharField(max_length=200, validators=[validate_line])
     filename = models.CharField("file name", max_length=120, help_text="sanitised; for the download only")
     content_type = models.CharField(max_length=20, choices=ContentType.choices)
     size = models.PositiveIntegerField(help_text="bytes")
     sha256 = models.CharField(max_length=64)
-    storage_key = models.CharField(max_length=255, unique=True, editable=False)
+    storage_key = models.CharField(max_length=255, db_index=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # The medical referral this document answers (an imaging report, a GP's reply): attaching it closed the referral.
     referral = models.ForeignKey(
-        "assessment.MedicalReferral", on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
+        "assessment.MedicalReferral",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        db_constraint=False,
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = models.ForeignKey(
@@ -57,14 +64,18 @@ class Document(ClinicScoped):
     )
     withdrawn_reason = models.CharField(max_length=LINE, blank=True, validators=[validate_line])
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-created_at"]
         constraints = [
+            models.UniqueConstraint(fields=["clinic", "storage_key"], name="documents_document_storage_key_key"),
+            *ClinicScoped.Meta.constraints,
             models.CheckConstraint(
                 condition=models.Q(withdrawn_at__isnull=True) | ~models.Q(withdrawn_reason=""),
                 name="document_withdrawn_with_reason",
                 violation_error_message="Say why the document is withdrawn.",
             ),
+            ClinicForeignKey(field="patient", name="documents_document_patient_clinic_fk"),
+            ClinicForeignKey(field="referral", name="documents_document_referral_clinic_fk"),
         ]
 
     def __str__(self) -> str:

@@ -31,6 +31,7 @@ class EvidenceSettings(models.Model):
     class Meta:
         verbose_name = "evidence settings"
         verbose_name_plural = "evidence settings"
+        constraints = [models.UniqueConstraint(fields=["clinic", "id"], name="evidence_evidencesettings_clinic_key")]
 
     def __str__(self) -> str:
         return f"Evidence settings of {self.clinic}"
@@ -49,10 +50,13 @@ class EvidenceSummary(ClinicScoped):
     computed_at = models.DateTimeField()
     figures = models.JSONField(default=dict)
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["clinic", "period"]
         verbose_name_plural = "evidence summaries"
-        constraints = [models.UniqueConstraint("clinic", "period", name="one_evidence_summary_per_clinic_period")]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            models.UniqueConstraint("clinic", "period", name="one_evidence_summary_per_clinic_period"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.label} ({self.computed_at:%Y-%m-%d %H:%M})"

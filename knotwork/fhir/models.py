@@ -37,7 +37,7 @@ class FhirExport(ClinicScoped):
     finished_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 
-from knotwork.core.models import ClinicScoped
+from knotwork.core.models import ClinicForeignKey, ClinicScoped
 from knotwork.core.validators import validate_text
 from knotwork.outcomes.models import Instrument, Occasion
 
@@ -39,10 +39,19 @@ CHECK_IN_ANSWER_WINDOW = datetime.timedelta(hours=24)
 class CheckIn(ClinicScoped):
     """A short questionnaire sent some hours after a session: soreness, pain, anything new or worrying."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="check_ins")
-    session = models.ForeignKey("treatment.TreatmentSession", on_delete=models.PROTECT, related_name="check_ins")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="check_ins", db_constraint=False
+    )
+    session = models.ForeignKey(
+        "treatment.TreatmentSession", on_delete=models.PROTECT, related_name="check_ins", db_constraint=False
+    )
     plan = models.ForeignKey(
-        "plans.TreatmentPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="check_ins"
+        "plans.TreatmentPlan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="check_ins",
+        db_constraint=False,
     )
     hours_after = models.PositiveSmallIntegerField()
     is_last = models.BooleanField(default=False, help_text="the later check-in, where lasting soreness raises a flag")
@@ -60,12 +69,16 @@ class CheckIn(ClinicScoped):
         "other new or worrying symptom", max_length=1000, blank=True, validators=[validate_text]
     )
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["due_at"]
         constraints = [
-            models.UniqueConstraint("session", "hours_after", name="one_check_in_per_session_and_hour"),
+            *ClinicScoped.Meta.constraints,
+            models.UniqueConstraint("clinic", "session", "hours_after", name="one_check_in_per_session_and_hour"),
             models.CheckConstraint(condition=models.Q(soreness__lte=10), name="check_in_soreness_0_10"),
             models.CheckConstraint(condition=models.Q(pain__lte=10), name="check_in_pain_0_10"),
+            ClinicForeignKey(field="patient", name="followup_checkin_patient_clinic_fk"),
+            ClinicForeignKey(field="session", name="followup_checkin_session_clinic_fk"),
+            ClinicForeignKey(field="plan", name="followup_checkin_plan_clinic_fk"),
         ]
         indexes = [
             # The Today page: a clinic's open check-ins around now (only open ones, so the index stays small as
@@ -112,11 +125,15 @@ class FlagStatus(models.TextChoices):
 class Flag(ClinicScoped):
     """Something a clinician must look at, raised by a check-in or a course review."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="flags")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="flags", db_constraint=False)
     kind = models.CharField(max_length=12, choices=FlagKind.choices)
     detail = models.CharField(max_length=1000, blank=True, validators=[validate_text])
-    check_in = models.ForeignKey(CheckIn, on_delete=models.PROTECT, null=True, blank=True, related_name="flags")
-    plan = models.ForeignKey("plans.TreatmentPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    check_in = models.ForeignKey(
+        CheckIn, on_delete=models.PROTECT, null=True, blank=True, related_name="flags", db_constraint=False
+    )
+    plan = models.ForeignKey(
+        "plans.TreatmentPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_constraint=False
+    )
     practitioner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -132,11 +149,17 @@ class Flag(ClinicScoped):
     )
     resolution = models.CharField("what was done", max_length=1000, blank=True, validators=[validate_text])
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-created_at"]
         indexes = [
             # Open flags on the Today page; resolved ones pile up and are read one patient at a time.
             models.Index(fields=["clinic", "-created_at"], condition=models.Q(status="open"), name="flag_open_idx"),
+        ]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            ClinicForeignKey(field="patient", name="followup_flag_patient_clinic_fk"),
+            ClinicForeignKey(field="check_in", name="followup_flag_check_in_clinic_fk"),
+            ClinicForeignKey(field="plan", name="followup_flag_plan_clinic_fk"),
         ]
 
     def __str__(self) -> str:
@@ -146,17 +169,19 @@ class Flag(ClinicScoped):
 class DiaryEntry(ClinicScoped):
     """The patient's own pain diary, written through their private link."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="diary")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="diary", db_constraint=False)
     recorded_on = models.DateField("day")
     pain = models.PositiveSmallIntegerField(validators=[MaxValueValidator(10)])
     note = models.CharField(max_length=1000, blank=True, validators=[validate_text])
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-recorded_on", "-created_at"]
         verbose_name_plural = "diary entries"
         constraints = [
+            *ClinicScoped.Meta.constraints,
             models.CheckConstraint(condition=models.Q(pain__lte=10), name="diary_pain_0_10"),
-            models.UniqueConstraint("patient", "recorded_on", name="one_diary_line_per_day"),
+            models.UniqueConstraint("clinic", "patient", "recorded_on", name="one_diary_line_per_day"),
+            ClinicForeignKey(field="patient", name="followup_diaryentry_patient_clinic_fk"),
         ]
 
     def __str__(self) -> str:
@@ -166,19 +191,34 @@ class DiaryEntry(ClinicScoped):
 class QuestionnaireRequest(ClinicScoped):
     """A questionnaire the clinic asks the patient to fill on their care page (intake, check-in, discharge)."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="questionnaire_requests")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="questionnaire_requests", db_constraint=False
+    )
     instrument = models.CharField(max_length=4)  # outcomes.Instrument
     occasion = models.CharField(max_length=10)  # outcomes.Occasion
-    plan = models.ForeignKey("plans.TreatmentPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    plan = models.ForeignKey(
+        "plans.TreatmentPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_constraint=False
+    )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     response = models.ForeignKey(
-        "outcomes.QuestionnaireResponse", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "outcomes.QuestionnaireResponse",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     completed_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["created_at"]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            ClinicForeignKey(field="patient", name="followup_questionnairerequest_patient_clinic_fk"),
+            ClinicForeignKey(field="plan", name="followup_questionnairerequest_plan_clinic_fk"),
+            ClinicForeignKey(field="response", name="followup_questionnairerequest_response_clinic_fk"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument} ({self.occasion}) for {self.patient.chart_number}"

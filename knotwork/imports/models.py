@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from knotwork.core.models import ClinicScoped
+from knotwork.core.models import ClinicForeignKey, ClinicScoped
 
 
 class ImportSource(models.TextChoices):
@@ -43,7 +43,7 @@ class ImportRun(ClinicScoped):
     error_count = models.PositiveIntegerField(default=0)
     appointment_count = models.PositiveIntegerField(default=0)
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
@@ -59,19 +59,32 @@ class ImportRow(ClinicScoped):
     """What one row of an applied import did. The row's values are not kept: only a hash of its import key (the
     other system's patient id, or name and date of birth), so running the file again finds what it made."""
 
-    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="rows")
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="rows", db_constraint=False)
     number = models.PositiveIntegerField(help_text="line of the CSV (the header is line 1) or entry of the bundle")
     import_key = models.CharField(max_length=64, blank=True, db_index=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     reason = models.CharField(max_length=500, blank=True)
-    patient = models.ForeignKey("patients.Patient", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    patient = models.ForeignKey(
+        "patients.Patient", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
+    )
     appointment = models.ForeignKey(
-        "scheduling.Appointment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "scheduling.Appointment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["run", "number"]
         indexes = [models.Index(fields=["clinic", "import_key"], name="import_row_key_idx")]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            ClinicForeignKey(field="run", name="imports_importrow_run_clinic_fk"),
+            ClinicForeignKey(field="patient", name="imports_importrow_patient_clinic_fk"),
+            ClinicForeignKey(field="appointment", name="imports_importrow_appointment_clinic_fk"),
+        ]
 
     def __str__(self) -> str:
         return f"row {self.number}: {self.get_outcome_display()}"

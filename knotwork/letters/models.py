@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from knotwork.core.models import ClinicScoped
+from knotwork.core.models import ClinicForeignKey, ClinicOneToOneField, ClinicScoped
 from knotwork.core.validators import LINE, PARAGRAPH, text_validators, validate_line
 
 
@@ -39,22 +39,37 @@ class LetterTemplate(ClinicScoped):
     closing = models.TextField(max_length=PARAGRAPH, validators=text_validators(PARAGRAPH))
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["kind"]
-        constraints = [models.UniqueConstraint("clinic", "kind", name="one_letter_template_per_kind")]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            models.UniqueConstraint("clinic", "kind", name="one_letter_template_per_kind"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} template"
 
 
 class Letter(ClinicScoped):
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="letters")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="letters", db_constraint=False
+    )
     plan = models.ForeignKey(
-        "plans.TreatmentPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
+        "plans.TreatmentPlan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters",
+        db_constraint=False,
     )
     kind = models.CharField(max_length=10, choices=LetterKind.choices)
     recipient = models.ForeignKey(
-        "patients.ReferringClinician", on_delete=models.PROTECT, null=True, blank=True, related_name="letters"
+        "patients.ReferringClinician",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="letters",
+        db_constraint=False,
     )
     recipient_email = models.EmailField(blank=True, help_text="the address it was emailed to, as it was then")
     delivery = models.CharField(max_length=5, choices=Delivery.choices)
@@ -63,12 +78,22 @@ class Letter(ClinicScoped):
     next_steps = models.TextField(
         "plan and recommendations", blank=True, max_length=PARAGRAPH, validators=text_validators(PARAGRAPH)
     )
-    document = models.OneToOneField("documents.Document", on_delete=models.PROTECT, related_name="letter")
+    document = ClinicOneToOneField(
+        "documents.Document", on_delete=models.PROTECT, related_name="letter", db_constraint=False
+    )
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     error = models.CharField(max_length=LINE, blank=True)
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-created_at"]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            ClinicForeignKey(field="patient", name="letters_letter_patient_clinic_fk"),
+            ClinicForeignKey(field="plan", name="letters_letter_plan_clinic_fk"),
+            ClinicForeignKey(field="recipient", name="letters_letter_recipient_clinic_fk"),
+            ClinicForeignKey(field="document", name="letters_letter_document_clinic_fk"),
+            models.UniqueConstraint(fields=["clinic", "document"], name="letters_letter_document_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.patient.chart_number}"

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from knotwork.core.models import ClinicScoped
+from knotwork.core.models import ClinicForeignKey, ClinicOneToOneField, ClinicScoped
 from knotwork.core.validators import text_validators, validate_line
 
 
@@ -24,17 +24,23 @@ class PatientMessage(ClinicScoped):
     """One attempt to reach a patient: what for, through which channel, the outcome (never the text)."""
 
     # By label: the patients app stands on a higher floor than messaging (docs/architecture.md).
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="messages")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="messages", db_constraint=False
+    )
     purpose = models.CharField(max_length=10, choices=MessagePurpose.choices)
     reference = models.CharField(max_length=64, blank=True, help_text="public id of the appointment or check-in")
     channel = models.CharField(max_length=20, blank=True)
     status = models.CharField(max_length=12, choices=MessageStatus.choices)
     error = models.CharField(max_length=100, blank=True)
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-created_at"]
         # The table the follow-up app created before messaging was an app of its own: the rows stay where they are.
         db_table = "followup_patientmessage"
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            ClinicForeignKey(field="patient", name="messaging_patientmessage_patient_clinic_fk"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} ({self.get_status_display()})"
@@ -51,7 +57,9 @@ class TextConsent(ClinicScoped):
     A new agreement is a new row; a withdrawn one is kept, so the record shows when texts were allowed.
     """
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="text_consents")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="text_consents", db_constraint=False
+    )
     phone = models.CharField(max_length=20, help_text="E.164, as texts are sent to it")
     source = models.CharField(max_length=12, choices=ConsentSource.choices)
     recorded_by = models.ForeignKey(
@@ -60,12 +68,17 @@ class TextConsent(ClinicScoped):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_via = models.CharField(max_length=10, blank=True, help_text="stop (a reply), staff or patient")
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-created_at"]
         constraints = [
+            *ClinicScoped.Meta.constraints,
             models.UniqueConstraint(
-                "patient", condition=models.Q(withdrawn_at__isnull=True), name="one_open_text_consent_per_patient"
-            )
+                "clinic",
+                "patient",
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_open_text_consent_per_patient",
+            ),
+            ClinicForeignKey(field="patient", name="messaging_textconsent_patient_clinic_fk"),
         ]
         indexes = [models.Index(fields=["phone"], name="text_consent_phone_idx")]
 
@@ -80,20 +93,27 @@ class OutboundText(ClinicScoped):
     takes the text or the last attempt fails. The message record (`PatientMessage`) keeps only the outcome.
     """
 
-    message = models.OneToOneField(PatientMessage, on_delete=models.CASCADE, related_name="outbound_text")
+    message = ClinicOneToOneField(
+        PatientMessage, on_delete=models.CASCADE, related_name="outbound_text", db_constraint=False
+    )
     to = models.CharField(max_length=20)
     body_encrypted = models.BinaryField(default=b"", editable=False)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=100, blank=True)
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         indexes = [
             models.Index(
                 fields=["next_attempt_at"],
                 condition=models.Q(next_attempt_at__isnull=False),
                 name="outbound_text_due_idx",
             )
+        ]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            ClinicForeignKey(field="message", name="messaging_outboundtext_message_clinic_fk"),
+            models.UniqueConstraint(fields=["clinic", "message"], name="messaging_outboundtext_message_once"),
         ]
 
     def __str__(self) -> str:
@@ -124,9 +144,12 @@ class MessageTemplate(ClinicScoped):
     body = models.TextField(max_length=MESSAGE_BODY, validators=text_validators(MESSAGE_BODY))
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["kind"]
-        constraints = [models.UniqueConstraint("clinic", "kind", name="one_message_template_per_kind")]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            models.UniqueConstraint("clinic", "kind", name="one_message_template_per_kind"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} template"

@@ -5,7 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from knotwork.core.models import ClinicScoped
+from knotwork.core.models import ClinicForeignKey, ClinicScoped
 from knotwork.core.validators import LINE, PARAGRAPH, JSONTextValidator, validate_line, validate_text
 from knotwork.outcomes import scoring
 
@@ -52,7 +52,7 @@ class QuestionnaireText(ClinicScoped):
     filename = models.CharField(max_length=200, blank=True, validators=[validate_line])
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["instrument", "-created_at"]
 
     def __str__(self) -> str:
@@ -62,15 +62,27 @@ class QuestionnaireText(ClinicScoped):
 class QuestionnaireResponse(ClinicScoped):
     """One questionnaire a patient answered: every raw answer (None = skipped) and the score computed from them."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="questionnaires")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="questionnaires", db_constraint=False
+    )
     instrument = models.CharField(max_length=4, choices=Instrument.choices)
     version = models.CharField(max_length=40)
     occasion = models.CharField(max_length=10, choices=Occasion.choices)
     session = models.ForeignKey(
-        "treatment.TreatmentSession", on_delete=models.PROTECT, null=True, blank=True, related_name="questionnaires"
+        "treatment.TreatmentSession",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questionnaires",
+        db_constraint=False,
     )
     plan = models.ForeignKey(
-        "plans.TreatmentPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="questionnaires"
+        "plans.TreatmentPlan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questionnaires",
+        db_constraint=False,
     )
     answers = models.JSONField(help_text="one integer per item in order; null for a skipped item")
     activities = models.JSONField(
@@ -86,6 +98,7 @@ class QuestionnaireResponse(ClinicScoped):
         blank=True,
         related_name="+",
         help_text="the clinic's licensed wording shown (ODI/NDI); empty when only section names were shown",
+        db_constraint=False,
     )
     raw = models.DecimalField(max_digits=7, decimal_places=3)
     maximum = models.PositiveSmallIntegerField()
@@ -99,11 +112,16 @@ class QuestionnaireResponse(ClinicScoped):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-taken_at", "-created_at"]
         indexes = [models.Index(fields=["patient", "instrument", "taken_at"])]
         constraints = [
+            *ClinicScoped.Meta.constraints,
             models.CheckConstraint(condition=models.Q(skipped__lte=4), name="questionnaire_skipped_plausible"),
+            ClinicForeignKey(field="patient", name="outcomes_questionnaireresponse_patient_clinic_fk"),
+            ClinicForeignKey(field="session", name="outcomes_questionnaireresponse_session_clinic_fk"),
+            ClinicForeignKey(field="plan", name="outcomes_questionnaireresponse_plan_clinic_fk"),
+            ClinicForeignKey(field="wording", name="outcomes_questionnaireresponse_wording_clinic_fk"),
         ]
 
     def __str__(self) -> str:

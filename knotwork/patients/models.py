@@ -10,7 +10,7 @@ from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 from phonenumber_field.phonenumber import PhoneNumber
 
-from knotwork.core.models import ClinicScoped
+from knotwork.core.models import ClinicForeignKey, ClinicScoped
 from knotwork.core.validators import validate_line
 
 
@@ -35,7 +35,7 @@ class ReferringClinician(ClinicScoped):
         validators=[RegexValidator(r"^\d{10}$", "A National Provider Identifier has exactly 10 digits.")],
     )
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -96,20 +96,27 @@ class Patient(ClinicScoped):
     emergency_contact_relationship = models.CharField(max_length=100, blank=True, validators=[validate_line])
     emergency_contact_phone = PhoneNumberField(blank=True)
     referring_clinician = models.ForeignKey(
-        ReferringClinician, on_delete=models.PROTECT, null=True, blank=True, related_name="patients"
+        ReferringClinician,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="patients",
+        db_constraint=False,
     )
     status = models.CharField(max_length=20, choices=PatientStatus.choices, default=PatientStatus.ACTIVE)
     status_reason = models.CharField(max_length=300, blank=True, validators=[validate_line])
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["last_name", "first_name", "date_of_birth"]
         constraints = [
+            *ClinicScoped.Meta.constraints,
             models.UniqueConstraint(
                 "clinic",
                 "chart_number",
                 name="patient_chart_number_unique_per_clinic",
                 violation_error_message="Another patient of this clinic already has this chart number.",
             ),
+            ClinicForeignKey(field="referring_clinician", name="patients_patient_referring_clinician_clinic_fk"),
         ]
         indexes = [
             models.Index("clinic", Lower("last_name"), Lower("first_name"), name="patient_name_idx"),

@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from knotwork.assessment.models import Technique
-from knotwork.core.models import ClinicScoped
+from knotwork.core.models import ClinicForeignKey, ClinicScoped
 from knotwork.core.validators import LINE, LONG_TEXT, PARAGRAPH, JSONTextValidator, text_validators, validate_line
 
 
@@ -29,10 +29,15 @@ PLAN_TRANSITIONS = {
 class TreatmentPlan(ClinicScoped):
     """One course of treatment for one patient, with the clinic's window and session limit when it was made."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="plans")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="plans", db_constraint=False)
     practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     diagnosis = models.ForeignKey(
-        "assessment.Diagnosis", on_delete=models.PROTECT, null=True, blank=True, related_name="plans"
+        "assessment.Diagnosis",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plans",
+        db_constraint=False,
     )
     status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.ACTIVE)
     starts_on = models.DateField("course starts")
@@ -60,14 +65,17 @@ class TreatmentPlan(ClinicScoped):
         help_text="Given when the course starts further in the past or has more sessions than the clinic allows.",
     )
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-starts_on", "-created_at"]
         constraints = [
+            *ClinicScoped.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(window_days_min__lte=F("window_days_max")),
                 name="plan_window_ordered",
                 violation_error_message="The start of the relief window must not be after its end.",
             ),
+            ClinicForeignKey(field="patient", name="plans_treatmentplan_patient_clinic_fk"),
+            ClinicForeignKey(field="diagnosis", name="plans_treatmentplan_diagnosis_clinic_fk"),
         ]
         indexes = [
             # Active courses are a few of each patient's and of a clinic's history: the chart and a new session
@@ -111,7 +119,7 @@ class GoalMeasure(models.TextChoices):
 class Goal(ClinicScoped):
     """A measurable goal of the course: a measure, where the patient starts and where they aim to be."""
 
-    plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="goals")
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="goals", db_constraint=False)
     description = models.CharField(
         max_length=300, help_text="e.g. Sit through a one-hour meeting without pain", validators=[validate_line]
     )
@@ -120,8 +128,9 @@ class Goal(ClinicScoped):
     target = models.DecimalField(max_digits=6, decimal_places=1, null=True, blank=True)
     met_on = models.DateField(null=True, blank=True)
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["created_at"]
+        constraints = [*ClinicScoped.Meta.constraints, ClinicForeignKey(field="plan", name="plans_goal_plan_clinic_fk")]
 
     def __str__(self) -> str:
         return self.description
@@ -130,7 +139,7 @@ class Goal(ClinicScoped):
 class HomeExercise(ClinicScoped):
     """One stretch or exercise of the home program, with its hold time for the patient's timer."""
 
-    plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="home_program")
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="home_program", db_constraint=False)
     name = models.CharField(max_length=120, validators=[validate_line])
     muscle = models.CharField(max_length=60, blank=True, help_text="atlas muscle id")
     instructions = models.TextField(blank=True, max_length=PARAGRAPH, validators=text_validators(PARAGRAPH))
@@ -144,8 +153,12 @@ class HomeExercise(ClinicScoped):
     position = models.PositiveSmallIntegerField(default=0)
     removed_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["position", "created_at"]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            ClinicForeignKey(field="plan", name="plans_homeexercise_plan_clinic_fk"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from knotwork.core import tokens
-from knotwork.core.models import ClinicScoped
+from knotwork.core.models import ClinicForeignKey, ClinicScoped
 
 
 class LinkPurpose(models.TextChoices):
@@ -42,18 +42,20 @@ class PatientLink(ClinicScoped):
     the database does not open anyone's forms.
     """
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="links")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="links", db_constraint=False)
     purpose = models.CharField(max_length=10, choices=LinkPurpose.choices)
     last_used_at = models.DateTimeField(null=True, blank=True, help_text="care pages: the patient's latest visit")
     technique = models.CharField(max_length=30, blank=True)
     techniques = models.JSONField(
         default=list, blank=True, help_text="consent forms: the techniques (assessment.Technique values) asked for"
     )
-    intake = models.ForeignKey("assessment.Intake", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    check_in = models.ForeignKey(
-        "followup.CheckIn", on_delete=models.PROTECT, null=True, blank=True, related_name="links"
+    intake = models.ForeignKey(
+        "assessment.Intake", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_constraint=False
     )
-    token_hash = models.CharField(max_length=64, unique=True)
+    check_in = models.ForeignKey(
+        "followup.CheckIn", on_delete=models.PROTECT, null=True, blank=True, related_name="links", db_constraint=False
+    )
+    token_hash = models.CharField(max_length=64, db_index=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -66,8 +68,15 @@ class PatientLink(ClinicScoped):
         help_text="empty when Knotwork sent it on its own (check-ins)",
     )
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["clinic", "token_hash"], name="portal_patientlink_token_hash_key"),
+            *ClinicScoped.Meta.constraints,
+            ClinicForeignKey(field="patient", name="portal_patientlink_patient_clinic_fk"),
+            ClinicForeignKey(field="intake", name="portal_patientlink_intake_clinic_fk"),
+            ClinicForeignKey(field="check_in", name="portal_patientlink_check_in_clinic_fk"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} link for {self.patient.chart_number}"

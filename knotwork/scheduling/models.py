@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from knotwork.core.models import ClinicScoped
+from knotwork.core.models import ClinicForeignKey, ClinicScoped
 from knotwork.core.validators import validate_line, validate_text
 
 GRID_MINUTES = 5  # bookings start and end on this grid; one block row per grid step
@@ -69,9 +69,10 @@ class Room(ClinicScoped):
     name = models.CharField(max_length=80, validators=[validate_line])
     is_active = models.BooleanField("in use", default=True, help_text="Untick to stop booking this room.")
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-is_active", "name"]
         constraints = [
+            *ClinicScoped.Meta.constraints,
             models.UniqueConstraint(
                 "clinic",
                 "name",
@@ -104,9 +105,10 @@ class AppointmentType(ClinicScoped):
         "needs a room", default=False, help_text="Tick when every booking of this type must reserve a room."
     )
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-is_active", "duration_minutes", "name"]
         constraints = [
+            *ClinicScoped.Meta.constraints,
             models.UniqueConstraint(
                 "clinic",
                 "name",
@@ -146,10 +148,11 @@ class WorkingHours(ClinicScoped):
     starts = models.TimeField()
     ends = models.TimeField()
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         verbose_name_plural = "working hours"
         ordering = ["practitioner", "weekday", "starts"]
         constraints = [
+            *ClinicScoped.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(starts__lt=F("ends")),
                 name="working_hours_ordered",
@@ -172,10 +175,11 @@ class TimeOff(ClinicScoped):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         verbose_name_plural = "time off"
         ordering = ["starts_at"]
         constraints = [
+            *ClinicScoped.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(starts_at__lt=F("ends_at")),
                 name="time_off_ordered",
@@ -217,17 +221,31 @@ class AppointmentSource(models.TextChoices):
 
 
 class Appointment(ClinicScoped):
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="appointments")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="appointments", db_constraint=False
+    )
     practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    appointment_type = models.ForeignKey(AppointmentType, on_delete=models.PROTECT, related_name="appointments")
+    appointment_type = models.ForeignKey(
+        AppointmentType, on_delete=models.PROTECT, related_name="appointments", db_constraint=False
+    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED)
     plan = models.ForeignKey(
-        "plans.TreatmentPlan", null=True, blank=True, on_delete=models.PROTECT, related_name="appointments"
+        "plans.TreatmentPlan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        db_constraint=False,
     )
     session = models.ForeignKey(
-        "treatment.TreatmentSession", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "treatment.TreatmentSession",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     notes = models.CharField(
         max_length=500, blank=True, help_text="For staff, e.g. parking, interpreter.", validators=[validate_text]
@@ -252,14 +270,17 @@ class Appointment(ClinicScoped):
         max_length=12, choices=AppointmentSource.choices, default=AppointmentSource.STAFF, editable=False
     )
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
-    room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.PROTECT, related_name="appointments")
+    room = models.ForeignKey(
+        Room, null=True, blank=True, on_delete=models.PROTECT, related_name="appointments", db_constraint=False
+    )
     series = models.UUIDField(
         null=True, blank=True, editable=False, help_text="shared by the appointments of one repeating booking"
     )
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["starts_at"]
         constraints = [
+            *ClinicScoped.Meta.constraints,
             models.CheckConstraint(
                 condition=Q(starts_at__lt=F("ends_at")),
                 name="appointment_ordered",
@@ -270,6 +291,11 @@ class Appointment(ClinicScoped):
                 name="appointment_at_most_8_hours",
                 violation_error_message="An appointment lasts at most 8 hours.",
             ),
+            ClinicForeignKey(field="patient", name="scheduling_appointment_patient_clinic_fk"),
+            ClinicForeignKey(field="appointment_type", name="scheduling_appointment_appointment_type_clinic_fk"),
+            ClinicForeignKey(field="plan", name="scheduling_appointment_plan_clinic_fk"),
+            ClinicForeignKey(field="session", name="scheduling_appointment_session_clinic_fk"),
+            ClinicForeignKey(field="room", name="scheduling_appointment_room_clinic_fk"),
         ]
         indexes = [
             models.Index(fields=["clinic", "starts_at"], name="appointment_clinic_start_idx"),
@@ -305,18 +331,24 @@ class AppointmentBlock(models.Model):
     """
 
     clinic = models.ForeignKey("clinics.Clinic", on_delete=models.PROTECT, related_name="+")
-    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="blocks")
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="blocks", db_constraint=False)
     practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+", db_constraint=False)
     # The room the appointment uses, if any: a room is in one appointment per block too (NULLs never clash).
-    room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    room = models.ForeignKey(
+        Room, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     starts_at = models.DateTimeField()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint("practitioner", "starts_at", name="appointment_block_practitioner_once"),
-            models.UniqueConstraint("patient", "starts_at", name="appointment_block_patient_once"),
-            models.UniqueConstraint("room", "starts_at", name="appointment_block_room_once"),
+            models.UniqueConstraint("clinic", "practitioner", "starts_at", name="appointment_block_practitioner_once"),
+            models.UniqueConstraint("clinic", "patient", "starts_at", name="appointment_block_patient_once"),
+            models.UniqueConstraint("clinic", "room", "starts_at", name="appointment_block_room_once"),
+            models.UniqueConstraint(fields=["clinic", "id"], name="scheduling_appointmentblock_clinic_key"),
+            ClinicForeignKey(field="appointment", name="scheduling_appointmentblock_appointment_clinic_fk"),
+            ClinicForeignKey(field="patient", name="scheduling_appointmentblock_patient_clinic_fk"),
+            ClinicForeignKey(field="room", name="scheduling_appointmentblock_room_clinic_fk"),
         ]
 
     def __str__(self) -> str:
@@ -331,15 +363,20 @@ class CalendarFeed(ClinicScoped):
     """
 
     practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    token_hash = models.CharField(max_length=64, unique=True)
+    token_hash = models.CharField(max_length=64, db_index=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-created_at"]
         constraints = [
+            models.UniqueConstraint(fields=["clinic", "token_hash"], name="scheduling_calendarfeed_token_hash_key"),
+            *ClinicScoped.Meta.constraints,
             models.UniqueConstraint(
-                "practitioner", condition=Q(revoked_at__isnull=True), name="calendar_feed_one_open_per_practitioner"
+                "clinic",
+                "practitioner",
+                condition=Q(revoked_at__isnull=True),
+                name="calendar_feed_one_open_per_practitioner",
             ),
         ]
 

@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 
 from knotwork.atlas.models import OptionalMapPosition
-from knotwork.core.models import ClinicScoped
+from knotwork.core.models import ClinicForeignKey, ClinicScoped
 from knotwork.core.validators import (
     LINE,
     LONG_TEXT,
@@ -37,10 +37,17 @@ class GlobalImpression(models.TextChoices):
 
 
 class TreatmentSession(ClinicScoped):
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="sessions")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="sessions", db_constraint=False
+    )
     practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     examination = models.ForeignKey(
-        "assessment.Examination", on_delete=models.PROTECT, null=True, blank=True, related_name="sessions"
+        "assessment.Examination",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        db_constraint=False,
     )
     plan = models.ForeignKey(
         "plans.TreatmentPlan",
@@ -49,6 +56,7 @@ class TreatmentSession(ClinicScoped):
         blank=True,
         related_name="sessions",
         help_text="the course this session belongs to (the patient's active plan when it started)",
+        db_constraint=False,
     )
     status = models.CharField(max_length=12, choices=SessionStatus.choices, default=SessionStatus.IN_PROGRESS)
     pain_before = models.PositiveSmallIntegerField(validators=PAIN_SCALE)
@@ -66,8 +74,14 @@ class TreatmentSession(ClinicScoped):
     )
     ended_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-created_at"]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            ClinicForeignKey(field="patient", name="treatment_treatmentsession_patient_clinic_fk"),
+            ClinicForeignKey(field="examination", name="treatment_treatmentsession_examination_clinic_fk"),
+            ClinicForeignKey(field="plan", name="treatment_treatmentsession_plan_clinic_fk"),
+        ]
 
     def __str__(self) -> str:
         return f"Session of {self.patient.chart_number} on {self.created_at:%Y-%m-%d}"
@@ -84,7 +98,9 @@ class OverrideCause(models.TextChoices):
 class SessionOverride(ClinicScoped):
     """A documented decision to treat despite a hold, a contraindication or a missing consent."""
 
-    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="overrides")
+    session = models.ForeignKey(
+        TreatmentSession, on_delete=models.PROTECT, related_name="overrides", db_constraint=False
+    )
     technique = models.CharField(max_length=30)
     cause = models.CharField(
         max_length=12,
@@ -95,9 +111,13 @@ class SessionOverride(ClinicScoped):
     reason = models.TextField(max_length=LONG_TEXT, validators=text_validators(LONG_TEXT))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["created_at"]
-        constraints = [models.UniqueConstraint("session", "technique", name="one_override_per_technique")]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            models.UniqueConstraint("clinic", "session", "technique", name="one_override_per_technique"),
+            ClinicForeignKey(field="session", name="treatment_sessionoverride_session_clinic_fk"),
+        ]
 
     def __str__(self) -> str:
         return f"Override for {self.technique}"
@@ -130,16 +150,26 @@ class Release(models.TextChoices):
 class SessionPoint(ClinicScoped, OptionalMapPosition):
     """A trigger point treated in the session (from the examination, or added on the map now)."""
 
-    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="points")
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="points", db_constraint=False)
     finding = models.ForeignKey(
-        "assessment.TriggerPointFinding", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "assessment.TriggerPointFinding",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     muscle = models.CharField(max_length=60)
     side = models.CharField(max_length=5)
     released = models.CharField(max_length=15, choices=Release.choices, blank=True)
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["created_at"]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            ClinicForeignKey(field="session", name="treatment_sessionpoint_session_clinic_fk"),
+            ClinicForeignKey(field="finding", name="treatment_sessionpoint_finding_clinic_fk"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.muscle} ({self.side})"
@@ -148,7 +178,7 @@ class SessionPoint(ClinicScoped, OptionalMapPosition):
 class Hold(ClinicScoped):
     """One sustained-pressure hold and the patient's answer to it, saved as it happens."""
 
-    point = models.ForeignKey(SessionPoint, on_delete=models.PROTECT, related_name="holds")
+    point = models.ForeignKey(SessionPoint, on_delete=models.PROTECT, related_name="holds", db_constraint=False)
     client_id = models.UUIDField(
         null=True, blank=True, help_text="the tablet's id for the hold: a repeated save is ignored"
     )
@@ -164,14 +194,16 @@ class Hold(ClinicScoped):
         null=True, blank=True, help_text="the level matched the previous suggestion"
     )
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["point", "number"]
         constraints = [
-            models.UniqueConstraint("point", "number", name="hold_number_unique_per_point"),
-            models.UniqueConstraint("point", "client_id", name="hold_client_id_unique_per_point"),
+            *ClinicScoped.Meta.constraints,
+            models.UniqueConstraint("clinic", "point", "number", name="hold_number_unique_per_point"),
+            models.UniqueConstraint("clinic", "point", "client_id", name="hold_client_id_unique_per_point"),
             models.CheckConstraint(
                 condition=models.Q(ended_at__gte=models.F("started_at")), name="hold_ends_after_start"
             ),
+            ClinicForeignKey(field="point", name="treatment_hold_point_clinic_fk"),
         ]
 
     def __str__(self) -> str:
@@ -200,7 +232,9 @@ class AdverseEvent(models.TextChoices):
 class NeedleEntry(ClinicScoped, OptionalMapPosition):
     """One muscle needled: the needling site on the body map (optional), the needle, the technique, the count."""
 
-    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="needling")
+    session = models.ForeignKey(
+        TreatmentSession, on_delete=models.PROTECT, related_name="needling", db_constraint=False
+    )
     muscle = models.CharField(max_length=60)
     side = models.CharField(max_length=5)
     diameter_mm = models.DecimalField(
@@ -227,9 +261,13 @@ class NeedleEntry(ClinicScoped, OptionalMapPosition):
     )
     follow_up = models.CharField(max_length=300, blank=True, validators=[validate_line])
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["created_at"]
         verbose_name_plural = "needle entries"
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            ClinicForeignKey(field="session", name="treatment_needleentry_session_clinic_fk"),
+        ]
 
     def __str__(self) -> str:
         return f"Dry needling of {self.muscle} ({self.side})"
@@ -252,7 +290,9 @@ class TechniqueKind(models.TextChoices):
 
 
 class TechniqueEntry(ClinicScoped):
-    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="techniques")
+    session = models.ForeignKey(
+        TreatmentSession, on_delete=models.PROTECT, related_name="techniques", db_constraint=False
+    )
     kind = models.CharField(max_length=12, choices=TechniqueKind.choices)
     minutes = models.PositiveSmallIntegerField(validators=[MaxValueValidator(240)])
     region = models.CharField(max_length=200, blank=True, validators=[validate_line])
@@ -275,8 +315,12 @@ class TechniqueEntry(ClinicScoped):
     )
     notes = models.CharField(max_length=300, blank=True, validators=[validate_text])
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["created_at"]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            ClinicForeignKey(field="session", name="treatment_techniqueentry_session_clinic_fk"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}, {self.minutes} min"
@@ -288,8 +332,8 @@ class NoteStatus(models.TextChoices):
 
 
 class ClinicalNote(ClinicScoped):
-    session = models.OneToOneField(TreatmentSession, on_delete=models.PROTECT, related_name="note")
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="notes")
+    session = models.OneToOneField(TreatmentSession, on_delete=models.PROTECT, related_name="note", db_constraint=False)
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="notes", db_constraint=False)
     status = models.CharField(max_length=8, choices=NoteStatus.choices, default=NoteStatus.DRAFT)
     subjective = models.TextField(blank=True, max_length=NOTE_SECTION, validators=text_validators(NOTE_SECTION))
     objective = models.TextField(blank=True, max_length=NOTE_SECTION, validators=text_validators(NOTE_SECTION))
@@ -301,6 +345,13 @@ class ClinicalNote(ClinicScoped):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    class Meta(ClinicScoped.Meta):
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            ClinicForeignKey(field="session", name="treatment_clinicalnote_session_clinic_fk"),
+            ClinicForeignKey(field="patient", name="treatment_clinicalnote_patient_clinic_fk"),
+        ]
+
     def __str__(self) -> str:
         return f"Note of {self.session}"
 
@@ -308,8 +359,8 @@ class ClinicalNote(ClinicScoped):
 class NoteRevision(ClinicScoped):
     """A kept version of the note: the signed text, then each amendment. Never changed."""
 
-    note = models.ForeignKey(ClinicalNote, on_delete=models.PROTECT, related_name="revisions")
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    note = models.ForeignKey(ClinicalNote, on_delete=models.PROTECT, related_name="revisions", db_constraint=False)
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+", db_constraint=False)
     number = models.PositiveIntegerField()
     kind = models.CharField(max_length=10, choices=[("signed", "Signed"), ("amendment", "Amendment")])
     subjective = models.TextField(blank=True, max_length=NOTE_SECTION, validators=text_validators(NOTE_SECTION))
@@ -325,9 +376,14 @@ class NoteRevision(ClinicScoped):
         help_text="[[kind, line]] from the revision before, computed once when the amendment is made",
     )
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["note", "number"]
-        constraints = [models.UniqueConstraint("note", "number", name="note_revision_number_unique")]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            models.UniqueConstraint("clinic", "note", "number", name="note_revision_number_unique"),
+            ClinicForeignKey(field="note", name="treatment_noterevision_note_clinic_fk"),
+            ClinicForeignKey(field="patient", name="treatment_noterevision_patient_clinic_fk"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} of {self.note}"

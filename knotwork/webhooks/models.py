@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from knotwork.core.models import ClinicScoped
+from knotwork.core.models import ClinicForeignKey, ClinicScoped
 from knotwork.core.validators import validate_line
 
 
@@ -57,9 +57,12 @@ class Endpoint(ClinicScoped):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["created_at"]
-        constraints = [models.UniqueConstraint("clinic", "url", name="webhook_endpoint_url_once_per_clinic")]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            models.UniqueConstraint("clinic", "url", name="webhook_endpoint_url_once_per_clinic"),
+        ]
 
     def __str__(self) -> str:
         return self.description or self.url
@@ -85,13 +88,15 @@ class DeliveryStatus(models.TextChoices):
 class Delivery(ClinicScoped):
     """One event sent (or to be sent) to one endpoint, with its attempts so far."""
 
-    endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="deliveries")
+    endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="deliveries", db_constraint=False)
     event = models.CharField(max_length=40)
     # The Standard Webhooks message id ("webhook-id"): the same on every retry and replay, so a receiver that has
     # already handled it can ignore it.
     event_id = models.UUIDField(db_index=True)
     # The patient the event concerns, for the audit trail when someone opens the delivery (the payload names them).
-    patient = models.ForeignKey("patients.Patient", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_constraint=False
+    )
     payload = models.JSONField(help_text="the body sent: ids, codes and times, never free text")
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -100,9 +105,11 @@ class Delivery(ClinicScoped):
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_ms = models.PositiveIntegerField("response time (ms)", null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
-    replay_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replays")
+    replay_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replays", db_constraint=False
+    )
 
-    class Meta:
+    class Meta(ClinicScoped.Meta):
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "deliveries"
         indexes = [
@@ -112,6 +119,12 @@ class Delivery(ClinicScoped):
                 condition=models.Q(status__in=["pending", "sending"]),
                 name="webhook_delivery_due_idx",
             ),
+        ]
+        constraints = [
+            *ClinicScoped.Meta.constraints,
+            ClinicForeignKey(field="endpoint", name="webhooks_delivery_endpoint_clinic_fk"),
+            ClinicForeignKey(field="patient", name="webhooks_delivery_patient_clinic_fk"),
+            ClinicForeignKey(field="replay_of", name="webhooks_delivery_replay_of_clinic_fk"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,37 @@
+"""Keys that include the clinic (docs/postgresql.md, *Distributing by clinic*): a unique (clinic, id) per table,
+public ids and other unique keys per clinic, and foreign keys between clinic-scoped tables over (clinic_id, id).
+
+Generated, then ordered by hand: the ClinicForeignKeys come last, after the (clinic, id) keys they point at (on
+PostgreSQL a foreign key needs its target's unique key to exist; other apps' keys come first through the
+dependencies)."""
+
+import uuid
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ('clinics', '0008_clinic_keys'),
+        ('evidence', '0001_summaries_and_settings'),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name='evidencesummary',
+            name='public_id',
+            field=models.UUIDField(db_index=True, default=uuid.uuid4, editable=False),
+        ),
+        migrations.AddConstraint(
+            model_name='evidencesettings',
+            constraint=models.UniqueConstraint(fields=('clinic', 'id'), name='evidence_evidencesettings_clinic_key'),
+        ),
+        migrations.AddConstraint(
+            model_name='evidencesummary',
+            constraint=models.UniqueConstraint(fields=('clinic', 'id'), name='evidence_evidencesummary_clinic_key'),
+        ),
+        migrations.AddConstraint(
+            model_name='evidencesummary',
+            constraint=models.UniqueConstraint(fields=('clinic', 'public_id'), name='evidence_evidencesummary_public_id_key'),
+        ),
+    ]
