@@ -71,3 +71,17 @@ def test_a_small_clinic_still_shows_everyone_at_once(front_desk_client, london, 
     assert sorted(column_names(html)) == sorted([str(practitioner), str(owner)])
     assert "calendar-groups" not in html
     assert "group=" not in html
+
+
+def test_a_chip_writes_what_a_user_typed_as_text_never_as_markup(front_desk_client, london, practitioner, treatment):
+    sly = PatientFactory(clinic=london, first_name='<img src=x onerror="alert(1)">', last_name="O'Hara & Sons")
+    book(sly, practitioner, treatment, at(london, MONDAY, 10))
+    treatment.name = "Deep <b>tissue</b>"
+    treatment.save(update_fields=["name"])
+    for view in ("day", "week"):
+        html = front_desk_client.get(CALENDAR, {"view": view, "date": MONDAY.isoformat()}).content.decode()
+        assert "<img src=x" not in html
+        assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+        assert "O&#x27;Hara &amp; Sons" in html
+        assert "Deep &lt;b&gt;tissue&lt;/b&gt;" in html
+        assert "10:00\u201310:45" in html

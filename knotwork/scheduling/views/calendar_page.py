@@ -3,6 +3,7 @@
 import datetime
 
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from knotwork.audit.services import record_patients_shown
@@ -109,7 +110,8 @@ def _stretches(clinic, practitioner_id, day, hours):
 def _day_rows(clinic, day, columns, appointments, hours, time_off):
     """Half-hour rows of the day: each cell holds the appointments starting in it and whether it is working time."""
     tz = clinic.tzinfo
-    chips = ChipWriter()
+    chips = ChipWriter(clinic.tzinfo)
+    base = reverse("scheduling:book")
     stretches = {m.user_id: _stretches(clinic, m.user_id, day, hours) for m in columns}
     starts = [s for spans in stretches.values() for s, _e in spans] + [a.starts_at for a in appointments]
     ends = [e for spans in stretches.values() for _s, e in spans] + [a.ends_at for a in appointments]
@@ -141,7 +143,7 @@ def _day_rows(clinic, day, columns, appointments, hours, time_off):
                 for a in appointments
             )
             free_book_url = (
-                book_url(practitioner=member.public_id, date=day.isoformat(), time=label.strftime("%H:%M"))
+                book_url(base, practitioner=member.public_id, date=day.isoformat(), time=label.strftime("%H:%M"))
                 if working and not away and not busy
                 else ""
             )
@@ -161,7 +163,8 @@ def _day_rows(clinic, day, columns, appointments, hours, time_off):
 
 def _week_rows(clinic, days, columns, appointments, hours, time_off):
     tz = clinic.tzinfo
-    chips = ChipWriter()
+    chips = ChipWriter(clinic.tzinfo)
+    base = reverse("scheduling:book")
     by_day: dict[tuple[int, datetime.date], list] = {}
     for a in appointments:  # grouped once: each appointment's local day is worked out once, not per cell
         by_day.setdefault((a.practitioner_id, clock.local(a.starts_at, tz).date()), []).append(a)
@@ -183,7 +186,7 @@ def _week_rows(clinic, days, columns, appointments, hours, time_off):
                     "chips": [chips.chip(a, member) for a in here],
                     "hours": [(clock.local(s, tz), clock.local(e, tz)) for s, e in stretches],
                     "away": away,
-                    "book_url": book_url(practitioner=member.public_id, date=day.isoformat()),
+                    "book_url": book_url(base, practitioner=member.public_id, date=day.isoformat()),
                 }
             )
         rows.append({"member": member, "cells": cells})

@@ -52,5 +52,6 @@ def calendar_url(*, view: str, day: datetime.date, practitioner=None, group: int
     return f"{reverse('scheduling:calendar')}?{urlencode(query)}"
 
 
-def book_url(**query) -> str:
-    return f"{reverse('scheduling:book')}?{urlencode({k: v for k, v in query.items() if v})}"
+def book_url(base: str | None = None, **query) -> str:
+    """The booking form's address with the query filled in; a page writing many passes `base` reversed once."""
+    return f"{base or reverse('scheduling:book')}?{urlencode({k: v for k, v in query.items() if v})}"
