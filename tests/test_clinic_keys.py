@@ -37,11 +37,6 @@ EXCEPTIONS = {
         "the key's own user, one clinic per user (so (clinic, user) would be the same rule); the API reads "
         "user.api_key through a reverse select_related, which Django allows only on a unique column"
     ),
-    "treatment.ClinicalNote.session": (
-        "one note per session, and the composite key forces the note's clinic to be the session's; the chart's "
-        "session list reads session.note through a reverse select_related (treatment.selectors), which Django "
-        "allows only on a unique column. To lift: prefetch_related('note') there, then a ClinicOneToOneField"
-    ),
 }
 
 

@@ -258,7 +258,11 @@ class Invoice(ClinicScoped):
             ClinicForeignKey(field="session", name="billing_invoice_session_clinic_fk"),
             ClinicForeignKey(field="credit_for", name="billing_invoice_credit_for_clinic_fk"),
         ]
-        indexes = [models.Index(fields=["clinic", "issue_date"], name="invoice_clinic_issued_idx")]
+        indexes = [
+            models.Index(fields=["clinic", "issue_date"], name="invoice_clinic_issued_idx"),
+            # The API's list pages by (updated_at, id) within the clinic (knotwork.core.pagination.rows_after).
+            models.Index(fields=["clinic", "updated_at", "id"], name="invoice_sync_idx"),
+        ]
 
     def __str__(self) -> str:
         label = self.get_kind_display()
@@ -453,7 +457,10 @@ class Payment(ClinicScoped):
             ClinicForeignKey(field="invoice", name="billing_payment_invoice_clinic_fk"),
             ClinicForeignKey(field="package", name="billing_payment_package_clinic_fk"),
         ]
-        indexes = [models.Index(fields=["clinic", "received_on"], name="payment_clinic_day_idx")]
+        indexes = [
+            models.Index(fields=["clinic", "received_on"], name="payment_clinic_day_idx"),
+            models.Index(fields=["clinic", "updated_at", "id"], name="payment_sync_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} R{self.receipt_number}: {self.amount} {self.currency}"

@@ -123,6 +123,8 @@ class Patient(ClinicScoped):
             # A first name typed alone (SQLite's prefix search; PostgreSQL also has trigram indexes, migration 0003)
             models.Index("clinic", Lower("first_name"), name="patient_first_name_idx"),
             models.Index(fields=["clinic", "date_of_birth"], name="patient_dob_idx"),
+            # The API's list pages by (updated_at, id) within the clinic (knotwork.core.pagination.rows_after).
+            models.Index(fields=["clinic", "updated_at", "id"], name="patient_sync_idx"),
         ]
 
     def __str__(self) -> str:

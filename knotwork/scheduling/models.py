@@ -302,6 +302,8 @@ class Appointment(ClinicScoped):
             models.Index(fields=["practitioner", "starts_at"], name="appointment_pract_start_idx"),
             models.Index(fields=["patient", "starts_at"], name="appointment_patient_start_idx"),
             models.Index(fields=["series", "starts_at"], name="appointment_series_start_idx"),
+            # The API's list pages by (updated_at, id) within the clinic (knotwork.core.pagination.rows_after).
+            models.Index(fields=["clinic", "updated_at", "id"], name="appointment_sync_idx"),
         ]
 
     def __str__(self) -> str:

@@ -6,7 +6,7 @@ from django.db import models
 from django.urls import reverse
 
 from knotwork.atlas.models import OptionalMapPosition
-from knotwork.core.models import ClinicForeignKey, ClinicScoped
+from knotwork.core.models import ClinicForeignKey, ClinicOneToOneField, ClinicScoped
 from knotwork.core.validators import (
     LINE,
     LONG_TEXT,
@@ -332,7 +332,7 @@ class NoteStatus(models.TextChoices):
 
 
 class ClinicalNote(ClinicScoped):
-    session = models.OneToOneField(TreatmentSession, on_delete=models.PROTECT, related_name="note", db_constraint=False)
+    session = ClinicOneToOneField(TreatmentSession, on_delete=models.PROTECT, related_name="note", db_constraint=False)
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="notes", db_constraint=False)
     status = models.CharField(max_length=8, choices=NoteStatus.choices, default=NoteStatus.DRAFT)
     subjective = models.TextField(blank=True, max_length=NOTE_SECTION, validators=text_validators(NOTE_SECTION))
@@ -350,6 +350,7 @@ class ClinicalNote(ClinicScoped):
             *ClinicScoped.Meta.constraints,
             ClinicForeignKey(field="session", name="treatment_clinicalnote_session_clinic_fk"),
             ClinicForeignKey(field="patient", name="treatment_clinicalnote_patient_clinic_fk"),
+            models.UniqueConstraint(fields=["clinic", "session"], name="treatment_clinicalnote_session_once"),
         ]
 
     def __str__(self) -> str:

@@ -260,6 +260,8 @@ class SessionOut(Schema):
 
     @staticmethod
     def resolve_note(obj) -> UUID | None:
+        if hasattr(obj, "note_public_id"):  # read with the session (treatment.selectors)
+            return obj.note_public_id
         note = getattr(obj, "note", None)  # a session in progress has none (the reverse one-to-one raises)
         return note.public_id if note is not None else None
 

@@ -1,4 +1,4 @@
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from knotwork.treatment.models import (
@@ -37,7 +37,7 @@ def get_note(user, session) -> ClinicalNote:
 
 
 def list_sessions(patient) -> QuerySet[TreatmentSession]:
-    return TreatmentSession.objects.filter(patient=patient).select_related("practitioner", "note")
+    return TreatmentSession.objects.filter(patient=patient).select_related("practitioner")
 
 
 def course_end_refusal(*, plan) -> str | None:
@@ -49,20 +49,28 @@ def course_end_refusal(*, plan) -> str | None:
 
 # --- the API's reads (knotwork/treatment/api.py) -----------------------------------------------
 
-# What a session's answer names besides itself: the patient, the course, the practitioner, the note.
-_SESSION_NAMES = ("patient", "plan", "practitioner__membership", "note")
+# What a session's answer names besides itself: the patient, the course, the practitioner, and the note's id
+# (read in the same query; the note's key is unique per clinic, so Django does not join it as a one-to-one).
+_SESSION_NAMES = ("patient", "plan", "practitioner__membership")
+
+
+def _with_note_id(sessions: QuerySet[TreatmentSession]) -> QuerySet[TreatmentSession]:
+    note = ClinicalNote.objects.filter(clinic_id=OuterRef("clinic_id"), session_id=OuterRef("pk"))
+    return sessions.annotate(note_public_id=Subquery(note.values("public_id")[:1]))
 
 
 def list_patient_sessions(user, patient) -> QuerySet[TreatmentSession]:
     """A patient's sessions, scoped to the user's clinic."""
-    return TreatmentSession.objects.for_user(user).filter(patient=patient).select_related(*_SESSION_NAMES)
+    return _with_note_id(
+        TreatmentSession.objects.for_user(user).filter(patient=patient).select_related(*_SESSION_NAMES)
+    )
 
 
 def get_session_detail(user, public_id) -> TreatmentSession:
     """One session with its points and their holds, needling, techniques and overrides, each read in one query."""
     points = SessionPoint.objects.prefetch_related(Prefetch("holds", queryset=Hold.objects.order_by("number")))
     return get_object_or_404(
-        TreatmentSession.objects.for_user(user)
+        _with_note_id(TreatmentSession.objects.for_user(user))
         .select_related(*_SESSION_NAMES)
         .prefetch_related(Prefetch("points", queryset=points), "needling", "techniques", "overrides"),
         public_id=public_id,
