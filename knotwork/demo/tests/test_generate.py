@@ -3,18 +3,20 @@
 import re
 
 import pytest
+from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 
 from conftest import sign_in
 from knotwork.accounts.models import User
 from knotwork.audit.models import AuditEntry
 from knotwork.clinics.models import Clinic
+from knotwork.demo.generate import parents_first
 from knotwork.followup.models import CheckIn
 from knotwork.patients.models import Patient
 from knotwork.scheduling.models import Appointment
-from knotwork.treatment.models import Hold, TreatmentSession
+from knotwork.treatment.models import ClinicalNote, Hold, TreatmentSession
 
 pytestmark = pytest.mark.django_db
 
@@ -49,8 +51,6 @@ def test_a_group_is_generated_with_a_history_and_the_largest_clinics_logins(caps
 def test_a_chunk_saves_parents_before_the_rows_that_point_at_them():
     """The order rows were made in is not the order they can be saved in (the 50,000-patient run met a booked
     visit before any session of its chunk, then an attended visit pointing at its session)."""
-    from knotwork.demo.generate import parents_first
-    from knotwork.treatment.models import ClinicalNote
 
     order = parents_first([Appointment, ClinicalNote, TreatmentSession, Patient, Clinic])
     assert sorted(order, key=str) == sorted([Appointment, ClinicalNote, TreatmentSession, Patient, Clinic], key=str)
@@ -60,7 +60,6 @@ def test_a_chunk_saves_parents_before_the_rows_that_point_at_them():
 
 def test_the_loaded_tables_have_planner_statistics(capsys):
     """Without them PostgreSQL plans the audit page as for an empty table (a scan and sort of the whole trail)."""
-    from django.db import connection
 
     out = _generate(capsys)
     assert "Planner statistics gathered" in out
@@ -76,7 +75,6 @@ def test_the_loaded_tables_have_planner_statistics(capsys):
 
 def test_every_generated_row_passes_its_models_validation(capsys):
     """Choices, bounds and validators as a form or a service would check them (sampled: a few rows per model)."""
-    from django.apps import apps
 
     out = _generate(capsys, clinics=1, patients=6)
     bulk_loaded = re.findall(r"^\s+[\d,]+\s+(\w+\.\w+)$", out, re.M)  # the generator's own rows, not the services'
