@@ -28,21 +28,33 @@ class KeysetPage:
         return bool(self.older or self.newer)
 
 
+INVALID = "This page link is not valid; start again from the first page."
+
+
+def _pack(first: str, pk: int) -> str:
+    """A cursor: two parts, base64 without padding (opaque in a link, not a secret)."""
+    return base64.urlsafe_b64encode(f"{first}|{pk}".encode()).decode().rstrip("=")
+
+
+def _unpack(cursor: str) -> tuple[str, str]:
+    """The two parts of a cursor; ValueError (UnicodeDecodeError is one) for anything `_pack` did not write."""
+    first, second = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split("|")
+    return first, second
+
+
 def _encode(moment: datetime.datetime, pk: int) -> str:
-    raw = f"{moment.astimezone(datetime.UTC).isoformat()}|{pk}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return _pack(moment.astimezone(datetime.UTC).isoformat(), pk)
 
 
 def decode(cursor: str) -> tuple[datetime.datetime, int]:
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        moment_text, pk_text = raw.split("|")
+        moment_text, pk_text = _unpack(cursor)
         moment = datetime.datetime.fromisoformat(moment_text)
         pk = int(pk_text)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise BadCursor("This page link is not valid; start again from the first page.") from error
+    except ValueError as error:
+        raise BadCursor(INVALID) from error
     if moment.tzinfo is None:
-        raise BadCursor("This page link is not valid; start again from the first page.")
+        raise BadCursor(INVALID)
     return moment, pk
 
 
@@ -116,17 +128,17 @@ class OrderedPage:
 
 
 def _encode_row(pk: int) -> str:
-    return base64.urlsafe_b64encode(f"row|{pk}".encode()).decode().rstrip("=")
+    return _pack("row", pk)
 
 
 def _decode_row(cursor: str) -> int:
     try:
-        kind, pk_text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split("|")
+        kind, pk_text = _unpack(cursor)
         if kind != "row":
             raise ValueError(kind)
         return int(pk_text)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise BadCursor("This page link is not valid; start again from the first page.") from error
+    except ValueError as error:
+        raise BadCursor(INVALID) from error
 
 
 def _beyond(names: list[str], values: tuple, pk: int, *, forwards: bool) -> Q:

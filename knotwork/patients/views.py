@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
@@ -38,7 +40,15 @@ def patient_list(request: ClinicRequest):
         cursor_error, code = str(bad), 400
     if page is not None:
         record_views(instances=page.object_list, by=request.user)
-    context = {"search": search, "page": page, "query": query, "status": status, "cursor_error": cursor_error}
+    context = {
+        "search": search,
+        "page": page,
+        "query": query,
+        "status": status,
+        "cursor_error": cursor_error,
+        # The search as the page links carry it (the first page's link is "?" plus this).
+        "list_query": urlencode({name: value for name, value in (("q", query), ("status", status)) if value}),
+    }
     template = "patients/patient_list.html"
     if request.htmx and request.htmx.target == "patient-results":
         template += "#results"

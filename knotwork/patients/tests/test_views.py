@@ -189,3 +189,17 @@ def test_sex_is_not_marked_required_and_left_out_means_not_stated(front_desk_cli
     response = front_desk_client.post(reverse("patients:create"), {**VALID, "sex": ""})
     assert response.status_code == 302
     assert Patient.objects.get(last_name="Solberg").sex == "unknown"
+
+
+def test_a_searchs_next_page_keeps_the_search(practitioner_client, clinic_a):
+    for n in range(27):
+        PatientFactory(clinic=clinic_a, last_name=f"Keptsearch{n:02d}")
+    PatientFactory(clinic=clinic_a, last_name="Aardvark")
+    url = reverse("patients:list")
+    first = practitioner_client.get(url, {"q": "Keptsearch", "status": "active"}).text
+    link = re.search(r'href="\?([^"]+)" rel="next"', first).group(1).replace("&amp;", "&")
+    assert link.startswith("q=Keptsearch&status=active&after=")
+    second = practitioner_client.get(f"{url}?{link}").text
+    assert second.count("<tr>") == 3  # header + the last two matches
+    assert "Aardvark" not in second
+    assert 'href="?q=Keptsearch&amp;status=active">First page</a>' in second
