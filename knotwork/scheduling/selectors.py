@@ -98,12 +98,11 @@ def list_calendar_appointments(
     *,
     start: datetime.datetime,
     end: datetime.datetime,
-    practitioner=None,
     practitioner_ids: list[int] | None = None,
 ) -> QuerySet[Appointment]:
     """`list_appointments` for the calendar page: the same rows, with only the columns its chips show."""
     return (
-        list_appointments(user, start=start, end=end, practitioner=practitioner, practitioner_ids=practitioner_ids)
+        list_appointments(user, start=start, end=end, practitioner_ids=practitioner_ids)
         .select_related(None)
         .select_related("patient", "appointment_type", "room")
         .only(*CALENDAR_FIELDS)

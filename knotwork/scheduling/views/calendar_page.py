@@ -39,7 +39,10 @@ def calendar(request: ClinicRequest):
     group = None if chosen else chosen_group(groups, request.GET.get("group"), request.user)
     columns = [chosen] if chosen else (groups[group - 1] if group else [])
     # A clinic with more practitioners than one screen holds is shown a group at a time: only its rows are read.
-    shown_ids = [m.user_id for m in columns] if len(groups) > 1 or chosen else None
+    grouped = len(groups) > 1
+    if not grouped:
+        group = None  # one group is everyone: the links name no group
+    shown_ids = [m.user_id for m in columns] if grouped or chosen else None
     first = day - datetime.timedelta(days=day.weekday()) if view == "week" else day
     days = [first + datetime.timedelta(days=i) for i in range(7 if view == "week" else 1)]
     start, end = clock.day_bounds(days[0], tz)[0], clock.day_bounds(days[-1], tz)[1]
@@ -61,7 +64,7 @@ def calendar(request: ClinicRequest):
             hidden = [m for m in columns if m not in present]
             columns = present
     step = datetime.timedelta(days=7 if view == "week" else 1)
-    keep = {"practitioner": chosen, "group": group if len(groups) > 1 else None}
+    keep = {"practitioner": chosen, "group": group}
     context = {
         "hidden": hidden,
         "view": view,
@@ -71,8 +74,8 @@ def calendar(request: ClinicRequest):
         "practitioners": practitioners,
         "chosen": chosen,
         "columns": columns,
-        "groups": _group_choices(groups, view=view, day=day) if len(groups) > 1 else [],
-        "group": group if len(groups) > 1 else None,
+        "groups": _group_choices(groups, view=view, day=day) if grouped else [],
+        "group": group,
         "group_size": GROUP_SIZE,
         "appointment_count": sum(a.holds_time for a in appointments),
         "previous_url": calendar_url(view=view, day=day - step, **keep),
@@ -110,7 +113,7 @@ def _stretches(clinic, practitioner_id, day, hours):
 def _day_rows(clinic, day, columns, appointments, hours, time_off):
     """Half-hour rows of the day: each cell holds the appointments starting in it and whether it is working time."""
     tz = clinic.tzinfo
-    chips = ChipWriter(clinic.tzinfo)
+    chips = ChipWriter(tz)
     base = reverse("scheduling:book")
     stretches = {m.user_id: _stretches(clinic, m.user_id, day, hours) for m in columns}
     starts = [s for spans in stretches.values() for s, _e in spans] + [a.starts_at for a in appointments]
@@ -163,7 +166,7 @@ def _day_rows(clinic, day, columns, appointments, hours, time_off):
 
 def _week_rows(clinic, days, columns, appointments, hours, time_off):
     tz = clinic.tzinfo
-    chips = ChipWriter(clinic.tzinfo)
+    chips = ChipWriter(tz)
     base = reverse("scheduling:book")
     by_day: dict[tuple[int, datetime.date], list] = {}
     for a in appointments:  # grouped once: each appointment's local day is worked out once, not per cell
