@@ -4,15 +4,19 @@ include it): the rows of Django's own tables are copied over, then those tables 
 from django.db import migrations, models
 
 
-def copy_rows(apps, schema_editor):
+def _copies(apps):
+    """Each field's old table, its two columns, and the new table with its two columns."""
     BookingSettings = apps.get_model("booking", "BookingSettings")
     OnlineBooking = apps.get_model("booking", "OnlineBooking")
-    copies = [
+    return [
         (BookingSettings.bookable_types.through, "bookingsettings", "appointmenttype", "BookableType", "settings", "appointment_type"),
         (BookingSettings.first_visit_types.through, "bookingsettings", "appointmenttype", "FirstVisitType", "settings", "appointment_type"),
         (OnlineBooking.possible_duplicates.through, "onlinebooking", "patient", "PossibleDuplicate", "booking", "patient"),
     ]
-    for old, old_from, old_to, new_name, new_from, new_to in copies:
+
+
+def copy_rows(apps, schema_editor):
+    for old, old_from, old_to, new_name, new_from, new_to in _copies(apps):
         new = apps.get_model("booking", new_name)
         rows = old.objects.using(schema_editor.connection.alias).select_related(old_from).order_by("pk")
         new.objects.using(schema_editor.connection.alias).bulk_create(
@@ -28,14 +32,7 @@ def copy_rows(apps, schema_editor):
 
 
 def copy_rows_back(apps, schema_editor):
-    BookingSettings = apps.get_model("booking", "BookingSettings")
-    OnlineBooking = apps.get_model("booking", "OnlineBooking")
-    copies = [
-        (BookingSettings.bookable_types.through, "bookingsettings", "appointmenttype", "BookableType", "settings", "appointment_type"),
-        (BookingSettings.first_visit_types.through, "bookingsettings", "appointmenttype", "FirstVisitType", "settings", "appointment_type"),
-        (OnlineBooking.possible_duplicates.through, "onlinebooking", "patient", "PossibleDuplicate", "booking", "patient"),
-    ]
-    for old, old_from, old_to, new_name, new_from, new_to in copies:
+    for old, old_from, old_to, new_name, new_from, new_to in _copies(apps):
         new = apps.get_model("booking", new_name)
         old.objects.using(schema_editor.connection.alias).bulk_create(
             [
