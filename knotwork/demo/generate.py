@@ -174,6 +174,52 @@ LAST_NAMES = [
     "Kowalczyk",
     "Lachance",
 ]
+# Surnames in a clinic follow a long tail: a few are common, most are rare (in the 2010 US census the commonest
+# surname was about 0.8% of people and the thousand commonest about 40%). The list above is the head; the rest are
+# composed from stems and endings, about 2,400 invented names in all, and drawn with a weight of 1 / (rank + 20),
+# which gives the commonest about 1% of patients. Invented figures shaped like those, not a census sample.
+SURNAME_STEMS = (
+    "Ash", "Bal", "Bram", "Brook", "Cal", "Carr", "Dal", "Dun", "Els", "Fair", "Fen", "Gar", "Glen", "Hal", "Hart",
+    "Hol", "Ives", "Jar", "Kel", "Kin", "Lang", "Lin", "Mar", "Mel", "Mor", "Nor", "Oak", "Ol", "Pem", "Pen",
+    "Quen", "Rad", "Ros", "Sal", "Sel", "Stan", "Tal", "Tor", "Ul", "Var", "Wal", "Wick", "Yar", "Zel", "Bren",
+    "Crom", "Dros", "Fal", "Gil", "Hask", "Kov", "Lom", "Nev", "Orl", "Pav", "Rin", "Sten", "Tam", "Vel", "Wes",
+)  # fmt: skip
+SURNAME_ENDINGS = (
+    "", "er", "ford", "wood", "well", "more", "ton", "by", "son", "ley", "field", "worth", "ski", "ova", "ini",
+    "ez", "ard", "ing", "stead", "ridge", "holm", "berg", "ek", "ic", "ani", "oux", "ane", "ow", "ish", "ett",
+    "ham", "den", "lund", "strom", "avi", "enko", "oy", "ida", "man", "ler",
+)  # fmt: skip
+
+
+def _surnames() -> tuple[list[str], list[float]]:
+    names = list(LAST_NAMES)
+    seen = set(names)
+    for stem in SURNAME_STEMS:
+        for ending in SURNAME_ENDINGS:
+            name = stem + ending
+            if name not in seen:
+                seen.add(name)
+                names.append(name)
+    # The composed names take their ranks in a fixed shuffled order, so the common ones are not all one stem.
+    random.Random("surnames").shuffle(tail := names[len(LAST_NAMES) :])
+    names[len(LAST_NAMES) :] = tail
+    weights = [1 / (rank + 20) for rank in range(1, len(names) + 1)]
+    total = 0.0
+    cumulative = []
+    for weight in weights:
+        total += weight
+        cumulative.append(total)
+    return names, cumulative
+
+
+SURNAMES, SURNAME_WEIGHTS = _surnames()
+
+
+def surname(rng: random.Random) -> str:
+    """A surname drawn from the long tail above."""
+    return rng.choices(SURNAMES, cum_weights=SURNAME_WEIGHTS)[0]
+
+
 # What a course treats with, and how often (a mix, so every technique has courses of its own; the generator does not
 # make one technique work better than another: the synthetic outcomes are the same whatever was used).
 COURSE_TECHNIQUES = (
@@ -403,7 +449,7 @@ class Generator:
         calendar = context["calendars"][practitioner.pk]
         first = rng.randrange(0, HISTORY_DAYS + FUTURE_DAYS // 2)
         registered = self.moment(first, 7, rng.randrange(60))
-        last = rng.choice(LAST_NAMES)
+        last = surname(rng)
         patient = self.stamp(
             Patient(
                 clinic=clinic,
