@@ -2,6 +2,7 @@
 techniques, and finish it with a note drafted from the record."""
 
 import datetime
+import functools
 import uuid
 from decimal import Decimal
 from typing import Any, NotRequired, TypedDict, Unpack
@@ -124,6 +125,18 @@ def add_point(
     )
 
 
+@functools.cache
+def _hold_checks() -> dict[str, Any]:
+    """What a hold is checked against, read with its point: the guard's facts and the point's last hold. The same
+    expressions serve every hold (a query copies what it is given), so they are built once."""
+    last = Hold.objects.filter(point_id=OuterRef("pk")).order_by("-number")
+    return {
+        **_clearance("pressure"),
+        "last_number": Subquery(last.values("number")[:1]),
+        "last_suggested": Subquery(last.values("suggested_level")[:1]),
+    }
+
+
 MAX_HOLD_SECONDS = 600
 CLOCK_SLACK = datetime.timedelta(minutes=2)
 
@@ -149,22 +162,13 @@ def record_hold(
     """
     # One read, under the lock, of everything the hold is checked against: the point and its session, the
     # guard's facts (the session's overrides, the consent, the latest screen), the last hold and a repeated save.
-    holds = Hold.objects.filter(point_id=OuterRef("pk"))
-    last = holds.order_by("-number")
     found = point if isinstance(point, QuerySet) else SessionPoint.objects.filter(pk=point.pk)
-    locked = (
-        found.select_for_update()
-        .select_related("session__patient")
-        .annotate(
-            **_clearance("pressure"),
-            last_number=Subquery(last.values("number")[:1]),
-            last_suggested=Subquery(last.values("suggested_level")[:1]),
-            repeated=Subquery(holds.filter(client_id=client_id).values("pk")[:1])
-            if client_id
-            else Value(None, output_field=BigIntegerField()),
-        )
-        .first()
+    repeated = (
+        Subquery(Hold.objects.filter(point_id=OuterRef("pk"), client_id=client_id).values("pk")[:1])
+        if client_id
+        else Value(None, output_field=BigIntegerField())
     )
+    locked = found.select_for_update().select_related("session").annotate(**_hold_checks(), repeated=repeated).first()
     if locked is None:
         raise Http404("No such point.")
     point = locked
