@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from conftest import sign_in
@@ -122,11 +122,38 @@ def test_the_same_seed_writes_the_same_group(capsys):
     assert names() == names()
 
 
+def _foreign_keys() -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' ORDER BY 1, 2"
+        )
+        return cursor.fetchall()
+
+
 def test_it_refuses_a_database_that_holds_other_data(capsys):
     _generate(capsys, clinics=1, patients=2)
+    keys = _foreign_keys() if connection.vendor == "postgresql" else None
     with pytest.raises(CommandError, match="already holds clinics or users"):
         _generate(capsys, clinics=1, patients=2)
     assert Clinic.objects.count() == 1
+    if keys is not None:  # refused before any key was taken off
+        assert _foreign_keys() == keys
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite checks its keys row by row during the load")
+def test_the_foreign_keys_taken_off_for_the_load_are_back_and_checking(capsys):
+    """PostgreSQL loads without its foreign keys and adds them back after, which checks every loaded row."""
+    keys = _foreign_keys()
+    assert len(keys) > 50
+    out = _generate(capsys, clinics=1, patients=3)
+    assert f"Foreign keys checked for every loaded row ({len(keys)} keys)" in out
+    assert _foreign_keys() == keys
+    hold = Hold.objects.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Hold.objects.filter(pk=hold.pk).update(point_id=10**9)
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 @pytest.mark.parametrize(
