@@ -93,15 +93,22 @@ def cursor_for(moment: datetime.datetime, pk: int) -> str:
 
 
 def rows_after(
-    rows: QuerySet, *, field: str, size: int, cursor: str | None = None, since: datetime.datetime | None = None
+    rows: QuerySet,
+    *,
+    field: str,
+    size: int,
+    cursor: str | None = None,
+    since: datetime.datetime | None = None,
+    since_field: str = "updated_at",
 ) -> tuple[list, str | None]:
-    """Oldest first by (`field`, pk): the `size` rows after `cursor` (changed at or after `since`) and the next cursor.
+    """Oldest first by (`field`, pk): the `size` rows after `cursor` (with `since_field` at or after `since`) and the
+    next cursor.
 
-    For a client keeping a copy in step ("everything changed since yesterday", page by page): a row changed while
-    the client pages moves to the end of the list, so it is met again rather than missed.
+    By `updated_at`, for a client keeping a copy in step ("everything changed since yesterday", page by page): a row
+    changed while the client pages moves to the end of the list, so it is met again rather than missed.
     """
     if since is not None:
-        rows = rows.filter(**{f"{field}__gte": since})
+        rows = rows.filter(**{f"{since_field}__gte": since})
     if cursor:
         moment, pk = decode(cursor)
         rows = rows.filter(Q(**{f"{field}__gt": moment}) | Q(**{field: moment, "pk__gt": pk}))

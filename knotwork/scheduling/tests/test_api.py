@@ -47,6 +47,22 @@ def test_list_needs_an_aware_ordered_range_or_none(front_desk_client, london):
     assert response["Content-Type"] == "application/problem+json"
 
 
+def test_a_ranges_pages_follow_the_start_time_and_updated_since_still_means_changed(
+    front_desk_client, london, patient, practitioner, treatment
+):
+    """A calendar's read: a busy clinic's week is paged from the start-time index, whatever changed last."""
+    made = [book(patient, practitioner, treatment, at(london, MONDAY, hour)) for hour in (11, 9, 10)]
+    changed_later = made[1].updated_at + datetime.timedelta(minutes=5)
+    Appointment.objects.filter(pk=made[1].pk).update(updated_at=changed_later)  # 9:00 changed last
+    first = front_desk_client.get(API, {**window(london), "limit": 2}).json()
+    rest = front_desk_client.get(API, {**window(london), "limit": 2, "cursor": first["next_cursor"]}).json()
+    starts = [item["starts_at"] for item in first["items"] + rest["items"]]
+    assert [datetime.datetime.fromisoformat(s).astimezone(london.tzinfo).hour for s in starts] == [9, 10, 11]
+    assert rest["next_cursor"] is None
+    since = front_desk_client.get(API, {**window(london), "updated_since": changed_later.isoformat()}).json()
+    assert [item["id"] for item in since["items"]] == [str(made[1].public_id)]
+
+
 def test_every_appointment_in_cursor_pages_and_those_changed_since(
     front_desk_client, london, patient, practitioner, treatment
 ):
