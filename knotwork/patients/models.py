@@ -4,7 +4,7 @@ from typing import TypedDict
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
@@ -122,6 +122,9 @@ class Patient(ClinicScoped):
             models.Index("clinic", Lower("last_name"), Lower("first_name"), name="patient_name_idx"),
             # A first name typed alone (SQLite's prefix search; PostgreSQL also has trigram indexes, migration 0003)
             models.Index("clinic", Lower("first_name"), name="patient_first_name_idx"),
+            # The search's chart-number arm (an exact match, any case). Without it PostgreSQL cannot combine the
+            # name's trigram indexes for a search: one arm of the OR would have no index.
+            models.Index(Upper("chart_number"), name="patient_chart_number_upper_idx"),
             models.Index(fields=["clinic", "date_of_birth"], name="patient_dob_idx"),
             # The API's list pages by (updated_at, id) within the clinic (knotwork.core.pagination.rows_after).
             models.Index(fields=["clinic", "updated_at", "id"], name="patient_sync_idx"),
