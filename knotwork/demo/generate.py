@@ -201,7 +201,7 @@ def _surnames() -> tuple[list[str], list[float]]:
                 seen.add(name)
                 names.append(name)
     # The composed names take their ranks in a fixed shuffled order, so the common ones are not all one stem.
-    random.Random("surnames").shuffle(tail := names[len(LAST_NAMES) :])
+    random.Random("surnames").shuffle(tail := names[len(LAST_NAMES) :])  # noqa: S311 (invented names, not security)
     names[len(LAST_NAMES) :] = tail
     weights = [1 / (rank + 20) for rank in range(1, len(names) + 1)]
     total = 0.0

@@ -150,10 +150,10 @@ def test_the_foreign_keys_taken_off_for_the_load_are_back_and_checking(capsys):
     assert f"Foreign keys checked for every loaded row ({len(keys)} keys)" in out
     assert _foreign_keys() == keys
     hold = Hold.objects.first()
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Hold.objects.filter(pk=hold.pk).update(point_id=10**9)
-        with connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        with pytest.raises(IntegrityError):
+            Hold.objects.filter(pk=hold.pk).update(point_id=10**9)
 
 
 @pytest.mark.parametrize(
