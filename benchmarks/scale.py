@@ -261,7 +261,13 @@ def pages(env: dict, logins: dict) -> tuple[dict[str, tuple[str, str]], dict]:
     listed = {
         "Today": ("practitioner", "/follow-up/"),
         "Patient list": ("practitioner", "/patients/"),
+        # Four letters of a surname: as many matches as the clinic has (a page of 25 at most, fewer at SMALL).
         "Name search": ("practitioner", "/patients/?" + urllib.parse.urlencode({"q": patient.last_name[:4]})),
+        # The desk looking for one patient: the same few rows at both sizes, so only the search itself can grow.
+        "Name search, full name": (
+            "practitioner",
+            "/patients/?" + urllib.parse.urlencode({"q": f"{patient.last_name} {patient.first_name}"}),
+        ),
         "Chart": ("practitioner", f"/patients/{patient.public_id}/"),
         "Session (hold screen)": ("practitioner", f"/treatment/sessions/{open_session.public_id}/"),
         "Note": ("practitioner", f"/treatment/sessions/{session.public_id}/note/"),
