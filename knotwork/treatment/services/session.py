@@ -126,15 +126,11 @@ def add_point(
 
 
 @functools.cache
-def _hold_checks() -> dict[str, Any]:
-    """What a hold is checked against, read with its point: the guard's facts and the point's last hold. The same
-    expressions serve every hold (a query copies what it is given), so they are built once."""
+def _hold_checks() -> tuple[dict[str, Any], Subquery, Subquery]:
+    """What a hold is checked against, read with its point: the guard's facts, and the number and suggestion of the
+    point's last hold. The same expressions serve every hold (a query copies what it is given): built once."""
     last = Hold.objects.filter(point_id=OuterRef("pk")).order_by("-number")
-    return {
-        **_clearance("pressure"),
-        "last_number": Subquery(last.values("number")[:1]),
-        "last_suggested": Subquery(last.values("suggested_level")[:1]),
-    }
+    return _clearance("pressure"), Subquery(last.values("number")[:1]), Subquery(last.values("suggested_level")[:1])
 
 
 MAX_HOLD_SECONDS = 600
@@ -168,7 +164,13 @@ def record_hold(
         if client_id
         else Value(None, output_field=BigIntegerField())
     )
-    locked = found.select_for_update().select_related("session").annotate(**_hold_checks(), repeated=repeated).first()
+    guard, last_number, last_suggested = _hold_checks()
+    locked = (
+        found.select_for_update()
+        .select_related("session")
+        .annotate(**guard, last_number=last_number, last_suggested=last_suggested, repeated=repeated)
+        .first()
+    )
     if locked is None:
         raise Http404("No such point.")
     point = locked
