@@ -1051,8 +1051,7 @@ def generate(*, clinics: int, patients: int, seed: int, write: Callable[[str], N
     generator.refuse_other_data()  # before any key is taken off
     with foreign_keys_checked_at_the_end(write):
         logins = generator.run()
-        analyze()
-        write("Planner statistics gathered for the loaded rows (ANALYZE).")
+        write(f"Planner statistics gathered for the loaded rows ({analyze()}).")
     return logins, generator.counts
 
 
@@ -1081,14 +1080,14 @@ def foreign_keys_checked_at_the_end(write: Callable[[str], None]) -> Iterator[No
             cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {connection.ops.quote_name(name)}")
     try:
         yield
-    finally:
+    finally:  # put back whatever happened: a failed run leaves the schema as it found it
         with connection.cursor() as cursor:
             for table, name, definition in keys:
                 cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {connection.ops.quote_name(name)} {definition}")
-        write(f"Foreign keys checked for every loaded row ({len(keys)} keys).")
+    write(f"Foreign keys checked for every loaded row ({len(keys)} keys).")
 
 
-def analyze() -> None:
+def analyze() -> str:
     """Gather the planner's statistics, as after any bulk load: until autovacuum (when it is on at all) gets to
     the new rows, PostgreSQL plans as if the tables were near empty (a bitmap scan and a sort of a clinic's whole
     audit trail where its index reads 51 rows). SQLite keeps its statistics in sqlite_stat1 the same way.
@@ -1098,5 +1097,7 @@ def analyze() -> None:
     reads through (a 50,000-patient name search took 9.8 ms in the trigram indexes before, 0.4 ms after). VACUUM
     cannot run in a transaction: inside one (the test suite's) the statistics are gathered alone."""
     vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+    statement = "VACUUM (ANALYZE)" if vacuum else "ANALYZE"
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM (ANALYZE)" if vacuum else "ANALYZE")
+        cursor.execute(statement)
+    return statement
