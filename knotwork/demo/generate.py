@@ -1093,8 +1093,8 @@ def analyze() -> str:
     audit trail where its index reads 51 rows). SQLite keeps its statistics in sqlite_stat1 the same way.
 
     On PostgreSQL it vacuums too, as autovacuum would before long in a clinic's database: the visibility map lets
-    an index answer alone, and GIN indexes file the entries the load left pending, which every search otherwise
-    reads through (a 50,000-patient name search took 9.8 ms in the trigram indexes before, 0.4 ms after). VACUUM
+    an index answer alone, and GIN indexes made before patients migration 0006 file the entries the load left
+    pending, which every search reads through until then (9.8 ms a name search at 50,000 patients, 0.4 ms after). VACUUM
     cannot run in a transaction: inside one (the test suite's) the statistics are gathered alone."""
     vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
     statement = "VACUUM (ANALYZE)" if vacuum else "ANALYZE"
