@@ -250,7 +250,9 @@ def pages(env: dict, logins: dict) -> tuple[dict[str, tuple[str, str]], dict]:
     if open_session is None:
         other = TreatmentSession.objects.filter(practitioner=practitioner).exclude(patient=patient).first().patient
         open_session = treatment.start_session(patient=other, by=practitioner, pain_before=5)
-    point = open_session.points.first() or treatment.add_point(
+    # A new point for every run: the hold's answer lists the point's holds, and a point kept from earlier runs
+    # (with --reuse) would answer with all of theirs, which no point on a real table collects.
+    point = treatment.add_point(
         session=open_session, muscle=session.points.first().muscle, side=session.points.first().side, by=practitioner
     )
     week = timezone.localdate().isoformat()
