@@ -99,16 +99,15 @@ def rows_after(
     size: int,
     cursor: str | None = None,
     since: datetime.datetime | None = None,
-    since_field: str = "updated_at",
 ) -> tuple[list, str | None]:
-    """Oldest first by (`field`, pk): the `size` rows after `cursor` (with `since_field` at or after `since`) and the
-    next cursor.
+    """Oldest first by (`field`, pk): the `size` rows after `cursor` (changed at or after `since`, whatever the order)
+    and the next cursor.
 
     By `updated_at`, for a client keeping a copy in step ("everything changed since yesterday", page by page): a row
     changed while the client pages moves to the end of the list, so it is met again rather than missed.
     """
     if since is not None:
-        rows = rows.filter(**{f"{since_field}__gte": since})
+        rows = rows.filter(updated_at__gte=since)
     if cursor:
         moment, pk = decode(cursor)
         rows = rows.filter(Q(**{f"{field}__gt": moment}) | Q(**{field: moment, "pk__gt": pk}))
