@@ -12,26 +12,19 @@ from django.db import migrations, models
 TRIGRAM_INDEXES = ("patient_first_name_trgm", "patient_last_name_trgm", "patient_preferred_name_trgm")
 
 
-def _existing(cursor) -> list[str]:
-    cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)", [list(TRIGRAM_INDEXES)])
-    return [name for (name,) in cursor.fetchall()]
-
-
 def file_entries_at_once(apps, schema_editor) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
-    with schema_editor.connection.cursor() as cursor:
-        for name in _existing(cursor):  # absent where pg_trgm could not be created (0003 says so)
-            cursor.execute(f"ALTER INDEX {name} SET (fastupdate = off)")
-            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [name])
+    for name in TRIGRAM_INDEXES:  # absent where pg_trgm could not be created (0003 says so): nothing to do then
+        schema_editor.execute(f"ALTER INDEX IF EXISTS {name} SET (fastupdate = off)")
+        schema_editor.execute("SELECT gin_clean_pending_list(to_regclass(%s))", [name])
 
 
 def park_entries_again(apps, schema_editor) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
-    with schema_editor.connection.cursor() as cursor:
-        for name in _existing(cursor):
-            cursor.execute(f"ALTER INDEX {name} RESET (fastupdate)")
+    for name in TRIGRAM_INDEXES:
+        schema_editor.execute(f"ALTER INDEX IF EXISTS {name} RESET (fastupdate)")
 
 
 class Migration(migrations.Migration):

@@ -19,22 +19,12 @@ TRIGRAMS = importlib.import_module("knotwork.patients.migrations.0003_name_searc
 FILED = importlib.import_module("knotwork.patients.migrations.0006_search_chart_number_index")
 
 
-class _Editor:
-    """What the migrations' functions ask of a schema editor."""
-
-    def __init__(self):
-        self.connection = connection
-
-    def execute(self, sql, params=()):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-
-
 @pytest.fixture
 def trigram_indexes(db):
     """The indexes migrations 0003 and 0006 make (the test database is built without migrations)."""
-    TRIGRAMS.add_trigram_indexes(None, _Editor())
-    FILED.file_entries_at_once(None, _Editor())
+    with connection.schema_editor() as editor:
+        TRIGRAMS.add_trigram_indexes(None, editor)
+        FILED.file_entries_at_once(None, editor)
 
 
 def _plan(query: str) -> str:
