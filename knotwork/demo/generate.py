@@ -13,6 +13,7 @@ services write.
 
 import dataclasses
 import datetime
+import itertools
 import math
 import random
 import secrets
@@ -203,13 +204,7 @@ def _surnames() -> tuple[list[str], list[float]]:
     # The composed names take their ranks in a fixed shuffled order, so the common ones are not all one stem.
     random.Random("surnames").shuffle(tail := names[len(LAST_NAMES) :])  # noqa: S311 (invented names, not security)
     names[len(LAST_NAMES) :] = tail
-    weights = [1 / (rank + 20) for rank in range(1, len(names) + 1)]
-    total = 0.0
-    cumulative = []
-    for weight in weights:
-        total += weight
-        cumulative.append(total)
-    return names, cumulative
+    return names, list(itertools.accumulate(1 / (rank + 20) for rank in range(1, len(names) + 1)))
 
 
 SURNAMES, SURNAME_WEIGHTS = _surnames()
