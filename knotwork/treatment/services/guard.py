@@ -110,9 +110,12 @@ def _judge(
 
 def _clearance(technique: str, *, session: str = "session") -> dict[str, Any]:
     """What the guard of `technique` needs, as annotations of a query on a row with a `session` (a session point):
-    the session's own overrides, the signed consent and the latest screen are read in the same query as the row."""
+    the session's own overrides, the signed consent and the latest screen are read in the same query as the row.
+    Each refers to the row's own column only (the session's patient is looked up by the session's id), so they can
+    be compiled once (`knotwork.core.queries.row_expressions`)."""
     consent_technique = CONSENT_FOR.get(technique, technique)
-    session_id, patient_id = OuterRef(f"{session}_id"), OuterRef(f"{session}__patient_id")
+    session_id = OuterRef(f"{session}_id")
+    patient_id = Subquery(TreatmentSession.objects.filter(pk=OuterRef(session_id)).order_by().values("patient_id")[:1])
     latest = SafetyScreen.objects.filter(patient_id=patient_id).order_by("-created_at")
     overrides = SessionOverride.objects.filter(session_id=session_id)
     return {

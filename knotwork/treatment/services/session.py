@@ -2,13 +2,13 @@
 techniques, and finish it with a note drafted from the record."""
 
 import datetime
-import functools
 import uuid
 from decimal import Decimal
 from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.db.models import BigIntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from knotwork.atlas.catalog import Muscle, get_atlas
 from knotwork.core.arguments import refuse_unknown
 from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, require
+from knotwork.core.queries import bind, row_expressions
 from knotwork.patients.models import Patient
 from knotwork.plans.models import PlanStatus
 from knotwork.treatment import hooks, needledepth, pressure
@@ -125,12 +126,38 @@ def add_point(
     )
 
 
-@functools.cache
-def _hold_checks() -> tuple[dict[str, Any], Subquery, Subquery]:
+def _hold_checks() -> tuple[dict[str, RawSQL], RawSQL, RawSQL]:
     """What a hold is checked against, read with its point: the guard's facts, and the number and suggestion of the
-    point's last hold. The same expressions serve every hold (a query copies what it is given): built once."""
-    last = Hold.objects.filter(point_id=OuterRef("pk")).order_by("-number")
-    return _clearance("pressure"), Subquery(last.values("number")[:1]), Subquery(last.values("suggested_level")[:1])
+    point's last hold. The same for every hold: compiled to SQL once per process (the hold is the tablet's most
+    frequent request, and building these subqueries cost more than running them)."""
+
+    def build() -> dict[str, Any]:
+        last = Hold.objects.filter(point_id=OuterRef("pk")).order_by("-number")
+        return _clearance("pressure") | {
+            "last_number": Subquery(last.values("number")[:1]),
+            "last_suggested": Subquery(last.values("suggested_level")[:1]),
+        }
+
+    checks = dict(row_expressions(SessionPoint, "hold checks", build))
+    return checks, checks.pop("last_number"), checks.pop("last_suggested")
+
+
+# Where the device's id of a hold goes in the repeated-save check compiled once (no hold has this id).
+_CLIENT_ID_PLACEHOLDER = uuid.UUID("00000000-0000-4000-8000-000000000000")
+
+
+def _repeated(client_id: uuid.UUID) -> RawSQL:
+    """The id of the point's hold saved earlier with this client id, if any: compiled once, bound per call."""
+    compiled = row_expressions(
+        SessionPoint,
+        "repeated hold",
+        lambda: {
+            "repeated": Subquery(
+                Hold.objects.filter(point_id=OuterRef("pk"), client_id=_CLIENT_ID_PLACEHOLDER).values("pk")[:1]
+            )
+        },
+    )["repeated"]
+    return bind(compiled, Hold._meta.get_field("client_id"), _CLIENT_ID_PLACEHOLDER, client_id)
 
 
 MAX_HOLD_SECONDS = 600
@@ -159,11 +186,7 @@ def record_hold(
     # One read, under the lock, of everything the hold is checked against: the point and its session, the
     # guard's facts (the session's overrides, the consent, the latest screen), the last hold and a repeated save.
     found = point if isinstance(point, QuerySet) else SessionPoint.objects.filter(pk=point.pk)
-    repeated = (
-        Subquery(Hold.objects.filter(point_id=OuterRef("pk"), client_id=client_id).values("pk")[:1])
-        if client_id
-        else Value(None, output_field=BigIntegerField())
-    )
+    repeated = _repeated(client_id) if client_id else Value(None, output_field=BigIntegerField())
     guard, last_number, last_suggested = _hold_checks()
     locked = (
         found.select_for_update()

@@ -406,6 +406,10 @@ def test_implausible_or_repeated_holds_are_not_recorded(practitioner_client, cli
     assert practitioner_client.post(url, body, content_type="application/json").status_code == 201
     assert practitioner_client.post(url, body, content_type="application/json").status_code == 201  # a double tap
     assert Hold.objects.count() == 1
+    second = {**body, "client_id": "0b8e5d3a-2f4c-4e7b-8d1a-5c6f7e8a9b0c"}
+    assert practitioner_client.post(url, second, content_type="application/json").status_code == 201  # the next hold
+    answer = practitioner_client.post(url, body, content_type="application/json")  # the first, retried late
+    assert [hold["number"] for hold in answer.json()["holds"]] == [1, 2]
     cases = [
         {"started_at": "0001-01-01T00:00:00+00:00", "client_id": None},
         {"ended_at": (now() + datetime.timedelta(days=10)).isoformat(), "client_id": None},
@@ -414,7 +418,7 @@ def test_implausible_or_repeated_holds_are_not_recorded(practitioner_client, cli
     for change in cases:
         response = practitioner_client.post(url, {**body, **change}, content_type="application/json")
         assert response.status_code in (409, 422), response.content
-    assert Hold.objects.count() == 1
+    assert Hold.objects.count() == 2
 
 
 def test_starting_a_session_marks_todays_appointment_attended(practitioner_client, clinic_a, owner, practitioner):
