@@ -1,5 +1,7 @@
 """The guided session: points treated, every hold, needling and other techniques, and the signed note."""
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -211,7 +213,12 @@ class Hold(ClinicScoped):
 
     @property
     def seconds(self) -> int:
-        return round((self.ended_at - self.started_at).total_seconds())
+        return hold_seconds(self.started_at, self.ended_at)
+
+
+def hold_seconds(started_at: datetime.datetime, ended_at: datetime.datetime) -> int:
+    """How long a hold lasted, in whole seconds."""
+    return round((ended_at - started_at).total_seconds())
 
 
 class NeedleTechnique(models.TextChoices):

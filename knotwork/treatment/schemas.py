@@ -23,6 +23,7 @@ from knotwork.treatment.models import (
     SessionStatus,
     TechniqueKind,
     Tool,
+    hold_seconds,
 )
 
 Side = Literal["right", "left"]
@@ -59,6 +60,21 @@ class HoldOut(Schema):
     followed_suggestion: bool | None
 
 
+# What HoldOut reads of a hold's row (`seconds` is computed from the two times).
+HOLD_COLUMNS = (
+    "public_id",
+    "number",
+    "started_at",
+    "ended_at",
+    "level",
+    "measured",
+    "tool",
+    "answer",
+    "suggested_level",
+    "followed_suggestion",
+)
+
+
 class PointOut(Schema):
     id: UUID = Field(..., alias="public_id")
     muscle: str
@@ -73,7 +89,13 @@ class PointOut(Schema):
     @staticmethod
     def resolve_holds(obj) -> list:
         # The model orders holds by number; a prefetched session's holds are read without a query per point.
-        return list(obj.holds.all())
+        if "holds" in getattr(obj, "_prefetched_objects_cache", {}):
+            return list(obj.holds.all())
+        # One point's holds (the answer to each hold the tablet saves): read as plain rows, not as models.
+        rows = list(obj.holds.values(*HOLD_COLUMNS))
+        for row in rows:
+            row["seconds"] = hold_seconds(row["started_at"], row["ended_at"])
+        return rows
 
 
 class MapPositionIn(Schema):
