@@ -131,10 +131,9 @@ def chart_assessment(patient: Patient) -> dict:
         "intake": intake,
         "referrals": list(MedicalReferral.objects.filter(patient=patient)),
         "consents": active_consents(patient),
+        # Each examination's day, trigger points and codes (the examiner is named on the examination's own page).
         "examinations": list(
-            Examination.objects.filter(patient=patient)
-            .select_related("examined_by")
-            .prefetch_related("trigger_points", "diagnoses")
+            Examination.objects.filter(patient=patient).prefetch_related("trigger_points", "diagnoses")
         ),
     }
 

@@ -29,6 +29,7 @@ from knotwork.billing.models import (
 )
 from knotwork.clinics.models import Role
 from knotwork.core.policy import active_membership
+from knotwork.core.queries import row_expressions
 from knotwork.scheduling.models import Appointment, AppointmentStatus
 from knotwork.treatment.models import SessionStatus, TreatmentSession
 
@@ -42,17 +43,26 @@ def _sum(queryset: QuerySet, group: str, expression) -> Coalesce:
     return Coalesce(Subquery(summed, output_field=_MONEY), Value(ZERO), output_field=_MONEY)
 
 
+def _figure_sums() -> dict[str, Any]:
+    return {
+        "credited": _sum(
+            Invoice.objects.filter(
+                credit_for=OuterRef("pk"), status=InvoiceStatus.ISSUED, kind=InvoiceKind.CREDIT_NOTE
+            ),
+            "credit_for",
+            "total",
+        ),
+        "applied": _sum(Payment.objects.filter(invoice=OuterRef("pk"), kind=PaymentKind.PAYMENT), "invoice", "applied"),
+        "refunded": _sum(Payment.objects.filter(invoice=OuterRef("pk"), kind=PaymentKind.REFUND), "invoice", "amount"),
+    }
+
+
 def with_figures(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
-    """Annotate `credited`, `paid` and `due` on each invoice, in the same query."""
-    credited = _sum(
-        Invoice.objects.filter(credit_for=OuterRef("pk"), status=InvoiceStatus.ISSUED, kind=InvoiceKind.CREDIT_NOTE),
-        "credit_for",
-        "total",
-    )
-    applied = _sum(Payment.objects.filter(invoice=OuterRef("pk"), kind=PaymentKind.PAYMENT), "invoice", "applied")
-    refunded = _sum(Payment.objects.filter(invoice=OuterRef("pk"), kind=PaymentKind.REFUND), "invoice", "amount")
+    """Annotate `credited`, `paid` and `due` on each invoice, in the same query (of invoices, not as a subquery of
+    another: the three sums are compiled once per process, and every list of invoices and the chart read them)."""
+    sums = row_expressions(Invoice, "invoice figures", _figure_sums)
     return invoices.annotate(
-        credited=credited, paid=ExpressionWrapper(applied - refunded, output_field=_MONEY)
+        credited=sums["credited"], paid=ExpressionWrapper(sums["applied"] - sums["refunded"], output_field=_MONEY)
     ).annotate(due=ExpressionWrapper(F("total") - F("credited") - F("paid"), output_field=_MONEY))
 
 

@@ -51,7 +51,8 @@ class PatientChart:
 def patient_chart(user, patient: Patient) -> PatientChart:
     """The chart of `patient` as `user` may see it (the patient was found through the user's clinic)."""
     overview = assessment_overview(patient)
-    plans = list(list_plans(user, patient=patient)[:3])
+    # The course card names the practitioner; the patient is this one. (The lists below read no row they do not show.)
+    plans = list(list_plans(user, patient=patient).select_related(None).select_related("practitioner")[:3])
     care_link = patient.links.filter(purpose=LinkPurpose.CARE).order_by("-created_at").first()
     plan = next((p for p in plans if p.status == PlanStatus.ACTIVE), None)
     # The list shows each session's date, pain and state: not its practitioner or the note's text. The active
@@ -71,9 +72,15 @@ def patient_chart(user, patient: Patient) -> PatientChart:
         plan=plan,
         plan_sessions=sum(1 for s in sessions if plan is not None and s.plan_id == plan.pk),
         past_plans=[p for p in plans if p.status != PlanStatus.ACTIVE],
-        upcoming=list(list_upcoming_for_patient(patient, now=timezone.now())[:5]),
-        open_flags=list(followup.list_open_flags(user).filter(patient=patient)),
-        recent_check_ins=list(followup.list_check_ins(user, patient=patient).order_by("-due_at")[:4]),
+        upcoming=list(
+            list_upcoming_for_patient(patient, now=timezone.now())
+            .select_related(None)
+            .select_related("practitioner", "appointment_type")[:5]
+        ),
+        open_flags=list(followup.list_open_flags(user).filter(patient=patient).select_related(None)),
+        recent_check_ins=list(
+            followup.list_check_ins(user, patient=patient).select_related(None).order_by("-due_at")[:4]
+        ),
         care_link=care_link if care_link and care_link.state == "open" else None,
         # The card names each response's instrument, occasion, day and score: none of the rows it joins.
         questionnaires=list(list_questionnaires(user, patient).select_related(None)[:4]),

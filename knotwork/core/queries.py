@@ -5,8 +5,8 @@ Django builds and compiles every query on every call: each subquery is copied, r
 turned into SQL again, a fraction of a millisecond each. `row_expressions` does that once. It compiles expressions
 over one row of a model (subqueries that refer to the row's own columns through `OuterRef`) into `RawSQL` with the
 same output fields; a query annotated with those costs nothing to compile for them. The SQL refers to the row by its
-table's name, which is the alias Django gives a query's own table: annotate a query *on that model*, never one used
-as a subquery of another.
+table's name, which is the alias Django gives a query's own table: annotate a query *on that model*. Used in a query
+Django relabels (a subquery of another query), the expression refuses to compile rather than name another row.
 """
 
 from collections.abc import Callable
@@ -17,12 +17,29 @@ from django.db import connections, models
 from django.db.models.expressions import RawSQL
 from django.db.utils import DEFAULT_DB_ALIAS
 
-_compiled: dict[tuple[str, str, str], dict[str, RawSQL]] = {}
+
+class RowSQL(RawSQL):
+    """A compiled row expression: its SQL names the row by its table, so it refuses any query whose own table goes
+    by another alias (one relabelled as a subquery of another query), where that name would mean another row."""
+
+    def __init__(self, sql: str, params: tuple, *, table: str, output_field: Any) -> None:
+        super().__init__(sql, params, output_field=output_field)
+        self.table = table
+
+    def as_sql(self, compiler, connection):
+        if compiler.query.base_table != self.table:
+            raise ImproperlyConfigured(
+                f"A compiled expression of {self.table} was used where that table is {compiler.query.base_table!r}."
+            )
+        return super().as_sql(compiler, connection)
+
+
+_compiled: dict[tuple[str, str, str], dict[str, RowSQL]] = {}
 
 
 def row_expressions(
     model: type[models.Model], name: str, build: Callable[[], dict[str, Any]], using: str = DEFAULT_DB_ALIAS
-) -> dict[str, RawSQL]:
+) -> dict[str, RowSQL]:
     """The expressions `build()` returns, compiled once per process and database engine and kept under `name`.
 
     Each must be computed from the row's own columns only (a join in the outer query would have an alias the SQL
@@ -38,15 +55,15 @@ def row_expressions(
     return found
 
 
-def _compile(model: type[models.Model], name: str, expressions: dict[str, Any], using: str) -> dict[str, RawSQL]:
+def _compile(model: type[models.Model], name: str, expressions: dict[str, Any], using: str) -> dict[str, RowSQL]:
     query = model._default_manager.using(using).annotate(**expressions).query
     compiler = query.get_compiler(using=using)
+    table = model._meta.db_table
     compiled = {}
     for label, expression in query.annotations.items():
         sql, params = expression.select_format(compiler, *compiler.compile(expression))
-        # S611: the SQL is the ORM's own compilation of the expressions, with their parameters kept apart.
-        compiled[label] = RawSQL(sql, tuple(params), output_field=expression.output_field)  # noqa: S611
-    table = model._meta.db_table
+        # The SQL is the ORM's own compilation of the expressions, with their parameters kept apart.
+        compiled[label] = RowSQL(sql, tuple(params), table=table, output_field=expression.output_field)
     joined = sorted(alias for alias in query.alias_map if alias != table and query.alias_refcount[alias])
     if joined:
         raise ImproperlyConfigured(f"{name}: row expressions of {table} may not join {', '.join(joined)}.")
@@ -54,8 +71,8 @@ def _compile(model: type[models.Model], name: str, expressions: dict[str, Any], 
 
 
 def bind(
-    expression: RawSQL, field: models.Field, placeholder: Any, value: Any, using: str = DEFAULT_DB_ALIAS
-) -> RawSQL:
+    expression: RowSQL, field: models.Field, placeholder: Any, value: Any, using: str = DEFAULT_DB_ALIAS
+) -> RowSQL:
     """`expression` (one of `row_expressions`') with `value` where `build` compared `field` to `placeholder`.
 
     What changes per call cannot be compiled once, but it can be given a place: `build` compares the field to a
@@ -68,4 +85,4 @@ def bind(
     params = tuple(given if param == mark else param for param in expression.params)
     if mark not in expression.params:
         raise ImproperlyConfigured(f"The placeholder {placeholder!r} is not among the expression's parameters.")
-    return RawSQL(expression.sql, params, output_field=expression.output_field)  # noqa: S611 (the compiled SQL, again)
+    return RowSQL(expression.sql, params, table=expression.table, output_field=expression.output_field)

@@ -5,6 +5,9 @@ from knotwork.core.validators import LINE, LONG_TEXT
 from knotwork.documents.filetypes import human_size
 from knotwork.documents.models import UPLOAD_KINDS
 
+# The upload form's field ids on the chart's card (apart from those of the documents page's own form).
+CHART_FORM_IDS = "chart_doc_%s"
+
 
 class UploadForm(CleanTextMixin, forms.Form):
     """A document for the chart. The file's type is checked by the service from its content, not here."""

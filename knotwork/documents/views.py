@@ -17,13 +17,20 @@ from knotwork.core.errors import ClinicRuleError
 from knotwork.core.forms import add_service_errors
 from knotwork.documents import selectors, services
 from knotwork.documents.filetypes import human_size
-from knotwork.documents.forms import UploadForm, WithdrawForm
+from knotwork.documents.forms import CHART_FORM_IDS, UploadForm, WithdrawForm
 from knotwork.documents.models import Document
 from knotwork.patients.selectors import get_patient
 
 
-def _upload_form(patient, data=None, files=None) -> UploadForm:
-    return UploadForm(data, files, referrals=selectors.open_referrals(patient), max_bytes=services.max_upload_bytes())
+def _upload_form(patient, data=None, files=None, *, chart: bool = False) -> UploadForm:
+    """The upload form (on the chart, with the ids the chart's card gives it)."""
+    return UploadForm(
+        data,
+        files,
+        referrals=selectors.open_referrals(patient),
+        max_bytes=services.max_upload_bytes(),
+        **({"auto_id": CHART_FORM_IDS} if chart else {}),
+    )
 
 
 def _upload(request: ClinicRequest, patient, form: UploadForm) -> Document | None:
@@ -70,6 +77,18 @@ def patient_documents(request: ClinicRequest, patient_id):
     record_views(instances=documents + withdrawn, by=request.user, shown_in="documents list")
     context = {"patient": patient, "documents": documents, "withdrawn": withdrawn, "form": form}
     return render(request, "documents/document_list.html", context, status=400 if form.errors else 200)
+
+
+@clinic_member(may="upload_document")
+@require_http_methods(["GET"])
+def upload_form(request: ClinicRequest, patient_id):
+    """The chart's upload form, drawn when the card's "Add a document" is opened (it posts to `patient_documents`).
+
+    The chart draws it at once only when a referral waits for its result; otherwise it is only drawn here."""
+    patient = get_patient(request.user, patient_id)
+    record_view(instance=patient, by=request.user, shown_in="document upload form")  # it names the open referrals
+    context = {"patient": patient, "form": _upload_form(patient, chart=True), "next": "chart"}
+    return render(request, "documents/components/upload_form.html", context)
 
 
 @clinic_member(may="see_documents")

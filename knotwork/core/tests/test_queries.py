@@ -86,3 +86,13 @@ def test_a_bound_value_takes_the_placeholders_place(clinic_a, practitioner):
     assert saved(uuid.uuid4()) is None
     with pytest.raises(ImproperlyConfigured, match="not among"):
         bind(compiled, field, uuid.uuid4(), first.client_id)
+
+
+def test_a_compiled_expression_refuses_a_query_that_renames_its_table(clinic_a, practitioner):
+    """In a subquery Django renames the table (U0): the SQL's table name would then mean the outer query's row."""
+    treated_session(screened(clinic_a, practitioner), practitioner, points=1, holds=2, finish=False)
+    compiled = row_expressions(SessionPoint, "test: guard and last hold", _expressions)
+    with_holds = SessionPoint.objects.annotate(n=compiled["last_number"]).filter(n__gt=0)
+    assert with_holds.count() == 1
+    with pytest.raises(ImproperlyConfigured, match="was used where that table is"):
+        list(Hold.objects.filter(point__in=with_holds.values("pk")))

@@ -32,8 +32,33 @@ def test_the_chart_shows_the_documents_card_with_the_upload_form(front_desk_clie
     page = front_desk_client.get(patient.get_absolute_url()).content.decode()
     assert "Documents and letters" in page
     assert "MRI lumbar" in page
-    assert 'enctype="multipart/form-data"' in page
     assert "Write a progress report" not in page  # letters are a practitioner's
+    # No referral waits for a result: the form is drawn when "Add a document" is opened, posting back to the chart.
+    form_url = reverse("documents:upload_form", args=[patient.public_id])
+    assert 'enctype="multipart/form-data"' not in page
+    assert f'hx-get="{form_url}"' in page
+    form = front_desk_client.get(form_url)
+    assert form.status_code == 200
+    html = form.content.decode()
+    assert 'enctype="multipart/form-data"' in html
+    assert 'name="next" value="chart"' in html
+    assert 'id="chart_doc_file"' in html
+    assert AuditEntry.objects.filter(patient=patient, additional_data__shown_in="document upload form").exists()
+
+
+def test_the_chart_draws_the_upload_form_at_once_when_a_referral_waits_for_its_result(
+    front_desk_client, patient, owner
+):
+    red_flag_referral(patient, owner)
+    page = front_desk_client.get(patient.get_absolute_url()).content.decode()
+    assert "1 medical referral waiting for a result" in page
+    assert 'enctype="multipart/form-data"' in page
+
+
+def test_the_upload_form_is_only_for_staff_of_the_patients_clinic(practitioner_b_client, patient):
+    form_url = reverse("documents:upload_form", args=[patient.public_id])
+    assert practitioner_b_client.get(form_url).status_code == 404
+    assert not AuditEntry.objects.filter(patient=patient, action=AuditEntry.Action.ACCESS).exists()
 
 
 def test_the_desk_uploads_a_referral_letter_from_the_chart(front_desk_client, patient):

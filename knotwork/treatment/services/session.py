@@ -8,7 +8,6 @@ from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.db import IntegrityError, transaction
 from django.db.models import BigIntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,7 +17,7 @@ from knotwork.atlas.catalog import Muscle, get_atlas
 from knotwork.core.arguments import refuse_unknown
 from knotwork.core.errors import ClinicRuleError
 from knotwork.core.policy import Actor, require
-from knotwork.core.queries import bind, row_expressions
+from knotwork.core.queries import RowSQL, bind, row_expressions
 from knotwork.patients.models import Patient
 from knotwork.plans.models import PlanStatus
 from knotwork.treatment import hooks, needledepth, pressure
@@ -126,7 +125,7 @@ def add_point(
     )
 
 
-def _hold_checks() -> tuple[dict[str, RawSQL], RawSQL, RawSQL]:
+def _hold_checks() -> tuple[dict[str, RowSQL], RowSQL, RowSQL]:
     """What a hold is checked against, read with its point: the guard's facts, and the number and suggestion of the
     point's last hold. The same for every hold: compiled to SQL once per process (the hold is the tablet's most
     frequent request, and building these subqueries cost more than running them)."""
@@ -146,7 +145,7 @@ def _hold_checks() -> tuple[dict[str, RawSQL], RawSQL, RawSQL]:
 _CLIENT_ID_PLACEHOLDER = uuid.UUID("00000000-0000-4000-8000-000000000000")
 
 
-def _repeated(client_id: uuid.UUID) -> RawSQL:
+def _repeated(client_id: uuid.UUID) -> RowSQL:
     """The id of the point's hold saved earlier with this client id, if any: compiled once, bound per call."""
     compiled = row_expressions(
         SessionPoint,
