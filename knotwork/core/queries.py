@@ -76,13 +76,13 @@ def bind(
     """`expression` (one of `row_expressions`') with `value` where `build` compared `field` to `placeholder`.
 
     What changes per call cannot be compiled once, but it can be given a place: `build` compares the field to a
-    placeholder no row holds (a random UUID, say), and each call binds its own value there, prepared for the
-    database as the ORM prepares it.
+    placeholder value that no other parameter of the expression has (a fixed UUID, say), and each call binds its
+    own value there, prepared for the database as the ORM prepares it.
     """
     connection = connections[using]
     mark = field.get_db_prep_value(placeholder, connection, prepared=False)
-    given = field.get_db_prep_value(value, connection, prepared=False)
-    params = tuple(given if param == mark else param for param in expression.params)
     if mark not in expression.params:
         raise ImproperlyConfigured(f"The placeholder {placeholder!r} is not among the expression's parameters.")
+    given = field.get_db_prep_value(value, connection, prepared=False)
+    params = tuple(given if param == mark else param for param in expression.params)
     return RowSQL(expression.sql, params, table=expression.table, output_field=expression.output_field)

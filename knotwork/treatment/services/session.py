@@ -141,7 +141,7 @@ def _hold_checks() -> tuple[dict[str, RowSQL], RowSQL, RowSQL]:
     return checks, checks.pop("last_number"), checks.pop("last_suggested")
 
 
-# Where the device's id of a hold goes in the repeated-save check compiled once (no hold has this id).
+# Stands for the device's id of a hold in the repeated-save check compiled once; each hold binds its own id there.
 _CLIENT_ID_PLACEHOLDER = uuid.UUID("00000000-0000-4000-8000-000000000000")
 
 
