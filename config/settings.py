@@ -274,6 +274,8 @@ AXES_CLIENT_IP_CALLABLE = "knotwork.core.middleware.client_ip_address"
 AXES_VERBOSE = False
 
 # Sessions end after inactivity (a clinic setting); this is only the hard upper bound.
+# Django's database sessions, read with one SQL statement (knotwork/accounts/sessions.py).
+SESSION_ENGINE = "knotwork.accounts.sessions"
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
