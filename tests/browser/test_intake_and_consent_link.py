@@ -51,9 +51,12 @@ def test_patient_fills_the_intake_on_a_phone_and_the_screen_runs(
 
     page.get_by_role("button", name="Send my answers").click()
     expect(page.get_by_text("Please answer every safety question")).to_be_visible()
-    for question in get_ruleset().questions.values():
-        if question.type == "yes_no":
-            page.locator(f"input[name=q_{question.id}][value=no]").check()
+    # Each answer is autosaved 600 ms after the last change: let that save finish before sending, as a person does
+    # (the test server shares one SQLite connection between its threads, so two requests at once collide there).
+    with page.expect_response(lambda r: r.request.method == "POST" and "autosave" in (r.request.post_data or "")):
+        for question in get_ruleset().questions.values():
+            if question.type == "yes_no":
+                page.locator(f"input[name=q_{question.id}][value=no]").check()
     screenshot(page, "portal-intake-phone")
     page.get_by_role("button", name="Send my answers").click()
     expect(page.get_by_role("heading", name="Thank you, Noor")).to_be_visible()
