@@ -60,19 +60,8 @@ class HoldOut(Schema):
     followed_suggestion: bool | None
 
 
-# What HoldOut reads of a hold's row (`seconds` is computed from the two times).
-HOLD_COLUMNS = (
-    "public_id",
-    "number",
-    "started_at",
-    "ended_at",
-    "level",
-    "measured",
-    "tool",
-    "answer",
-    "suggested_level",
-    "followed_suggestion",
-)
+# What HoldOut reads of a hold's row: its fields by their source names (`seconds` is computed from the two times).
+HOLD_COLUMNS = tuple(field.alias or name for name, field in HoldOut.model_fields.items() if name != "seconds")
 
 
 class PointOut(Schema):
