@@ -44,6 +44,7 @@ def test_the_chart_shows_the_documents_card_with_the_upload_form(front_desk_clie
     assert 'name="next" value="chart"' in html
     assert 'id="chart_doc_file"' in html
     assert AuditEntry.objects.filter(patient=patient, additional_data__shown_in="document upload form").exists()
+    assert front_desk_client.post(form_url).status_code == 405  # the form posts to the documents page, not here
 
 
 def test_the_chart_draws_the_upload_form_at_once_when_a_referral_waits_for_its_result(
